@@ -1,0 +1,79 @@
+"""embedlab: train, query, evaluate, compress and serve embeddings.
+
+>>> import embedlab
+>>> kv = embedlab.Word2Vec(dim=8, min_count=1, epochs=1, threads=1).fit([["hello", "world"]] * 50)
+>>> kv.most_similar("hello", topn=1)[0][0]
+'world'
+
+The names below are imported on first use, so ``import embedlab`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from embedlab.errors import (
+    ConfigError,
+    CorpusError,
+    EmbedlabError,
+    FormatError,
+    MissingDependencyError,
+    TrainingInterrupted,
+    UnknownWordError,
+)
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "EncodedCorpus": "embedlab.vocab.encoded",
+    "KeyedVectors": "embedlab.vectors.keyed",
+    "Vocab": "embedlab.vocab.vocab",
+    "Word2Vec": "embedlab.train.word2vec",
+    "evaluate_analogies": "embedlab.eval.analogy",
+    "evaluate_word_pairs": "embedlab.eval.word_similarity",
+    "load": "embedlab.io",
+    "save": "embedlab.io",
+}
+
+__all__ = [
+    "ConfigError",
+    "CorpusError",
+    "EmbedlabError",
+    "EncodedCorpus",
+    "FormatError",
+    "KeyedVectors",
+    "MissingDependencyError",
+    "TrainingInterrupted",
+    "UnknownWordError",
+    "Vocab",
+    "Word2Vec",
+    "__version__",
+    "evaluate_analogies",
+    "evaluate_word_pairs",
+    "load",
+    "save",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'embedlab' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs
+    from embedlab.eval.analogy import evaluate_analogies
+    from embedlab.eval.word_similarity import evaluate_word_pairs
+    from embedlab.io import load, save
+    from embedlab.train.word2vec import Word2Vec
+    from embedlab.vectors.keyed import KeyedVectors
+    from embedlab.vocab.encoded import EncodedCorpus
+    from embedlab.vocab.vocab import Vocab

@@ -1,0 +1,22 @@
+"""The case-insensitive, frequency-restricted view of a vocabulary that gensim's evaluators use."""
+
+from __future__ import annotations
+
+from embedlab.vectors.keyed import KeyedVectors
+
+
+def lookup_table(kv: KeyedVectors, restrict_vocab: int | None, case_insensitive: bool) -> dict[str, int]:
+    """Map (upper-cased) words among the ``restrict_vocab`` most frequent to their rows.
+
+    Like gensim, a word's most frequent spelling wins when several differ only in case.
+    """
+    words = kv.words[:restrict_vocab] if restrict_vocab else kv.words
+    table: dict[str, int] = {}
+    for i in range(len(words) - 1, -1, -1):
+        key = words[i].upper() if case_insensitive else words[i]
+        table[key] = i
+    return table
+
+
+def key(word: str, case_insensitive: bool) -> str:
+    return word.upper() if case_insensitive else word

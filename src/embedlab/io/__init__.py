@@ -1,0 +1,78 @@
+"""Reading and writing vectors: one ``load`` that detects the format, one ``save``.
+
+Formats: ``native`` (embedlab's folder), ``word2vec-bin`` and ``word2vec-txt`` (the
+word2vec C tool's, as gensim writes them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from embedlab._validation import check_choice
+from embedlab.errors import FormatError
+
+if TYPE_CHECKING:
+    from embedlab.vectors.keyed import KeyedVectors
+
+__all__ = ["FORMATS", "detect_format", "load", "save"]
+
+FORMATS = ("native", "word2vec-bin", "word2vec-txt")
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """Name the format of the model at ``path`` from its contents."""
+    from embedlab.io.native import is_native
+
+    p = Path(path)
+    if not p.exists():
+        raise FormatError(f"model not found: {p}")
+    if p.is_dir():
+        if is_native(p):
+            return "native"
+        raise FormatError(f"{p} is a folder but not an embedlab model (no config.json)")
+    with open(p, "rb") as fh:
+        head = fh.read(1 << 16)
+    nl = head.find(b"\n")
+    parts = head[:nl].split() if nl >= 0 else []
+    if len(parts) == 2 and all(x.isdigit() for x in parts):
+        from embedlab.io.word2vec_format import looks_binary
+
+        return "word2vec-bin" if looks_binary(head, nl + 1, int(parts[1])) else "word2vec-txt"
+    raise FormatError(
+        f"{p}: unknown model format (expected an embedlab model folder or a word2vec file "
+        "starting with a '<n_words> <dim>' line)"
+    )
+
+
+def load(path: str | os.PathLike[str], format: str | None = None) -> KeyedVectors:
+    """Load vectors from any supported format, detected from the file when not given.
+
+    >>> import embedlab, numpy as np, tempfile, os
+    >>> kv = embedlab.KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.bin")
+    >>> kv.save(path, format="word2vec-bin")
+    >>> embedlab.load(path).words
+    ['a', 'b']
+    """
+    from embedlab.io.native import load_native
+    from embedlab.io.word2vec_format import load_word2vec
+
+    fmt = detect_format(path) if format is None else check_choice("format", format, FORMATS)
+    if fmt == "native":
+        return load_native(path)
+    return load_word2vec(path, binary=fmt == "word2vec-bin")
+
+
+def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native") -> None:
+    """Write ``kv`` atomically in ``format``."""
+    from embedlab.io.native import save_native
+    from embedlab.io.word2vec_format import save_word2vec
+
+    fmt = check_choice("format", format, FORMATS)
+    if fmt == "native":
+        save_native(kv, path)
+    else:
+        save_word2vec(kv, path, binary=fmt == "word2vec-bin")

@@ -1,0 +1,119 @@
+"""The word2vec C tool's formats, text and binary, as gensim reads and writes them.
+
+Both start with a ``"<n_words> <dim>\\n"`` header. Text lines are ``word v1 v2 ...``;
+binary records are ``word`` + space + ``dim`` little-endian float32 (+ ``\\n``, as the C
+tool writes; readers skip it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from embedlab.errors import FormatError
+from embedlab.io.atomic import atomic_file
+from embedlab.vectors.keyed import KeyedVectors
+
+
+def save_word2vec(kv: KeyedVectors, path: str | os.PathLike[str], *, binary: bool) -> None:
+    vectors = np.ascontiguousarray(kv.vectors, dtype=np.float32)
+    _check_words(kv.words)
+    with atomic_file(path, "wb") as fh:
+        fh.write(f"{len(kv)} {kv.dim}\n".encode())
+        if binary:
+            le = vectors.astype("<f4", copy=False)
+            for word, row in zip(kv.words, le, strict=True):
+                fh.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
+        else:
+            # '%.9g' round-trips float32 exactly
+            for word, row in zip(kv.words, vectors, strict=True):
+                fh.write((word + " " + " ".join(f"{x:.9g}" for x in row.tolist()) + "\n").encode("utf-8"))
+
+
+def _check_words(words: list[str]) -> None:
+    for w in words:
+        if not w or any(c in w for c in " \t\n\r"):
+            raise FormatError(f"word {w!r} cannot be written in word2vec format (it is empty or has whitespace)")
+
+
+def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
+    parts = line.split()
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise FormatError(f"{path}: first line must be '<n_words> <dim>', got {line[:60]!r}")
+    n, dim = int(parts[0]), int(parts[1])
+    if dim < 1:
+        raise FormatError(f"{path}: header says dim={dim}")
+    return n, dim
+
+
+def load_word2vec(path: str | os.PathLike[str], *, binary: bool | None = None) -> KeyedVectors:
+    """Read word2vec text or binary; ``binary=None`` decides from the file's contents."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(f"model file not found: {p}") from None
+    nl = data.find(b"\n")
+    if nl < 0:
+        raise FormatError(f"{p}: empty or truncated file (no header line)")
+    n, dim = _parse_header(data[:nl], p)
+    if binary is None:
+        binary = looks_binary(data, nl + 1, dim)
+    return _read_binary(data, nl + 1, n, dim, p) if binary else _read_text(data, nl + 1, n, dim, p)
+
+
+def looks_binary(data: bytes, start: int, dim: int) -> bool:
+    """Binary records hold raw floats: a text file's first record is printable UTF-8."""
+    line_end = data.find(b"\n", start)
+    first = data[start : line_end if line_end >= 0 else len(data)]
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    if any(ord(ch) < 32 and ch not in "\t\r" for ch in text):
+        return True
+    return len(text.split()) != dim + 1
+
+
+def _read_text(data: bytes, start: int, n: int, dim: int, path: Path) -> KeyedVectors:
+    try:
+        lines = data[start:].decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}: not valid UTF-8 text at byte {start + exc.start}") from None
+    lines = [ln for ln in lines if ln.strip()]
+    if len(lines) != n:
+        raise FormatError(f"{path}: header says {n} words but the file has {len(lines)} vector lines (truncated?)")
+    words: list[str] = []
+    vectors = np.empty((n, dim), dtype=np.float32)
+    for i, line in enumerate(lines):
+        parts = line.rstrip().split(" ")
+        if len(parts) != dim + 1:
+            raise FormatError(f"{path}, line {i + 2}: expected a word and {dim} numbers, got {len(parts) - 1} numbers")
+        words.append(parts[0])
+        try:
+            vectors[i] = np.array(parts[1:], dtype=np.float32)
+        except ValueError:
+            raise FormatError(f"{path}, line {i + 2}: vector values are not all numbers") from None
+    return KeyedVectors(words, vectors)
+
+
+def _read_binary(data: bytes, pos: int, n: int, dim: int, path: Path) -> KeyedVectors:
+    words: list[str] = []
+    vectors = np.empty((n, dim), dtype=np.float32)
+    size = dim * 4
+    end = len(data)
+    for i in range(n):
+        while pos < end and data[pos] in (10, 13, 32):
+            pos += 1
+        sp = data.find(b" ", pos)
+        if sp < 0 or sp + 1 + size > end:
+            raise FormatError(f"{path}: truncated binary file: header says {n} words, only {i} are complete")
+        try:
+            words.append(data[pos:sp].decode("utf-8"))
+        except UnicodeDecodeError:
+            words.append(data[pos:sp].decode("utf-8", errors="replace"))
+        vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=sp + 1)
+        pos = sp + 1 + size
+    return KeyedVectors(words, vectors)

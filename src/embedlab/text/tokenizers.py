@@ -1,0 +1,120 @@
+"""Tokenizers: turn text into the word tokens a vocabulary counts.
+
+Every tokenizer has two entry points:
+
+- ``tokenize(text) -> list[str]`` for one piece of text;
+- ``normalize_bytes(data) -> bytes`` which rewrites a whole chunk of UTF-8 lines so that
+  tokens are separated by ASCII spaces and line breaks are kept. Corpus readers feed the
+  result to the numba vocabulary kernels, so tokenizing a large corpus costs no Python
+  work per token.
+
+>>> UnicodeTokenizer().tokenize("The King's 2 Crowns — 왕관과 여왕!")
+['the', 'king', 's', '2', 'crowns', '왕관과', '여왕']
+>>> WhitespaceTokenizer().tokenize("Already tokenized  text")
+['Already', 'tokenized', 'text']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol, runtime_checkable
+
+from embedlab.errors import ConfigError
+
+__all__ = ["Tokenizer", "UnicodeTokenizer", "WhitespaceTokenizer", "get_tokenizer"]
+
+
+@runtime_checkable
+class Tokenizer(Protocol):
+    """What the corpus readers need from a tokenizer.
+
+    ``normalize_bytes`` takes valid UTF-8 holding whole lines and returns UTF-8 in which
+    tokens are separated by ASCII spaces and every line break is kept.
+    """
+
+    name: str
+
+    def tokenize(self, text: str) -> list[str]: ...
+
+    def normalize_bytes(self, data: bytes) -> bytes: ...
+
+    def config(self) -> dict[str, Any]: ...
+
+
+class UnicodeTokenizer:
+    """Runs of Unicode letters and digits, lowercased (English, Korean Hangul, ...).
+
+    This is the default. Punctuation, symbols and underscores separate words, so
+    ``"don't"`` gives ``["don", "t"]`` as in gensim's ``simple_preprocess``. A numba
+    kernel does the work on UTF-8 bytes, so large corpora tokenize at memory speed.
+    """
+
+    name = "unicode"
+
+    def __init__(self, lowercase: bool = True) -> None:
+        self.lowercase = bool(lowercase)
+
+    def normalize_bytes(self, data: bytes) -> bytes:
+        import numpy as np
+
+        from embedlab.text._unicode_kernel import tables, unicode_words
+
+        is_word, lower = tables()
+        src = np.frombuffer(data, dtype=np.uint8)
+        dst = np.empty(src.shape[0] * 3 // 2 + 4, dtype=np.uint8)
+        n = unicode_words(src, dst, is_word, lower, self.lowercase)
+        return dst[:n].tobytes()
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.normalize_bytes(text.encode("utf-8", errors="replace")).decode("utf-8").split()
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "lowercase": self.lowercase}
+
+
+_ASCII_SPACE = re.compile(r"[ \t\n\r\v\f]+")
+
+
+class WhitespaceTokenizer:
+    """Split on ASCII whitespace only; for text that is already tokenized.
+
+    Other Unicode spaces (e.g. U+00A0) stay inside tokens, exactly as the corpus kernels
+    see them, so ``tokenize`` and training always agree.
+    """
+
+    name = "whitespace"
+
+    def __init__(self, lowercase: bool = False) -> None:
+        self.lowercase = bool(lowercase)
+
+    def normalize_bytes(self, data: bytes) -> bytes:
+        return data.decode("utf-8").lower().encode("utf-8") if self.lowercase else data
+
+    def tokenize(self, text: str) -> list[str]:
+        return [t for t in _ASCII_SPACE.split(text.lower() if self.lowercase else text) if t]
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "lowercase": self.lowercase}
+
+
+_TOKENIZERS = {"unicode": UnicodeTokenizer, "whitespace": WhitespaceTokenizer}
+
+
+def get_tokenizer(spec: str | Tokenizer | None = None, **options: Any) -> Tokenizer:
+    """Return a tokenizer from a name (``"unicode"``, ``"whitespace"``) or pass one through.
+
+    >>> get_tokenizer("whitespace").name
+    'whitespace'
+    """
+    if spec is None:
+        spec = "unicode"
+    if isinstance(spec, str):
+        try:
+            cls = _TOKENIZERS[spec]
+        except KeyError:
+            names = ", ".join(repr(n) for n in _TOKENIZERS)
+            raise ConfigError(f"tokenizer must be one of {names}, got {spec!r}") from None
+        return cls(**options)
+    if isinstance(spec, Tokenizer):
+        return spec
+    raise ConfigError(f"tokenizer must be a name or a Tokenizer object, got {type(spec).__name__}")

@@ -1,0 +1,220 @@
+"""Word2Vec: skip-gram and CBOW with negative sampling, trained by numba kernels.
+
+>>> from embedlab import Word2Vec
+>>> sentences = [["king", "queen", "crown"], ["apple", "pear", "fruit"]] * 200
+>>> kv = Word2Vec(dim=16, min_count=1, epochs=3, threads=1, seed=1).fit(sentences)
+>>> len(kv), kv.dim
+(6, 16)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from embedlab._progress import ProgressArg
+from embedlab._validation import check_choice, check_float, check_int
+from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
+from embedlab.kernels.word2vec import cbow_job, sgns_job
+from embedlab.train.driver import EpochReport, TrainReport, run_epochs
+from embedlab.vectors.keyed import KeyedVectors
+from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
+
+__all__ = ["Word2Vec", "Word2VecConfig", "default_threads"]
+
+ARCHS = ("skipgram", "cbow")
+
+
+def default_threads() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Word2VecConfig:
+    """Validated hyperparameters of a Word2Vec run (what ``config.json`` records)."""
+
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    sample: float = 1e-3
+    min_count: int = 5
+    max_vocab_size: int | None = 20_000_000
+    epochs: int = 5
+    arch: str = "skipgram"
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    ns_exponent: float = 0.75
+    threads: int = 1
+    seed: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Word2Vec:
+    """Train word vectors with skip-gram or CBOW and negative sampling.
+
+    Parameters follow gensim's meaning with clearer names: ``dim`` (vector size),
+    ``window`` (max distance; each centre word draws a window from 1..window),
+    ``negative`` (noise words per positive), ``sample`` (subsampling threshold; 0 keeps
+    every word), ``min_count``, ``max_vocab_size`` (memory bound while counting: past it
+    the rarest words are pruned), ``epochs``, ``arch`` (``"skipgram"`` or ``"cbow"``),
+    ``alpha`` (start learning rate; default 0.025 for skip-gram and 0.05 for CBOW),
+    ``min_alpha`` (final rate), ``ns_exponent`` (noise distribution exponent),
+    ``threads`` and ``seed``.
+
+    Reproducibility: with ``threads=1`` a fixed ``seed`` gives bit-identical vectors.
+    With more threads, updates race (Hogwild, as in word2vec.c and gensim), so results
+    vary slightly from run to run.
+
+    ``fit`` returns :class:`~embedlab.vectors.KeyedVectors`; ``report`` then holds the
+    per-epoch loss (mean negative-sampling loss per positive pair) and speed.
+    """
+
+    def __init__(
+        self,
+        *,
+        dim: int = 100,
+        window: int = 5,
+        negative: int = 5,
+        sample: float = 1e-3,
+        min_count: int = 5,
+        max_vocab_size: int | None = 20_000_000,
+        epochs: int = 5,
+        arch: str = "skipgram",
+        alpha: float | None = None,
+        min_alpha: float = 0.0001,
+        ns_exponent: float = 0.75,
+        threads: int | None = None,
+        seed: int = 1,
+    ) -> None:
+        arch = check_choice("arch", arch, ARCHS)
+        if alpha is None:
+            alpha = 0.025 if arch == "skipgram" else 0.05
+        self.config = Word2VecConfig(
+            dim=check_int("dim", dim, 1, 10_000),
+            window=check_int("window", window, 1),
+            negative=check_int("negative", negative, 1, 1_000),
+            sample=check_float("sample", sample, 0.0, 1.0),
+            min_count=check_int("min_count", min_count, 1),
+            max_vocab_size=None if max_vocab_size is None else check_int("max_vocab_size", max_vocab_size, 1),
+            epochs=check_int("epochs", epochs, 1),
+            arch=arch,
+            alpha=check_float("alpha", alpha, 0.0, 10.0, exclusive_minimum=True),
+            min_alpha=check_float("min_alpha", min_alpha, 0.0, 10.0),
+            ns_exponent=check_float("ns_exponent", ns_exponent, -10.0, 10.0),
+            threads=default_threads() if threads is None else check_int("threads", threads, 1, 1024),
+            seed=check_int("seed", seed, 0),
+        )
+        self.report: TrainReport | None = None
+        self.corpus: EncodedCorpus | None = None
+
+    def __repr__(self) -> str:
+        c = self.config
+        return f"Word2Vec(arch={c.arch!r}, dim={c.dim}, window={c.window}, negative={c.negative}, epochs={c.epochs})"
+
+    def fit(
+        self,
+        corpus: Any,
+        *,
+        tokenizer: Any = None,
+        skip_doc_tags: bool = False,
+        jsonl_field: str | None = None,
+        cache_dir: Any = None,
+        progress: ProgressArg = None,
+        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    ) -> KeyedVectors:
+        """Train on ``corpus`` and return the word vectors.
+
+        ``corpus`` is a file or folder path (plain or .gz/.bz2/.xz text, one sentence
+        per line), a list of paths, a list of token lists, or an
+        :class:`~embedlab.vocab.EncodedCorpus`. The reading options apply to paths;
+        ``callbacks`` are called with an :class:`EpochReport` after every epoch.
+        """
+        c = self.config
+        enc = as_encoded_corpus(
+            corpus,
+            tokenizer=tokenizer,
+            min_count=c.min_count,
+            max_vocab_size=c.max_vocab_size,
+            skip_doc_tags=skip_doc_tags,
+            jsonl_field=jsonl_field,
+            cache_dir=cache_dir,
+            progress=progress,
+        ).restrict(c.min_count)
+        self.corpus = enc
+        vocab = enc.vocab
+        syn0, syn1 = init_weights(len(vocab), c.dim, c.seed)
+        keep = keep_thresholds(vocab.counts, c.sample)
+        prob, alias = alias_table(noise_weights(vocab.counts, c.ns_exponent))
+        tokens = np.ascontiguousarray(enc.tokens)
+        offsets = np.ascontiguousarray(enc.offsets)
+        kernel = sgns_job if c.arch == "skipgram" else cbow_job
+
+        def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
+            kernel(
+                tokens, offsets, a, b, syn0, syn1, keep, prob, alias, c.window, c.negative,
+                a0, a1, np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id),
+                SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats,
+            )  # fmt: skip
+
+        def snapshot() -> KeyedVectors:
+            return self._vectors(syn0, enc)
+
+        self.report = run_epochs(
+            run_job,
+            offsets,
+            epochs=c.epochs,
+            threads=c.threads,
+            alpha=c.alpha,
+            min_alpha=c.min_alpha,
+            progress=progress,
+            callbacks=callbacks,
+            description=f"word2vec {c.arch}",
+            snapshot=snapshot,
+        )
+        self.report.vocab_size = len(vocab)
+        return self._vectors(syn0, enc)
+
+    def _vectors(self, syn0: np.ndarray, enc: EncodedCorpus) -> KeyedVectors:
+        c = self.config
+        meta = {
+            "model": "word2vec",
+            "params": c.as_dict(),
+            "corpus": {k: v for k, v in enc.stats.items() if k != "source"},
+        }
+        if self.report is not None:
+            meta["training"] = self.report.as_dict()
+        return KeyedVectors(enc.vocab.words, np.ascontiguousarray(syn0[:, : c.dim]), enc.vocab.counts, metadata=meta)
+
+
+def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in ±0.5/dim (as word2vec.c), output vectors zero.
+
+    Rows are padded to a multiple of 16 floats and start on 64-byte boundaries so the
+    kernels' inner loops run as whole AVX-512 / AVX2 vectors with no scalar tail; the
+    padding stays exactly zero through training.
+    """
+    width = -(-dim // 16) * 16
+    rng = np.random.default_rng(seed)
+    syn0 = aligned_zeros(n_words, width)
+    syn0[:, :dim] = (rng.random((n_words, dim), dtype=np.float32) - 0.5) / dim
+    syn1 = aligned_zeros(n_words, width)
+    return syn0, syn1
+
+
+def aligned_zeros(rows: int, cols: int, align: int = 64) -> np.ndarray:
+    """A zeroed C-contiguous float32 matrix whose data starts on an ``align``-byte boundary."""
+    extra = align // 4
+    buf = np.zeros(rows * cols + extra, dtype=np.float32)
+    start = (-(buf.ctypes.data // 4)) % extra
+    return buf[start : start + rows * cols].reshape(rows, cols)

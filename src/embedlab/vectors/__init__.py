@@ -1,0 +1,5 @@
+"""Query-time vector containers."""
+
+from embedlab.vectors.keyed import KeyedVectors
+
+__all__ = ["KeyedVectors"]

@@ -1,0 +1,292 @@
+"""KeyedVectors: the query-time artifact of every static embedding model.
+
+It maps words to rows of a float32 matrix and answers the questions gensim users ask:
+similarity, distance, nearest neighbours, analogies, odd-one-out. Queries are matrix
+products over unit-normalized rows; many queries at once run as blocked products.
+
+>>> import numpy as np
+>>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+...                   np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]], dtype=np.float32))
+>>> kv.analogy("man", "king", "woman")   # man : king :: woman : ?
+'queen'
+>>> round(kv.similarity("king", "queen"), 3)
+0.5
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from embedlab._validation import check_choice, check_int
+from embedlab.errors import ConfigError
+from embedlab.vocab.vocab import Vocab
+
+__all__ = ["KeyedVectors"]
+
+WordOrVector = str | np.ndarray
+_BLOCK = 4096  # rows of queries per blocked matrix product
+
+
+class KeyedVectors:
+    """Words and their vectors.
+
+    ``vectors`` is ``[len(words), dim]`` float32 (it may be a read-only memory map);
+    ``counts`` are corpus frequencies when known; ``metadata`` holds what produced the
+    vectors (parameters, corpus statistics, training report).
+    """
+
+    def __init__(
+        self,
+        words: Sequence[str],
+        vectors: np.ndarray,
+        counts: Sequence[int] | np.ndarray | None = None,
+        *,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        vectors = np.asarray(vectors)
+        if vectors.ndim != 2:
+            raise ConfigError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
+        if vectors.shape[0] != len(words):
+            raise ConfigError(f"{len(words)} words but {vectors.shape[0]} vectors")
+        if vectors.dtype != np.float32:
+            vectors = vectors.astype(np.float32)
+        self.vocab = Vocab(words, counts)
+        self.vectors = vectors
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self._unit: np.ndarray | None = None
+
+    # ----------------------------------------------------------------- container protocol
+    @property
+    def words(self) -> list[str]:
+        return self.vocab.words
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def __len__(self) -> int:
+        return len(self.vocab)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.vocab
+
+    def __iter__(self):
+        return iter(self.vocab.words)
+
+    def __repr__(self) -> str:
+        return f"KeyedVectors({len(self)} words, dim={self.dim})"
+
+    def index(self, word: str) -> int:
+        """Row of ``word``; raises :class:`UnknownWordError` (a KeyError) with suggestions."""
+        return self.vocab[word]
+
+    def __getitem__(self, key: str | Iterable[str]) -> np.ndarray:
+        if isinstance(key, str):
+            return self.vectors[self.index(key)]
+        return self.vectors[[self.index(w) for w in key]]
+
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        i = self.index(word)
+        return self.unit_vectors[i] if norm else self.vectors[i]
+
+    @property
+    def unit_vectors(self) -> np.ndarray:
+        """Rows scaled to unit length (computed once, zero rows stay zero)."""
+        if self._unit is None:
+            v = np.asarray(self.vectors, dtype=np.float32)
+            norms = np.linalg.norm(v, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
+            self._unit = (v / norms).astype(np.float32)
+        return self._unit
+
+    # ----------------------------------------------------------------- pairwise
+    def similarity(self, w1: str, w2: str) -> float:
+        """Cosine similarity of two words."""
+        u = self.unit_vectors
+        return float(np.dot(u[self.index(w1)], u[self.index(w2)]))
+
+    def distance(self, w1: str, w2: str, metric: str = "cosine") -> float:
+        """``1 - cosine`` (``metric="cosine"``) or the Euclidean distance of the raw vectors."""
+        metric = check_choice("metric", metric, ("cosine", "euclidean"))
+        if metric == "cosine":
+            return 1.0 - self.similarity(w1, w2)
+        return float(np.linalg.norm(self.vectors[self.index(w1)] - self.vectors[self.index(w2)]))
+
+    def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
+        """Cosine similarity of the means of two word sets."""
+        a = self.unit_vectors[[self.index(w) for w in ws1]].mean(axis=0)
+        b = self.unit_vectors[[self.index(w) for w in ws2]].mean(axis=0)
+        return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+    # ----------------------------------------------------------------- neighbours
+    def most_similar(
+        self,
+        positive: WordOrVector | Sequence[WordOrVector] | None = None,
+        negative: WordOrVector | Sequence[WordOrVector] | None = None,
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """Words closest to the mean of ``positive`` minus ``negative`` (3CosAdd), as gensim.
+
+        Each word's unit vector counts once (+1 or -1); input words are left out of the
+        result. ``restrict_vocab`` limits the search to the most frequent words.
+        """
+        pos, neg = _as_list(positive), _as_list(negative)
+        if not pos and not neg:
+            raise ConfigError("most_similar needs at least one positive or negative word")
+        topn = check_int("topn", topn, 1)
+        terms, exclude = self._terms(pos, 1.0)
+        nterms, nexclude = self._terms(neg, -1.0)
+        query = np.sum(terms + nterms, axis=0)
+        norm = np.linalg.norm(query)
+        if norm > 0:
+            query = query / norm
+        scores = self._restricted(restrict_vocab) @ query.astype(np.float32)
+        return self._top(scores, topn, exclude | nexclude)
+
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
+        """Words whose vectors are closest (cosine) to ``vector``."""
+        return self.most_similar(positive=[np.asarray(vector, dtype=np.float32)], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_word(self, word: str, topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
+
+    def most_similar_cosmul(
+        self,
+        positive: WordOrVector | Sequence[WordOrVector] | None = None,
+        negative: WordOrVector | Sequence[WordOrVector] | None = None,
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """3CosMul of Levy and Goldberg (2014), with cosines shifted to [0, 1] as gensim does."""
+        pos, neg = _as_list(positive), _as_list(negative)
+        if not pos:
+            raise ConfigError("most_similar_cosmul needs at least one positive word")
+        topn = check_int("topn", topn, 1)
+        pterms, exclude = self._terms(pos, 1.0)
+        nterms, nexclude = self._terms(neg, 1.0)
+        u = self._restricted(restrict_vocab)
+        scores = np.prod([(1.0 + u @ t) / 2.0 for t in pterms], axis=0)
+        if nterms:
+            scores = scores / (np.prod([(1.0 + u @ t) / 2.0 for t in nterms], axis=0) + 1e-6)
+        return self._top(scores, topn, exclude | nexclude)
+
+    def analogy(self, a: str, b: str, c: str, topn: int = 1, method: str = "add") -> Any:
+        """Solve ``a : b :: c : ?`` (e.g. ``analogy("man", "king", "woman") -> "queen"``).
+
+        ``method="add"`` is 3CosAdd (b - a + c), ``"mul"`` is 3CosMul. Returns the best
+        word when ``topn == 1``, else a list of (word, score).
+        """
+        method = check_choice("method", method, ("add", "mul"))
+        fn = self.most_similar if method == "add" else self.most_similar_cosmul
+        res = fn(positive=[b, c], negative=[a], topn=topn)
+        return res[0][0] if topn == 1 else res
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word furthest from the mean of the others' unit vectors (gensim's odd-one-out)."""
+        words = list(words)
+        if len(words) < 2:
+            raise ConfigError("doesnt_match needs at least two words")
+        u = self.unit_vectors[[self.index(w) for w in words]]
+        mean = u.mean(axis=0)
+        mean /= np.linalg.norm(mean) or 1.0
+        return words[int(np.argmin(u @ mean))]
+
+    def most_similar_batch(
+        self, queries: Sequence[str] | np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """Neighbours of many words (or rows of a matrix) at once, by blocked matrix products.
+
+        For words, the word itself is left out of its own list (as ``most_similar`` does).
+        """
+        topn = check_int("topn", topn, 1)
+        u = self._restricted(restrict_vocab)
+        if isinstance(queries, np.ndarray):
+            q = np.asarray(queries, dtype=np.float32)
+            q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+            self_ids = np.full(q.shape[0], -1)
+        else:
+            self_ids = np.array([self.index(w) for w in queries], dtype=np.int64)
+            q = self.unit_vectors[self_ids]
+        idx, sc = topk_rows(q, u, topn, exclude=self_ids)
+        words = self.words
+        return [[(words[j], float(s)) for j, s in zip(ri, rs, strict=True)] for ri, rs in zip(idx, sc, strict=True)]
+
+    # ----------------------------------------------------------------- helpers
+    def _restricted(self, restrict_vocab: int | None) -> np.ndarray:
+        u = self.unit_vectors
+        if restrict_vocab is not None:
+            u = u[: check_int("restrict_vocab", restrict_vocab, 1)]
+        return u
+
+    def _terms(self, items: list[WordOrVector], weight: float) -> tuple[list[np.ndarray], set[int]]:
+        terms, exclude = [], set()
+        for item in items:
+            if isinstance(item, str):
+                i = self.index(item)
+                exclude.add(i)
+                terms.append(weight * self.unit_vectors[i])
+            else:
+                v = np.asarray(item, dtype=np.float32).reshape(-1)
+                if v.shape[0] != self.dim:
+                    raise ConfigError(f"query vector has dimension {v.shape[0]}, the model has {self.dim}")
+                n = np.linalg.norm(v)
+                terms.append(weight * (v / n if n > 0 else v))
+        return terms, exclude
+
+    def _top(self, scores: np.ndarray, topn: int, exclude: set[int]) -> list[tuple[str, float]]:
+        k = min(topn + len(exclude), scores.shape[0])
+        cand = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
+        cand = cand[np.lexsort((cand, -scores[cand]))]
+        words = self.words
+        return [(words[i], float(scores[i])) for i in cand.tolist() if i not in exclude][:topn]
+
+    # ----------------------------------------------------------------- persistence
+    def save(self, path: str | os.PathLike[str], format: str = "native") -> None:
+        """Save as ``native`` (folder), ``word2vec-bin`` or ``word2vec-txt``; atomic."""
+        from embedlab.io import save
+
+        save(self, path, format=format)
+
+
+def topk_rows(
+    queries: np.ndarray, matrix: np.ndarray, k: int, exclude: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` rows of ``matrix`` by dot product for every query, in blocks of queries.
+
+    ``exclude[i]`` (>= 0) is a row never returned for query ``i``. Returns index and score
+    arrays of shape ``[n_queries, k]``, best first (ties by lower index).
+    """
+    n = matrix.shape[0]
+    kk = min(k + 1, n)
+    out_i = np.empty((queries.shape[0], min(k, n)), dtype=np.int64)
+    out_s = np.empty((queries.shape[0], min(k, n)), dtype=np.float32)
+    for start in range(0, queries.shape[0], _BLOCK):
+        q = queries[start : start + _BLOCK]
+        s = q @ matrix.T
+        if exclude is not None:
+            ex = exclude[start : start + _BLOCK]
+            rows = np.flatnonzero((ex >= 0) & (ex < n))
+            s[rows, ex[rows]] = -np.inf
+        part = np.argpartition(-s, kk - 1, axis=1)[:, :kk] if kk < n else np.tile(np.arange(n), (s.shape[0], 1))
+        ps = np.take_along_axis(s, part, axis=1)
+        order = np.lexsort((part, -ps), axis=1)
+        part = np.take_along_axis(part, order, axis=1)[:, : out_i.shape[1]]
+        out_i[start : start + q.shape[0]] = part
+        out_s[start : start + q.shape[0]] = np.take_along_axis(s, part, axis=1)
+    return out_i, out_s
+
+
+def _as_list(x: WordOrVector | Sequence[WordOrVector] | None) -> list[WordOrVector]:
+    if x is None:
+        return []
+    if isinstance(x, (str, np.ndarray)):
+        return [x]
+    return list(x)
+

@@ -1,0 +1,113 @@
+"""Vocab: the words a model knows, their corpus counts, and frequency-sorted ids."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from embedlab.errors import FormatError, UnknownWordError
+from embedlab.io.atomic import atomic_file
+
+__all__ = ["Vocab"]
+
+
+class Vocab:
+    """Words with counts; id 0 is the most frequent word.
+
+    >>> v = Vocab(["the", "cat"], [10, 3])
+    >>> v["cat"], v.words[0], len(v), "dog" in v
+    (1, 'the', 2, False)
+    """
+
+    def __init__(self, words: Sequence[str], counts: Sequence[int] | np.ndarray | None = None) -> None:
+        self.words: list[str] = list(words)
+        if counts is None:
+            counts = np.zeros(len(self.words), dtype=np.int64)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        if self.counts.shape != (len(self.words),):
+            raise FormatError(f"vocab has {len(self.words)} words but {self.counts.shape[0]} counts")
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int], min_count: int = 1, max_size: int | None = None) -> Vocab:
+        """Keep words seen at least ``min_count`` times, most frequent first (ties: first seen)."""
+        items = [(w, c) for w, c in counts.items() if c >= min_count]
+        items.sort(key=lambda wc: -wc[1])  # stable: insertion order breaks ties
+        if max_size is not None:
+            items = items[:max_size]
+        return cls([w for w, _ in items], [c for _, c in items])
+
+    @property
+    def index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self.words)}
+            if len(self._index) != len(self.words):
+                raise FormatError("vocab has duplicate words")
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __getitem__(self, word: str) -> int:
+        try:
+            return self.index[word]
+        except KeyError:
+            raise UnknownWordError(word, self.suggest(word)) from None
+
+    def get(self, word: str, default: int = -1) -> int:
+        return self.index.get(word, default)
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def __repr__(self) -> str:
+        return f"Vocab({len(self)} words, {int(self.counts.sum())} tokens)"
+
+    @property
+    def total(self) -> int:
+        """Sum of the counts of all words kept."""
+        return int(self.counts.sum())
+
+    def suggest(self, word: str, n: int = 3) -> list[str]:
+        """Close spellings of ``word`` among the most frequent 50,000 words."""
+        import difflib
+
+        return difflib.get_close_matches(word, self.words[:50_000], n=n, cutoff=0.75)
+
+    def ids(self, words: Iterable[str]) -> np.ndarray:
+        """Ids of ``words``; raises :class:`UnknownWordError` for the first unknown one."""
+        return np.array([self[w] for w in words], dtype=np.int64)
+
+    def save_tsv(self, path: str | os.PathLike[str]) -> None:
+        """Write ``word<TAB>count`` lines atomically."""
+        with atomic_file(path, "w") as fh:
+            for w, c in zip(self.words, self.counts.tolist(), strict=True):
+                fh.write(f"{w}\t{c}\n")
+
+    @classmethod
+    def load_tsv(cls, path: str | os.PathLike[str]) -> Vocab:
+        """Read ``word<TAB>count`` lines, checking every line."""
+        p = Path(path)
+        words: list[str] = []
+        counts: list[int] = []
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise FormatError(f"{p}: vocab file is missing") from None
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"{p}: vocab file is not valid UTF-8 ({exc.reason})") from None
+        for lineno, line in enumerate(text.split("\n"), 1):
+            if not line:
+                continue
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise FormatError(f"{p}, line {lineno}: expected 'word<TAB>count', got {line[:60]!r}")
+            words.append(parts[0])
+            counts.append(int(parts[1]))
+        return cls(words, counts)
