@@ -48,10 +48,10 @@ _SCALE = EXP_TABLE_SIZE / MAX_EXP / 2.0
 def _grad_and_loss(f, label, alpha, sig_table, logsig_table):
     """Gradient scale g = (label - σ(f))·alpha and the pair's loss, saturating like word2vec.c."""
     if f >= MAX_EXP:
-        g = (label - 1.0) * alpha
+        g = 0.0
         loss = f if label == 0.0 else math.log1p(math.exp(-f))
     elif f <= -MAX_EXP:
-        g = label * alpha
+        g = 0.0
         loss = -f if label == 1.0 else math.log1p(math.exp(f))
     else:
         g = (label - sig_table[int((f + MAX_EXP) * _SCALE)]) * alpha
@@ -83,7 +83,7 @@ def _subsample(tokens, a, b, keep, rng, sent):
 @njit(**JIT)
 def sgns_job(
     tokens, offsets, s_begin, s_end, syn0, syn1, keep, alias_prob, alias_idx,
-    window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats,
+    window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats, share_negatives,
 ):  # fmt: skip
     """Skip-gram with negative sampling over sentences ``[s_begin, s_end)``."""
     dim = syn0.shape[1]
@@ -113,12 +113,16 @@ def sgns_job(
             if hi - lo <= 1:
                 continue
             targets[0] = center
-            for k in range(1, n_targets):
-                targets[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
+            if share_negatives:
+                for k in range(1, n_targets):
+                    targets[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
             for j in range(lo, hi):
                 if j == i:
                     continue
                 c = sent[j]
+                if not share_negatives:
+                    for k in range(1, n_targets):
+                        targets[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
                 for d in range(dim):
                     neu1e[d] = 0.0
                 for k in range(n_targets):

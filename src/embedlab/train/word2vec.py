@@ -158,14 +158,16 @@ class Word2Vec:
         prob, alias = alias_table(noise_weights(vocab.counts, c.ns_exponent))
         tokens = np.ascontiguousarray(enc.tokens)
         offsets = np.ascontiguousarray(enc.offsets)
-        kernel = sgns_job if c.arch == "skipgram" else cbow_job
+        share = os.environ.get("EMBEDLAB_SHARE_NEG", "1") == "1"
 
         def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
-            kernel(
-                tokens, offsets, a, b, syn0, syn1, keep, prob, alias, c.window, c.negative,
-                a0, a1, np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id),
-                SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats,
-            )  # fmt: skip
+            seed = np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id)
+            args = (tokens, offsets, a, b, syn0, syn1, keep, prob, alias, c.window, c.negative, a0, a1, seed,
+                    SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
+            if c.arch == "skipgram":
+                sgns_job(*args, share)
+            else:
+                cbow_job(*args)
 
         def snapshot() -> KeyedVectors:
             return self._vectors(syn0, enc)

@@ -1,0 +1,36 @@
+"""The ``embedlab`` command: thin typer commands over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from embedlab.cli import evaluate as _evaluate
+from embedlab.cli import query as _query
+from embedlab.cli import train as _train
+
+app = typer.Typer(
+    name="embedlab",
+    help="Train, query and evaluate embeddings. Every command has --help.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(_train.app, name="train")
+app.command("similar")(_query.similar)
+app.command("analogy")(_query.analogy)
+app.command("convert")(_query.convert)
+app.command("info")(_query.info)
+app.command("evaluate")(_evaluate.evaluate)
+
+
+@app.callback()
+def _root() -> None:
+    """embedlab: train, query and evaluate embeddings."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
