@@ -26,11 +26,13 @@ class Progress:
         if enabled is True:
             from rich.progress import (
                 BarColumn,
-                Progress as RichProgress,
                 TaskProgressColumn,
                 TextColumn,
                 TimeElapsedColumn,
                 TimeRemainingColumn,
+            )
+            from rich.progress import (
+                Progress as RichProgress,
             )
 
             self._bar = RichProgress(

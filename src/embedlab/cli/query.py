@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,12 +11,12 @@ import typer
 from embedlab.cli._common import console, handle_errors, print_json
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     add = "add"
     mul = "mul"
 
 
-class ConvertFormat(str, Enum):
+class ConvertFormat(StrEnum):
     native = "native"
     word2vec_bin = "word2vec-bin"
     word2vec_txt = "word2vec-txt"
@@ -68,7 +68,9 @@ def analogy(
     kv = load(model)
     rows = kv.analogy(a, b, c, topn=max(topn, 2), method=method.value)[:topn]
     if json_out:
-        print_json({"a": a, "b": b, "c": c, "method": method.value, "answers": [{"word": w, "score": s} for w, s in rows]})
+        print_json(
+            {"a": a, "b": b, "c": c, "method": method.value, "answers": [{"word": w, "score": s} for w, s in rows]}
+        )
     else:
         console().print(_neighbours_table(f"{a} : {b} :: {c} : ?", rows))
 

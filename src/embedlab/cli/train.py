@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,17 +14,17 @@ from embedlab.cli._common import console, fmt, handle_errors, print_json, progre
 app = typer.Typer(help="Train static word embeddings.", no_args_is_help=True)
 
 
-class Arch(str, Enum):
+class Arch(StrEnum):
     skipgram = "skipgram"
     cbow = "cbow"
 
 
-class Tok(str, Enum):
+class Tok(StrEnum):
     unicode = "unicode"
     whitespace = "whitespace"
 
 
-class OutFormat(str, Enum):
+class OutFormat(StrEnum):
     native = "native"
     word2vec_bin = "word2vec-bin"
     word2vec_txt = "word2vec-txt"
@@ -52,7 +52,9 @@ def word2vec(
     min_alpha: Annotated[float, typer.Option(help="Final learning rate.")] = 0.0001,
     threads: Annotated[int | None, typer.Option(help="Worker threads [all cores].")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
-    tokenizer: Annotated[Tok, typer.Option(help="unicode (lowercased words) or whitespace (pre-tokenized).")] = Tok.unicode,
+    tokenizer: Annotated[
+        Tok, typer.Option(help="unicode (lowercased words) or whitespace (pre-tokenized).")
+    ] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.native,
@@ -127,6 +129,4 @@ def word2vec(
         f"{report.words_per_sec:,.0f} words/s on {report.threads} thread(s), {report.seconds:.1f} s"
     )
     if not corpus:
-        con.print(
-            f"try: embedlab similar {output} king    |    embedlab analogy {output} man king woman"
-        )
+        con.print(f"try: embedlab similar {output} king    |    embedlab analogy {output} man king woman")

@@ -104,7 +104,7 @@ def _score(u: np.ndarray, rows: np.ndarray, ignore: list[list[int]], method: str
     correct = 0
     for start in range(0, rows.shape[0], _BLOCK):
         block = rows[start : start + _BLOCK]
-        a, b, c, d = (u[block[:, k]] for k in range(4))
+        a, b, c = (u[block[:, k]] for k in range(3))
         if method == "add":
             q = b - a + c
             scores = q @ u.T

@@ -33,7 +33,7 @@ class NpyStreamWriter:
         self.path = Path(path)
         self.dtype = np.dtype(dtype)
         self.length = 0
-        self._fh = open(self.path, "wb")
+        self._fh = open(self.path, "wb")  # noqa: SIM115 -- closed by close() / __exit__
         self._fh.write(_header(self.dtype, 0))
 
     def write(self, array: np.ndarray) -> None:

@@ -46,13 +46,17 @@ _SCALE = EXP_TABLE_SIZE / MAX_EXP / 2.0
 
 @njit(**JIT)
 def _grad_and_loss(f, label, alpha, sig_table, logsig_table):
-    """Gradient scale g = (label - σ(f))·alpha and the pair's loss, saturating like word2vec.c."""
+    """Gradient scale g = (label - σ(f))·alpha and the pair's loss.
+
+    Pairs with ``|f| >= MAX_EXP`` get no update, as in gensim (word2vec.c instead pushes
+    them with the saturated gradient); their loss is still counted exactly.
+    """
     if f >= MAX_EXP:
         g = 0.0
-        loss = f if label == 0.0 else math.log1p(math.exp(-f))
+        loss = f + math.log1p(math.exp(-f)) if label == 0.0 else math.log1p(math.exp(-f))
     elif f <= -MAX_EXP:
         g = 0.0
-        loss = -f if label == 1.0 else math.log1p(math.exp(f))
+        loss = -f + math.log1p(math.exp(f)) if label == 1.0 else math.log1p(math.exp(f))
     else:
         g = (label - sig_table[int((f + MAX_EXP) * _SCALE)]) * alpha
         if label == 1.0:
@@ -72,9 +76,9 @@ def _subsample(tokens, a, b, keep, rng, sent):
     for p in range(a, b):
         w = tokens[p]
         k = keep[w]
-        if k < np.uint64(4294967296):
-            if (xorshift(rng) >> np.uint64(32)) >= k:
-                continue
+        # a random number is drawn only for words that may be dropped, as in word2vec.c
+        if k < np.uint64(4294967296) and (xorshift(rng) >> np.uint64(32)) >= k:
+            continue
         sent[n] = w
         n += 1
     return n

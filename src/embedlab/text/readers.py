@@ -91,7 +91,9 @@ def iter_corpus_files(source: PathLike | Sequence[PathLike]) -> list[Path]:
         p = Path(item)
         if p.is_dir():
             found = sorted(
-                f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                f
+                for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
                 raise CorpusError(f"the corpus folder {p} has no files in it")
@@ -99,7 +101,9 @@ def iter_corpus_files(source: PathLike | Sequence[PathLike]) -> list[Path]:
         elif p.is_file():
             files.append(p)
         else:
-            raise CorpusError(f"corpus file not found: {p} (give a text file, a compressed .gz/.bz2/.xz file or a folder)")
+            raise CorpusError(
+                f"corpus file not found: {p} (give a text file, a compressed .gz/.bz2/.xz file or a folder)"
+            )
     return files
 
 

@@ -10,6 +10,7 @@ the weights are never left mid-update.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -69,7 +70,12 @@ class TrainReport:
             "threads": self.threads,
             "loss_per_epoch": [round(e.loss, 6) for e in self.epochs],
             "epochs": [
-                {"epoch": e.epoch, "loss": e.loss, "seconds": round(e.seconds, 3), "words_per_sec": round(e.words_per_sec, 1)}
+                {
+                    "epoch": e.epoch,
+                    "loss": e.loss,
+                    "seconds": round(e.seconds, 3),
+                    "words_per_sec": round(e.words_per_sec, 1),
+                }
                 for e in self.epochs
             ],
         }
@@ -84,7 +90,7 @@ def job_bounds(offsets: np.ndarray, words_per_job: int) -> list[tuple[int, int]]
     cuts = np.unique(np.searchsorted(offsets, targets, side="left"))
     cuts = cuts[(cuts > 0) & (cuts < n_sent)]
     edges = [0, *cuts.tolist(), n_sent]
-    return list(zip(edges[:-1], edges[1:], strict=True))
+    return list(itertools.pairwise(edges))
 
 
 def run_epochs(

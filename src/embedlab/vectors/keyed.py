@@ -47,7 +47,7 @@ class KeyedVectors:
         *,
         metadata: dict[str, Any] | None = None,
     ) -> None:
-        vectors = np.asarray(vectors)
+        vectors = np.asanyarray(vectors)  # keeps a memory map a memory map
         if vectors.ndim != 2:
             raise ConfigError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
         if vectors.shape[0] != len(words):
@@ -117,9 +117,11 @@ class KeyedVectors:
         return float(np.linalg.norm(self.vectors[self.index(w1)] - self.vectors[self.index(w2)]))
 
     def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
-        """Cosine similarity of the means of two word sets."""
-        a = self.unit_vectors[[self.index(w) for w in ws1]].mean(axis=0)
-        b = self.unit_vectors[[self.index(w) for w in ws2]].mean(axis=0)
+        """Cosine similarity of the means of two word sets (raw vectors, as gensim)."""
+        if not ws1 or not ws2:
+            raise ConfigError("n_similarity needs two non-empty word lists")
+        a = self[list(ws1)].mean(axis=0)
+        b = self[list(ws2)].mean(axis=0)
         return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
     # ----------------------------------------------------------------- neighbours
@@ -152,7 +154,9 @@ class KeyedVectors:
         self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """Words whose vectors are closest (cosine) to ``vector``."""
-        return self.most_similar(positive=[np.asarray(vector, dtype=np.float32)], topn=topn, restrict_vocab=restrict_vocab)
+        return self.most_similar(
+            positive=[np.asarray(vector, dtype=np.float32)], topn=topn, restrict_vocab=restrict_vocab
+        )
 
     def similar_by_word(self, word: str, topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
         return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
@@ -289,4 +293,3 @@ def _as_list(x: WordOrVector | Sequence[WordOrVector] | None) -> list[WordOrVect
     if isinstance(x, (str, np.ndarray)):
         return [x]
     return list(x)
-

@@ -214,7 +214,9 @@ class EncodedCorpus:
                 return corpus
         root = Path(default_cache_dir() if cache_dir in (None, True) else cache_dir) / "corpora"
         key = hashlib.sha256(
-            json.dumps({"corpus": reader.fingerprint(), "settings": settings, "v": FORMAT_VERSION}, sort_keys=True).encode()
+            json.dumps(
+                {"corpus": reader.fingerprint(), "settings": settings, "v": FORMAT_VERSION}, sort_keys=True
+            ).encode()
         ).hexdigest()[:24]
         target = root / key
         if (target / "meta.json").exists():
@@ -236,9 +238,12 @@ def as_encoded_corpus(corpus: Any, **options: Any) -> EncodedCorpus:
         return corpus
     if isinstance(corpus, (str, os.PathLike)):
         return EncodedCorpus.build(corpus, **options)
-    if isinstance(corpus, Sequence) and corpus and all(isinstance(x, (str, os.PathLike)) for x in corpus):
-        if all(isinstance(x, os.PathLike) or os.path.exists(x) for x in corpus):
-            return EncodedCorpus.build(list(corpus), **options)
+    if (
+        isinstance(corpus, Sequence)
+        and corpus
+        and all(isinstance(x, os.PathLike) or (isinstance(x, str) and os.path.exists(x)) for x in corpus)
+    ):
+        return EncodedCorpus.build(list(corpus), **options)
     if isinstance(corpus, Iterable):
         keep = {k: options[k] for k in ("min_count", "max_vocab_size") if k in options}
         return EncodedCorpus.from_sentences(corpus, **keep)
@@ -379,9 +384,10 @@ def _write_final_ids(
     block = 1 << 22
     out_tok = np.empty(block, dtype=np.int32)
     out_ends = np.empty(block + 1, dtype=np.int64)
-    with NpyStreamWriter(out_dir / "tokens.npy", np.int32) as tok_w, NpyStreamWriter(
-        out_dir / "offsets.npy", np.int64
-    ) as off_w:
+    with (
+        NpyStreamWriter(out_dir / "tokens.npy", np.int32) as tok_w,
+        NpyStreamWriter(out_dir / "offsets.npy", np.int64) as off_w,
+    ):
         off_w.write(np.zeros(1, dtype=np.int64))
         for start, stop, fmap in segments:
             for a in range(start, stop, block):

@@ -1,0 +1,148 @@
+"""The CLI through real subprocesses: happy paths, JSON output, user mistakes, Ctrl-C."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import planted_sentences, write_lines
+
+
+def run(*args, check_rc=0, env=None):
+    proc = subprocess.run(
+        [sys.executable, "-m", "embedlab", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+    if check_rc is not None:
+        assert proc.returncode == check_rc, proc.stderr
+    return proc
+
+
+def assert_one_line_error(proc, text):
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert text in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    corpus = write_lines(d / "corpus.txt", planted_sentences())
+    model = d / "model"
+    proc = run("train", "word2vec", corpus, "-o", model, "--dim", 24, "--min-count", 2, "--epochs", 3,
+               "--threads", 2, "--json")  # fmt: skip
+    return d, corpus, model, json.loads(proc.stdout)
+
+
+def test_train_json_report(trained):
+    _, _, model, report = trained
+    assert report["vocab_size"] > 50 and report["dim"] == 24
+    assert len(report["loss_per_epoch"]) == 3 and report["words_per_sec"] > 0
+    assert report["train_seconds"] > 0 and report["corpus_tokens"] > 0
+    assert (model / "config.json").exists()
+
+
+def test_retraining_reuses_the_encoded_corpus(trained, tmp_path):
+    _, corpus, _, first = trained
+    again = json.loads(run("train", "word2vec", corpus, "-o", tmp_path / "m2", "--dim", 8, "--min-count", 2,
+                           "--epochs", 1, "--json").stdout)  # fmt: skip
+    assert first["corpus_cache_hit"] is False and again["corpus_cache_hit"] is True
+
+
+def test_similar_analogy_evaluate_convert(trained, tmp_path):
+    _, _, model, _ = trained
+    out = json.loads(run("similar", model, "cat", "--json", "-n", 3).stdout)
+    assert out["word"] == "cat" and len(out["neighbours"]) == 3
+    assert "cat" in run("similar", model, "dog").stdout
+    out = json.loads(run("analogy", model, "cat", "dog", "red", "--json").stdout)
+    assert len(out["answers"]) == 5
+    ev = json.loads(run("evaluate", model, "--json").stdout)
+    assert {r["name"] for r in ev["word_pairs"]} == {"wordsim353", "simlex999"}
+    assert {r["method"] for r in ev["analogies"]} == {"3CosAdd", "3CosMul"}
+    binary = tmp_path / "m.bin"
+    assert "wrote" in run("convert", model, binary, "--to", "word2vec-bin").stdout
+    from gensim.models import KeyedVectors
+
+    assert "cat" in KeyedVectors.load_word2vec_format(str(binary), binary=True)
+    info = json.loads(run("info", binary, "--json").stdout)
+    assert info["format"] == "word2vec-bin" and info["dim"] == 24
+
+
+def test_builtin_demo_corpus_needs_no_path(tmp_path):
+    report = json.loads(run("train", "word2vec", "-o", tmp_path / "demo", "--epochs", 3, "--json").stdout)
+    assert "demo corpus" in report["corpus"]
+    out = json.loads(run("analogy", tmp_path / "demo", "man", "king", "woman", "--json").stdout)
+    assert out["answers"][0]["word"] == "queen"
+
+
+def test_user_mistakes_get_one_line_and_nonzero_exit(trained, tmp_path):
+    _, corpus, model, _ = trained
+    out = tmp_path / "never"
+    assert_one_line_error(run("train", "word2vec", tmp_path / "missing.txt", "-o", out, check_rc=None), "not found")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    assert_one_line_error(run("train", "word2vec", empty, "-o", out, check_rc=None), "corpus is empty")
+    assert_one_line_error(run("train", "word2vec", corpus, "-o", out, "--min-count", 100000, check_rc=None),
+                          "no word occurs min_count=100000")  # fmt: skip
+    assert_one_line_error(run("train", "word2vec", corpus, "-o", out, "--dim", 0, check_rc=None),
+                          "dim must be an int >= 1")  # fmt: skip
+    assert not out.exists()
+    assert_one_line_error(run("similar", model, "caat", check_rc=None), "did you mean 'cat'")
+    truncated = tmp_path / "t.bin"
+    run("convert", model, truncated, "--to", "word2vec-bin")
+    truncated.write_bytes(truncated.read_bytes()[:-50])
+    assert_one_line_error(run("similar", truncated, "cat", check_rc=None), "truncated binary file")
+    assert_one_line_error(run("similar", tmp_path / "nomodel", "cat", check_rc=None), "model not found")
+    bad_usage = run("train", "word2vec", corpus, "--arch", "sg", check_rc=None)
+    assert bad_usage.returncode == 2 and "Traceback" not in bad_usage.stderr
+
+
+def test_non_utf8_corpus_trains_with_one_warning(tmp_path):
+    p = tmp_path / "latin1.txt"
+    p.write_bytes(("café résumé naïve " * 3 + "\n").encode("latin-1") * 20 + b"plain words here\n" * 20)
+    proc = run("train", "word2vec", p, "-o", tmp_path / "m", "--min-count", 1, "--dim", 8, "--json")
+    assert proc.stderr.count("invalid UTF-8") == 1
+    assert json.loads(proc.stdout)["vocab_size"] > 3
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
+    corpus = write_lines(tmp_path / "big.txt", planted_sentences(n=100_000))
+    out = tmp_path / "model"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "embedlab",
+            "train",
+            "word2vec",
+            str(corpus),
+            "-o",
+            str(out),
+            "--epochs",
+            "200",
+            "--min-count",
+            "2",
+            "--threads",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "nothing was written" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model")]

@@ -1,0 +1,62 @@
+"""Shared fixtures: small generated corpora, the shared-data location, an isolated cache."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(os.environ.get("EMBEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+#: Word groups planted in the generated corpus: words of a group share contexts.
+GROUPS = [
+    ["cat", "dog", "horse", "cow", "sheep", "goat"],
+    ["red", "green", "blue", "yellow", "purple", "orange"],
+    ["paris", "berlin", "rome", "madrid", "tokyo", "seoul"],
+    ["run", "walk", "swim", "jump", "climb", "crawl"],
+]
+
+
+def planted_sentences(n: int = 6000, seed: int = 0) -> list[list[str]]:
+    """Sentences that mix words of one group with that group's own context words."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        g = rng.randrange(len(GROUPS))
+        words = rng.sample(GROUPS[g], 3) + [f"ctx{g}x{rng.randrange(4)}" for _ in range(3)]
+        words += [f"noise{rng.randrange(30)}"]
+        rng.shuffle(words)
+        out.append(words)
+    return out
+
+
+def write_lines(path: Path, sentences: list[list[str]]) -> Path:
+    path.write_text("".join(" ".join(s) + "\n" for s in sentences), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Encoded-corpus caches of the whole run (subprocesses too) go to a temporary folder."""
+    old = os.environ.get("EMBEDLAB_CACHE_DIR")
+    os.environ["EMBEDLAB_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("EMBEDLAB_CACHE_DIR", None)
+    else:
+        os.environ["EMBEDLAB_CACHE_DIR"] = old
+
+
+@pytest.fixture
+def planted_corpus(tmp_path) -> Path:
+    return write_lines(tmp_path / "planted.txt", planted_sentences())
+
+
+def shared(*parts: str) -> Path:
+    """A path under ../shared/data, skipping the test with a clear reason when it is absent."""
+    p = SHARED_DATA.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"needs {p} (the shared data folder beside the checkout); not present on this machine")
+    return p

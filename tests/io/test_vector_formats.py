@@ -1,0 +1,103 @@
+"""Formats: native and word2vec round trips, interoperability with gensim, damaged files."""
+
+import numpy as np
+import pytest
+
+import embedlab
+from embedlab import FormatError, KeyedVectors
+
+gensim_models = pytest.importorskip("gensim.models")
+
+
+@pytest.fixture
+def kv():
+    rng = np.random.default_rng(1)
+    words = ["the", "king", "왕", "café", "x1"]
+    return KeyedVectors(
+        words, rng.standard_normal((5, 7)).astype(np.float32), [50, 9, 8, 3, 1], metadata={"model": "test"}
+    )
+
+
+@pytest.mark.parametrize("fmt, name", [("native", "m"), ("word2vec-bin", "m.bin"), ("word2vec-txt", "m.txt")])
+def test_round_trip_and_detection(tmp_path, kv, fmt, name):
+    path = tmp_path / name
+    embedlab.save(kv, path, format=fmt)
+    assert embedlab.io.detect_format(path) == fmt
+    back = embedlab.load(path)
+    assert back.words == kv.words
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    if fmt == "native":
+        assert back.vocab.counts.tolist() == [50, 9, 8, 3, 1] and back.metadata["model"] == "test"
+        assert isinstance(back.vectors, np.memmap)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_gensim_reads_ours_and_we_read_gensims(tmp_path, kv, binary):
+    ours = tmp_path / "ours.w2v"
+    embedlab.save(kv, ours, format="word2vec-bin" if binary else "word2vec-txt")
+    g = gensim_models.KeyedVectors.load_word2vec_format(str(ours), binary=binary)
+    assert list(g.index_to_key) == kv.words
+    np.testing.assert_array_equal(g.vectors, kv.vectors)
+
+    theirs = tmp_path / "theirs.w2v"
+    g.save_word2vec_format(str(theirs), binary=binary)
+    back = embedlab.load(theirs)
+    assert back.words == kv.words
+    np.testing.assert_allclose(back.vectors, kv.vectors, rtol=1e-6)
+
+
+def test_truncated_binary_fails_clearly(tmp_path, kv):
+    path = tmp_path / "m.bin"
+    kv.save(path, format="word2vec-bin")
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(FormatError, match="truncated binary file: header says 5 words, only 4 are complete"):
+        embedlab.load(path)
+
+
+def test_truncated_text_and_bad_header(tmp_path, kv):
+    path = tmp_path / "m.txt"
+    kv.save(path, format="word2vec-txt")
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(FormatError, match="header says 5 words but the file has 4"):
+        embedlab.load(path, format="word2vec-txt")
+    path.write_text("hello world\n")
+    with pytest.raises(FormatError, match="unknown model format"):
+        embedlab.load(path)
+    with pytest.raises(FormatError, match="model not found"):
+        embedlab.load(tmp_path / "nothing")
+
+
+def test_inconsistent_native_folder(tmp_path, kv):
+    path = tmp_path / "m"
+    kv.save(path)
+    np.save(path / "vectors.npy", np.zeros((4, 7), np.float32))
+    with pytest.raises(FormatError, match="truncated or mixed-up"):
+        embedlab.load(path)
+    (path / "config.json").write_text("{not json")
+    with pytest.raises(FormatError, match="not valid JSON"):
+        embedlab.load(path)
+
+
+def test_failed_save_leaves_the_old_model_intact(tmp_path, kv, monkeypatch):
+    path = tmp_path / "m"
+    kv.save(path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    bigger = KeyedVectors(kv.words, kv.vectors * 2)
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("embedlab.vocab.vocab.Vocab.save_tsv", boom)
+    with pytest.raises(KeyboardInterrupt):
+        bigger.save(path)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary leftovers
+    np.testing.assert_array_equal(embedlab.load(path).vectors, kv.vectors)
+
+    binpath = tmp_path / "m.bin"
+    kv.save(binpath, format="word2vec-bin")
+    bad = KeyedVectors(["has space", "b"], np.zeros((2, 7), np.float32))
+    with pytest.raises(FormatError, match="has whitespace"):
+        bad.save(binpath, format="word2vec-bin")
+    np.testing.assert_array_equal(embedlab.load(binpath).vectors, kv.vectors)

@@ -1,0 +1,140 @@
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from conftest import write_lines
+from embedlab.errors import CorpusError, FormatError
+from embedlab.vocab import EncodedCorpus, Vocab
+
+
+def random_corpus(n_sent=400, vocab=300, seed=0):
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(vocab)]
+    weights = [1.0 / (i + 1) for i in range(vocab)]  # Zipf-like
+    return [rng.choices(words, weights, k=rng.randrange(1, 30)) for _ in range(n_sent)]
+
+
+def reference_encoding(sentences, min_count):
+    counts = Counter(w for s in sentences for w in s)
+    order = {}
+    for s in sentences:
+        for w in s:
+            order.setdefault(w, len(order))
+    kept = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], order[w]))
+    index = {w: i for i, w in enumerate(kept)}
+    tokens, ends = [], []
+    for s in sentences:
+        ids = [index[w] for w in s if w in index]
+        if ids:
+            tokens.extend(ids)
+            ends.append(len(tokens))
+    return kept, [counts[w] for w in kept], tokens, [0, *ends]
+
+
+@pytest.mark.parametrize("min_count", [1, 3, 10])
+def test_build_matches_brute_force_counting(tmp_path, min_count):
+    sents = random_corpus()
+    path = write_lines(tmp_path / "c.txt", sents)
+    corpus = EncodedCorpus.build(path, min_count=min_count, cache_dir=False)
+    words, counts, tokens, offsets = reference_encoding(sents, min_count)
+    assert corpus.vocab.words == words
+    assert corpus.vocab.counts.tolist() == counts
+    assert corpus.tokens.tolist() == tokens
+    assert corpus.offsets.tolist() == offsets
+    assert corpus.stats["n_raw_tokens"] == sum(len(s) for s in sents)
+    # the in-memory path agrees with the file path
+    mem = EncodedCorpus.from_sentences(sents, min_count=min_count)
+    assert mem.vocab.words == words and mem.tokens.tolist() == tokens
+
+
+def test_table_growth_keeps_exact_counts(tmp_path):
+    # many distinct words force the hash table and arena to grow several times
+    sents = [[f"w{i}x{j}" for j in range(50)] for i in range(2000)] + [["w0x0"] * 5]
+    path = write_lines(tmp_path / "big.txt", sents)
+    corpus = EncodedCorpus.build(path, min_count=1, cache_dir=False)
+    assert len(corpus.vocab) == 100_000
+    assert corpus.vocab.words[0] == "w0x0" and corpus.vocab.counts[0] == 6
+
+
+def test_pruning_bounds_the_table_like_word2vec(tmp_path):
+    sents = random_corpus(n_sent=2000, vocab=5000, seed=1)
+    path = write_lines(tmp_path / "c.txt", sents)
+    full = EncodedCorpus.build(path, min_count=1, cache_dir=False)
+    pruned = EncodedCorpus.build(path, min_count=1, max_vocab_size=500, cache_dir=False)
+    assert pruned.stats["pruned_below"] >= 1
+    assert pruned.stats["n_distinct_seen"] <= 500
+    # frequent words survive pruning with nearly their full counts
+    top = full.vocab.words[:20]
+    assert pruned.vocab.words[:20] == top
+    for w in top:
+        assert pruned.vocab.counts[pruned.vocab[w]] >= 0.9 * full.vocab.counts[full.vocab[w]]
+    # every surviving token id is consistent with its word
+    assert all(pruned.vocab.words[t] in full.vocab for t in pruned.tokens[:200].tolist())
+
+
+def test_long_sentences_are_split(tmp_path):
+    path = write_lines(tmp_path / "long.txt", [["a", "b"] * 12_500])
+    corpus = EncodedCorpus.build(path, min_count=1, cache_dir=False)
+    assert np.diff(corpus.offsets).tolist() == [10_000, 10_000, 5_000]
+
+
+def test_cache_is_reused_and_invalidated(tmp_path):
+    path = write_lines(tmp_path / "c.txt", random_corpus())
+    cache = tmp_path / "cache"
+    first = EncodedCorpus.build(path, min_count=2, cache_dir=cache)
+    second = EncodedCorpus.build(path, min_count=2, cache_dir=cache)
+    assert first.stats["cache_hit"] is False and second.stats["cache_hit"] is True
+    assert isinstance(second.tokens, np.memmap)
+    assert second.tokens.tolist() == first.tokens.tolist()
+    other = EncodedCorpus.build(path, min_count=3, cache_dir=cache)
+    assert other.stats["cache_hit"] is False
+    write_lines(path, random_corpus(seed=5))
+    changed = EncodedCorpus.build(path, min_count=2, cache_dir=cache)
+    assert changed.stats["cache_hit"] is False
+
+
+def test_save_load_and_validation(tmp_path):
+    corpus = EncodedCorpus.from_sentences(random_corpus(), min_count=2)
+    out = corpus.save(tmp_path / "enc")
+    back = EncodedCorpus.load(out)
+    assert back.tokens.tolist() == corpus.tokens.tolist() and back.vocab.words == corpus.vocab.words
+    np.save(out / "offsets.npy", np.asarray(corpus.offsets)[:-1])
+    with pytest.raises(FormatError, match="does not match"):
+        EncodedCorpus.load(out)
+    with pytest.raises(FormatError, match="meta.json is missing"):
+        EncodedCorpus.load(tmp_path)
+
+
+def test_restrict_drops_rare_words_and_empty_sentences():
+    corpus = EncodedCorpus.from_sentences([["a", "a", "b"], ["c"], ["a", "c", "b"], ["d"]], min_count=1)
+    r = corpus.restrict(2)
+    assert r.vocab.words == ["a", "b", "c"]
+    assert [[r.vocab.words[t] for t in r.sentence(i)] for i in range(r.n_sentences)] == [
+        ["a", "a", "b"],
+        ["c"],
+        ["a", "c", "b"],
+    ]
+
+
+def test_empty_and_too_rare_corpora(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n  \n")
+    with pytest.raises(CorpusError, match="empty"):
+        EncodedCorpus.build(empty, cache_dir=False)
+    rare = write_lines(tmp_path / "rare.txt", [["only", "once", "each"]])
+    with pytest.raises(CorpusError, match="min_count=5"):
+        EncodedCorpus.build(rare, min_count=5, cache_dir=False)
+    with pytest.raises(CorpusError, match="min_count=5"):
+        EncodedCorpus.from_sentences([["x", "y"]], min_count=5)
+
+
+def test_vocab_tsv_round_trip_and_errors(tmp_path):
+    v = Vocab(["the", "왕"], [5, 2])
+    v.save_tsv(tmp_path / "v.tsv")
+    back = Vocab.load_tsv(tmp_path / "v.tsv")
+    assert back.words == v.words and back.counts.tolist() == [5, 2]
+    (tmp_path / "bad.tsv").write_text("word\tnotanumber\n")
+    with pytest.raises(FormatError, match="line 1"):
+        Vocab.load_tsv(tmp_path / "bad.tsv")
