@@ -30,12 +30,11 @@ def run(kernel, sentence, negative, syn0, syn1, keep, prob, alias, *extra):
     return stats
 
 
-@pytest.mark.parametrize("share", [True, False])
-def test_skipgram_kernel_equals_reference(share):
+def test_skipgram_kernel_equals_reference():
     sentence = [1, 2, 3, NOISE, 2]
     syn0, syn1, keep, prob, alias = setup()
     ref0, ref1 = syn0.copy(), syn1.copy()
-    stats = run(sgns_job, sentence, 3, syn0, syn1, keep, prob, alias, share)
+    stats = run(sgns_job, sentence, 3, syn0, syn1, keep, prob, alias)
     for i, center in enumerate(sentence):  # window=1: neighbours at distance 1
         contexts = [sentence[j] for j in (i - 1, i + 1) if 0 <= j < len(sentence)]
         sgns_step(ref0, ref1, center, contexts, [NOISE] * 3, 0.05)
@@ -63,7 +62,7 @@ def test_saturated_pairs_are_not_updated_but_counted_in_loss():
     syn0[:] = 2.0
     syn1[:] = 2.0  # every dot product is 64 >= MAX_EXP
     before0, before1 = syn0.copy(), syn1.copy()
-    stats = run(sgns_job, [1, 2], 2, syn0, syn1, keep, prob, alias, True)
+    stats = run(sgns_job, [1, 2], 2, syn0, syn1, keep, prob, alias)
     assert np.array_equal(syn0, before0) and np.array_equal(syn1, before1)
     # positives cost ~0, each noise word costs ~64
     assert stats[0] == pytest.approx(2 * 2 * 64.0, rel=1e-3)
@@ -72,7 +71,7 @@ def test_saturated_pairs_are_not_updated_but_counted_in_loss():
 def test_noise_word_equal_to_centre_is_skipped():
     syn0, syn1, keep, prob, alias = setup(seed=3)
     ref0, ref1 = syn0.copy(), syn1.copy()
-    run(sgns_job, [1, NOISE], 2, syn0, syn1, keep, prob, alias, True)
+    run(sgns_job, [1, NOISE], 2, syn0, syn1, keep, prob, alias)
     sgns_step(ref0, ref1, 1, [NOISE], [NOISE] * 2, 0.05)
     sgns_step(ref0, ref1, NOISE, [1], [NOISE] * 2, 0.05)  # the reference drops noise == centre too
     np.testing.assert_allclose(syn0, ref0, rtol=1e-5, atol=1e-6)
@@ -89,7 +88,7 @@ def test_same_seed_same_result_and_subsampling_drops_words():
         syn0, syn1, *_ = setup(seed=4)
         stats = np.zeros(3)
         sgns_job(tokens, offsets, 0, 2, syn0, syn1, keep, prob, alias, 5, 3, 0.025, 0.0001, 42,
-                 SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats, True)  # fmt: skip
+                 SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
         outs.append((syn0, stats))
     assert np.array_equal(outs[0][0], outs[1][0])
     assert 2300 < outs[0][1][2] < 2700  # about half the words kept

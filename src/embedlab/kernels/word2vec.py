@@ -37,6 +37,7 @@ from embedlab.kernels._common import (
     splitmix64,
     xorshift,
 )
+from embedlab.kernels._prefetch import prefetch_row
 
 #: Longest sentence a kernel accepts; EncodedCorpus splits longer ones.
 MAX_SENTENCE_LEN = 10_000
@@ -85,9 +86,18 @@ def _subsample(tokens, a, b, keep, rng, sent):
 
 
 @njit(**JIT)
+def _draw_noise(out, negative, alias_prob, alias_idx, rng, syn1):
+    """Draw ``negative`` noise words into ``out[1:]`` and start loading their output rows."""
+    for k in range(1, negative + 1):
+        t = draw_alias(alias_prob, alias_idx, xorshift(rng))
+        out[k] = t
+        prefetch_row(syn1, t)
+
+
+@njit(**JIT)
 def sgns_job(
     tokens, offsets, s_begin, s_end, syn0, syn1, keep, alias_prob, alias_idx,
-    window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats, share_negatives,
+    window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats,
 ):  # fmt: skip
     """Skip-gram with negative sampling over sentences ``[s_begin, s_end)``."""
     dim = syn0.shape[1]
@@ -96,6 +106,7 @@ def sgns_job(
     sent = np.empty(MAX_SENTENCE_LEN, np.int32)
     n_targets = negative + 1
     targets = np.empty(n_targets, np.int64)
+    upcoming = np.empty(n_targets, np.int64)  # noise words of the next centre, drawn early
     neu1e = np.empty(dim, np.float32)
     total = max(offsets[s_end] - offsets[s_begin], 1)
     done = 0
@@ -109,24 +120,23 @@ def sgns_job(
         done += b - a
         n = _subsample(tokens, a, b, keep, rng, sent)
         n_eff += n
+        if n > 0:
+            _draw_noise(upcoming, negative, alias_prob, alias_idx, rng, syn1)
         for i in range(n):
             center = sent[i]
+            for k in range(1, n_targets):
+                targets[k] = upcoming[k]
+            targets[0] = center
+            if i + 1 < n:
+                _draw_noise(upcoming, negative, alias_prob, alias_idx, rng, syn1)
+                prefetch_row(syn1, sent[i + 1])
             win = window - np.int64(xorshift(rng) % np.uint64(window))
             lo = max(0, i - win)
             hi = min(n, i + win + 1)
-            if hi - lo <= 1:
-                continue
-            targets[0] = center
-            if share_negatives:
-                for k in range(1, n_targets):
-                    targets[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
             for j in range(lo, hi):
                 if j == i:
                     continue
                 c = sent[j]
-                if not share_negatives:
-                    for k in range(1, n_targets):
-                        targets[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
                 for d in range(dim):
                     neu1e[d] = 0.0
                 for k in range(n_targets):
@@ -161,6 +171,9 @@ def cbow_job(
     rng = np.empty(1, np.uint64)
     rng[0] = splitmix64(np.uint64(seed)) | np.uint64(1)
     sent = np.empty(MAX_SENTENCE_LEN, np.int32)
+    n_targets = negative + 1
+    targets = np.empty(n_targets, np.int64)
+    upcoming = np.empty(n_targets, np.int64)
     neu1 = np.empty(dim, np.float32)
     neu1e = np.empty(dim, np.float32)
     total = max(offsets[s_end] - offsets[s_begin], 1)
@@ -175,8 +188,18 @@ def cbow_job(
         done += b - a
         n = _subsample(tokens, a, b, keep, rng, sent)
         n_eff += n
+        if n > 0:
+            _draw_noise(upcoming, negative, alias_prob, alias_idx, rng, syn1)
         for i in range(n):
             center = sent[i]
+            for k in range(1, n_targets):
+                targets[k] = upcoming[k]
+            targets[0] = center
+            if i + 1 < n:
+                _draw_noise(upcoming, negative, alias_prob, alias_idx, rng, syn1)
+                prefetch_row(syn1, sent[i + 1])
+                if i + window + 1 < n:
+                    prefetch_row(syn0, sent[i + window + 1])  # the context word entering the window next
             win = window - np.int64(xorshift(rng) % np.uint64(window))
             lo = max(0, i - win)
             hi = min(n, i + win + 1)
@@ -194,15 +217,11 @@ def cbow_job(
             inv = np.float32(1.0 / count)
             for d in range(dim):
                 neu1[d] *= inv
-            for k in range(negative + 1):
-                if k == 0:
-                    t = center
-                    label = 1.0
-                else:
-                    t = draw_alias(alias_prob, alias_idx, xorshift(rng))
-                    if t == center:
-                        continue
-                    label = 0.0
+            for k in range(n_targets):
+                t = targets[k]
+                if k > 0 and t == center:
+                    continue
+                label = 1.0 if k == 0 else 0.0
                 f = np.float32(0.0)
                 for d in range(dim):
                     f += neu1[d] * syn1[t, d]

@@ -156,18 +156,15 @@ class Word2Vec:
         syn0, syn1 = init_weights(len(vocab), c.dim, c.seed)
         keep = keep_thresholds(vocab.counts, c.sample)
         prob, alias = alias_table(noise_weights(vocab.counts, c.ns_exponent))
+        kernel = sgns_job if c.arch == "skipgram" else cbow_job
         tokens = np.ascontiguousarray(enc.tokens)
         offsets = np.ascontiguousarray(enc.offsets)
-        share = os.environ.get("EMBEDLAB_SHARE_NEG", "1") == "1"
 
         def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
             seed = np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id)
             args = (tokens, offsets, a, b, syn0, syn1, keep, prob, alias, c.window, c.negative, a0, a1, seed,
                     SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
-            if c.arch == "skipgram":
-                sgns_job(*args, share)
-            else:
-                cbow_job(*args)
+            kernel(*args)
 
         def snapshot() -> KeyedVectors:
             return self._vectors(syn0, enc)
