@@ -1,5 +1,6 @@
 """``python -m embedlab`` runs the command-line interface."""
 
-from embedlab.cli.main import main
+if __name__ == "__main__":
+    from embedlab.cli.main import main
 
-main()
+    main()

@@ -35,7 +35,7 @@ def evaluate_word_pairs(
 
     >>> import numpy as np
     >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], dtype=np.float32))
-    >>> wp = WordPairs("toy", [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 4.0)])
+    >>> wp = WordPairs("toy", [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 5.0)])
     >>> evaluate_word_pairs(kv, wp)["spearman"]
     1.0
     """

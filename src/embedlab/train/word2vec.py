@@ -197,7 +197,7 @@ class Word2Vec:
 
 
 def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in ±0.5/dim (as word2vec.c), output vectors zero.
+    """Input vectors uniform in ±1/dim (as gensim 4; word2vec.c uses ±0.5/dim), output vectors zero.
 
     Rows are padded to a multiple of 16 floats and start on 64-byte boundaries so the
     kernels' inner loops run as whole AVX-512 / AVX2 vectors with no scalar tail; the
@@ -206,7 +206,7 @@ def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndar
     width = -(-dim // 16) * 16
     rng = np.random.default_rng(seed)
     syn0 = aligned_zeros(n_words, width)
-    syn0[:, :dim] = (rng.random((n_words, dim), dtype=np.float32) - 0.5) / dim
+    syn0[:, :dim] = (rng.random((n_words, dim), dtype=np.float32) * 2.0 - 1.0) / dim
     syn1 = aligned_zeros(n_words, width)
     return syn0, syn1
 
