@@ -78,3 +78,25 @@ def test_chunks_end_on_line_breaks(tmp_path):
     chunks = list(reader.chunks())
     assert len(chunks) > 10 and all(c.endswith(b"\n") for c in chunks)
     assert sum(c.count(b"\n") for c in chunks) == 5000
+
+
+def test_utf8_validator_agrees_with_python():
+    import random
+
+    import numpy as np
+
+    from embedlab.text._unicode_kernel import is_valid_utf8
+
+    rng = random.Random(1)
+    samples = [b"", b"plain", "한국어 café 😀".encode(), b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf"]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 12))) for _ in range(3000)]
+    samples += [
+        "".join(chr(rng.randrange(0x10FFFF)) for _ in range(5)).encode("utf-8", "surrogatepass") for _ in range(500)
+    ]
+    for data in samples:
+        try:
+            data.decode("utf-8")
+            expected = True
+        except UnicodeDecodeError:
+            expected = False
+        assert is_valid_utf8(np.frombuffer(data, dtype=np.uint8)) == expected, data

@@ -15,11 +15,17 @@ def evaluate(
     model: Annotated[Path, typer.Argument(help="Model folder or word2vec file.")],
     analogies: Annotated[
         list[Path] | None,
-        typer.Option("--analogies", "-a", help="Analogy file(s) (': section' + 'a b c d' lines) [bundled Google set]."),
+        typer.Option(
+            "--analogies",
+            "-a",
+            help="Analogy file(s) (': section' + 'a b c d' lines); default: the bundled Google set.",
+        ),
     ] = None,
     pairs: Annotated[
         list[Path] | None,
-        typer.Option("--pairs", "-p", help="Word-pair file(s) 'w1 w2 score' [bundled WordSim-353 and SimLex-999]."),
+        typer.Option(
+            "--pairs", "-p", help="Word-pair file(s) 'w1 w2 score'; default: the bundled WordSim-353 and SimLex-999."
+        ),
     ] = None,
     restrict_vocab: Annotated[int, typer.Option(help="Analogy candidates: this many most frequent words.")] = 30_000,
     sections: Annotated[bool, typer.Option(help="Show per-section analogy accuracy.")] = False,

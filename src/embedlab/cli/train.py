@@ -48,9 +48,11 @@ def word2vec(
     sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0 = off).")] = 1e-3,
     min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = 5,
     epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
-    alpha: Annotated[float | None, typer.Option(help="Start learning rate [0.025 skipgram, 0.05 cbow].")] = None,
+    alpha: Annotated[
+        float | None, typer.Option(help="Start learning rate (default: 0.025 skipgram, 0.05 cbow).")
+    ] = None,
     min_alpha: Annotated[float, typer.Option(help="Final learning rate.")] = 0.0001,
-    threads: Annotated[int | None, typer.Option(help="Worker threads [all cores].")] = None,
+    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
     tokenizer: Annotated[
         Tok, typer.Option(help="unicode (lowercased words) or whitespace (pre-tokenized).")

@@ -103,3 +103,42 @@ def unicode_words(src, dst, is_word, lower, lowercase):
             in_word = False
         i += step
     return o
+
+
+@njit(**JIT)
+def is_valid_utf8(src):
+    """True when ``src`` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF)."""
+    n = src.shape[0]
+    i = 0
+    while i < n:
+        b = src[i]
+        if b < 0x80:
+            i += 1
+            continue
+        if 0xC2 <= b <= 0xDF:
+            need, lo, hi = 1, 0x80, 0xBF
+        elif b == 0xE0:
+            need, lo, hi = 2, 0xA0, 0xBF
+        elif 0xE1 <= b <= 0xEC or 0xEE <= b <= 0xEF:
+            need, lo, hi = 2, 0x80, 0xBF
+        elif b == 0xED:
+            need, lo, hi = 2, 0x80, 0x9F
+        elif b == 0xF0:
+            need, lo, hi = 3, 0x90, 0xBF
+        elif 0xF1 <= b <= 0xF3:
+            need, lo, hi = 3, 0x80, 0xBF
+        elif b == 0xF4:
+            need, lo, hi = 3, 0x80, 0x8F
+        else:
+            return False
+        if i + need >= n:  # truncated sequence at the end
+            return False
+        c = src[i + 1]
+        if c < lo or c > hi:
+            return False
+        for k in range(2, need + 1):
+            c = src[i + k]
+            if c < 0x80 or c > 0xBF:
+                return False
+        i += need + 1
+    return True

@@ -35,7 +35,7 @@ __all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "open_binary"]
 PathLike = str | os.PathLike[str]
 
 _DOC_TAG = re.compile(rb"^(?:<doc[\s>]|</doc>)[^\n]*(?:\n|$)", re.MULTILINE)
-_DEFAULT_CHUNK = 1 << 24
+_DEFAULT_CHUNK = 1 << 22  # 4 MiB: large enough for speed, small enough to keep memory flat
 
 _bad_bytes = threading.local()
 
@@ -60,12 +60,14 @@ def _decode(data: bytes) -> tuple[str, int]:
 
 def _valid_utf8(data: bytes) -> tuple[bytes, int]:
     """Return ``data`` with invalid UTF-8 replaced (only re-encoded when something was bad)."""
-    try:
-        data.decode("utf-8")
+    import numpy as np
+
+    from embedlab.text._unicode_kernel import is_valid_utf8
+
+    if is_valid_utf8(np.frombuffer(data, dtype=np.uint8)):  # checks without building a str
         return data, 0
-    except UnicodeDecodeError:
-        text, bad = _decode(data)
-        return text.encode("utf-8"), bad
+    text, bad = _decode(data)
+    return text.encode("utf-8"), bad
 
 
 def open_binary(path: PathLike) -> IO[bytes]:

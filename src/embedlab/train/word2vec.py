@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
@@ -157,32 +158,37 @@ class Word2Vec:
         keep = keep_thresholds(vocab.counts, c.sample)
         prob, alias = alias_table(noise_weights(vocab.counts, c.ns_exponent))
         kernel = sgns_job if c.arch == "skipgram" else cbow_job
-        tokens = np.ascontiguousarray(enc.tokens)
-        offsets = np.ascontiguousarray(enc.offsets)
+        offsets = np.ascontiguousarray(enc.offsets, dtype=np.int64)
+        read_tokens = enc.token_reader()
 
         def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
+            start, stop = int(offsets[a]), int(offsets[b])
+            tokens = read_tokens(start, stop)
+            local_offsets = offsets[a : b + 1] - start
             seed = np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id)
-            args = (tokens, offsets, a, b, syn0, syn1, keep, prob, alias, c.window, c.negative, a0, a1, seed,
-                    SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
-            kernel(*args)
+            kernel(tokens, local_offsets, 0, b - a, syn0, syn1, keep, prob, alias, c.window, c.negative, a0, a1,
+                   seed, SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
 
         def snapshot() -> KeyedVectors:
-            return self._vectors(syn0, enc)
+            return self._vectors(np.ascontiguousarray(syn0[:, : c.dim]), enc)
 
-        self.report = run_epochs(
-            run_job,
-            offsets,
-            epochs=c.epochs,
-            threads=c.threads,
-            alpha=c.alpha,
-            min_alpha=c.min_alpha,
-            progress=progress,
-            callbacks=callbacks,
-            description=f"word2vec {c.arch}",
-            snapshot=snapshot,
-        )
+        try:
+            self.report = run_epochs(
+                run_job,
+                offsets,
+                epochs=c.epochs,
+                threads=c.threads,
+                alpha=c.alpha,
+                min_alpha=c.min_alpha,
+                progress=progress,
+                callbacks=callbacks,
+                description=f"word2vec {c.arch}",
+                snapshot=snapshot,
+            )
+        finally:
+            read_tokens.close()
         self.report.vocab_size = len(vocab)
-        return self._vectors(syn0, enc)
+        return self._vectors(compact_rows(syn0, c.dim), enc)
 
     def _vectors(self, syn0: np.ndarray, enc: EncodedCorpus) -> KeyedVectors:
         c = self.config
@@ -193,7 +199,7 @@ class Word2Vec:
         }
         if self.report is not None:
             meta["training"] = self.report.as_dict()
-        return KeyedVectors(enc.vocab.words, np.ascontiguousarray(syn0[:, : c.dim]), enc.vocab.counts, metadata=meta)
+        return KeyedVectors(enc.vocab.words, syn0, enc.vocab.counts, metadata=meta)
 
 
 def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -206,9 +212,34 @@ def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndar
     width = -(-dim // 16) * 16
     rng = np.random.default_rng(seed)
     syn0 = aligned_zeros(n_words, width)
-    syn0[:, :dim] = (rng.random((n_words, dim), dtype=np.float32) * 2.0 - 1.0) / dim
+    for start in range(0, n_words, 65_536):  # in blocks, so no full-size temporary
+        block = syn0[start : start + 65_536, :dim]
+        block[:] = (rng.random(block.shape, dtype=np.float32) * 2.0 - 1.0) / dim
     syn1 = aligned_zeros(n_words, width)
     return syn0, syn1
+
+
+def compact_rows(padded: np.ndarray, dim: int) -> np.ndarray:
+    """The first ``dim`` columns of a padded matrix as a contiguous matrix, in place.
+
+    Rows move down inside the same buffer (each destination starts at or before its
+    source), so the trained vectors need no second full-size copy.
+    """
+    rows, width = padded.shape
+    if width == dim:
+        return padded
+    flat = padded.reshape(-1)
+    _compact(flat, rows, width, dim)
+    return flat[: rows * dim].reshape(rows, dim)
+
+
+@njit(cache=True, nogil=True)
+def _compact(flat, rows, width, dim):
+    for r in range(rows):
+        src = r * width
+        dst = r * dim
+        for d in range(dim):
+            flat[dst + d] = flat[src + d]
 
 
 def aligned_zeros(rows: int, cols: int, align: int = 64) -> np.ndarray:

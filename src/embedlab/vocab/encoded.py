@@ -90,6 +90,32 @@ class EncodedCorpus:
     def sentence(self, i: int) -> np.ndarray:
         return self.tokens[self.offsets[i] : self.offsets[i + 1]]
 
+    def token_reader(self):
+        """A thread-safe ``read(start, stop) -> int32 array`` of token ids.
+
+        For a corpus memory-mapped from disk it reads with ``os.pread`` instead of touching
+        the map, so training holds only the jobs in flight in memory, not the whole corpus.
+        """
+        tokens = self.tokens
+        if isinstance(tokens, np.memmap) and tokens.filename is not None:
+            fd = os.open(tokens.filename, os.O_RDONLY)
+            base = int(tokens.offset)
+
+            def read(start: int, stop: int) -> np.ndarray:
+                data = os.pread(fd, 4 * (stop - start), base + 4 * start)
+                return np.frombuffer(data, dtype=np.int32)
+
+            read.close = lambda: os.close(fd)  # type: ignore[attr-defined]
+            return read
+
+        array = np.ascontiguousarray(tokens, dtype=np.int32)
+
+        def read_memory(start: int, stop: int) -> np.ndarray:
+            return array[start:stop]
+
+        read_memory.close = lambda: None  # type: ignore[attr-defined]
+        return read_memory
+
     def iter_sentences(self) -> Iterator[list[str]]:
         """Sentences as lists of words (slow; for inspection and small corpora)."""
         words = self.vocab.words
@@ -314,9 +340,11 @@ def _build_folder(reader: CorpusReader, target: Path, settings: dict[str, Any], 
     with atomic_dir(target) as tmp:
         scratch = tmp / "provisional.i32"
         with Progress("reading corpus", reader.total_bytes, enabled=progress) as bar, open(scratch, "wb") as fh:
+            out = np.empty(0, dtype=np.int32)  # reused across chunks
             for chunk in reader.chunks():
                 buf = np.frombuffer(chunk, dtype=np.uint8)
-                out = np.empty(buf.shape[0] + 1, dtype=np.int32)
+                if out.shape[0] < buf.shape[0] + 1:
+                    out = np.empty(buf.shape[0] + 1, dtype=np.int32)
                 pos, n_out = 0, 0
                 while True:
                     pos, n_out = _scan.count_chunk(
@@ -330,7 +358,7 @@ def _build_folder(reader: CorpusReader, target: Path, settings: dict[str, Any], 
                         min_reduce += 1
                     else:
                         table.grow(need_arena=buf.shape[0] - pos)
-                fh.write(out[:n_out].tobytes())
+                out[:n_out].tofile(fh)
                 written += n_out
                 bar.update(min(reader.bytes_read, reader.total_bytes), info=f"{int(table.state[2]):,} tokens")
         n_raw = int(table.state[2])
@@ -363,6 +391,17 @@ def _build_folder(reader: CorpusReader, target: Path, settings: dict[str, Any], 
             **settings,
         }
         _write_meta(tmp, stats)
+    _release_free_memory()
+
+
+def _release_free_memory() -> None:
+    """Give freed heap pages back to the OS (glibc keeps them otherwise), before training starts."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _write_final_ids(
@@ -379,9 +418,8 @@ def _write_final_ids(
         end = pos
     segments.append((0, end, mapping))
     segments.reverse()
-    prov = np.memmap(scratch, dtype=np.int32, mode="r", shape=(written,)) if written else np.zeros(0, np.int32)
     state = np.zeros(2, dtype=np.int64)
-    block = 1 << 22
+    block = 1 << 20
     out_tok = np.empty(block, dtype=np.int32)
     out_ends = np.empty(block + 1, dtype=np.int64)
     with (
@@ -392,14 +430,15 @@ def _write_final_ids(
         for start, stop, fmap in segments:
             for a in range(start, stop, block):
                 b = min(a + block, stop)
-                nt, ne = _scan.remap_stream(prov[a:b], fmap, out_tok, out_ends, state, MAX_SENTENCE_LEN)
+                # plain reads, not a memory map: only one block is ever resident
+                prov = np.fromfile(scratch, dtype=np.int32, count=b - a, offset=4 * a)
+                nt, ne = _scan.remap_stream(prov, fmap, out_tok, out_ends, state, MAX_SENTENCE_LEN)
                 tok_w.write(out_tok[:nt])
                 off_w.write(out_ends[:ne])
         if state[1] > 0:  # last sentence had no final newline
             off_w.write(np.array([state[0]], dtype=np.int64))
         n_sentences = off_w.length - 1
         n_tokens = tok_w.length
-    del prov
     return n_tokens, n_sentences
 
 
