@@ -131,4 +131,5 @@ def word2vec(
         f"{report.words_per_sec:,.0f} words/s on {report.threads} thread(s), {report.seconds:.1f} s"
     )
     if not corpus:
-        con.print(f"try: embedlab similar {output} king    |    embedlab analogy {output} man king woman")
+        con.print(f"try:  embedlab similar {output} king")
+        con.print(f"      embedlab analogy {output} man king woman")

@@ -172,6 +172,9 @@ class Word2Vec:
         def snapshot() -> KeyedVectors:
             return self._vectors(np.ascontiguousarray(syn0[:, : c.dim]), enc)
 
+        # compile (first use on a machine) or load the kernel before the clock starts
+        kernel(read_tokens(0, 0), offsets[:1], 0, 0, syn0, syn1, keep, prob, alias, c.window, c.negative,
+               c.alpha, c.alpha, 0, SIGMOID_TABLE, LOG_SIGMOID_TABLE, np.zeros(3))  # fmt: skip
         try:
             self.report = run_epochs(
                 run_job,
