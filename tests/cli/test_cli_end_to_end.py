@@ -146,3 +146,29 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
     assert "interrupted" in err and "nothing was written" in err and "Traceback" not in err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model")]
+
+
+def test_train_glove_json(tmp_path):
+    corpus = write_lines(tmp_path / "c.txt", planted_sentences(n=2000))
+    out = json.loads(
+        run(
+            "train",
+            "glove",
+            corpus,
+            "-o",
+            tmp_path / "g.txt",
+            "--format",
+            "glove",
+            "--dim",
+            16,
+            "--epochs",
+            5,
+            "--min-count",
+            2,
+            "--x-max",
+            10,
+            "--json",
+        ).stdout
+    )
+    assert out["cooccurrence"]["nnz"] > 0 and len(out["loss_per_epoch"]) == 5
+    assert json.loads(run("similar", tmp_path / "g.txt", "cat", "--json").stdout)["neighbours"]

@@ -20,6 +20,7 @@ class ConvertFormat(StrEnum):
     native = "native"
     word2vec_bin = "word2vec-bin"
     word2vec_txt = "word2vec-txt"
+    glove = "glove"
 
 
 def _neighbours_table(title: str, rows: list[tuple[str, float]]):
@@ -81,7 +82,7 @@ def convert(
     target: Annotated[Path, typer.Argument(help="Where to write.")],
     to: Annotated[ConvertFormat, typer.Option("--to", help="Output format.")] = ConvertFormat.word2vec_bin,
 ) -> None:
-    """Convert vectors between the native folder and word2vec text / binary."""
+    """Convert vectors between the native folder, word2vec text / binary and GloVe text."""
     from embedlab.io import load, save
 
     kv = load(source)

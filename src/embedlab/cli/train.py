@@ -28,6 +28,13 @@ class OutFormat(StrEnum):
     native = "native"
     word2vec_bin = "word2vec-bin"
     word2vec_txt = "word2vec-txt"
+    glove = "glove"
+
+
+class GloveOutput(StrEnum):
+    sum = "sum"
+    word = "word"
+    concat = "concat"
 
 
 @app.command("word2vec")
@@ -68,13 +75,70 @@ def word2vec(
 
     Example: embedlab train word2vec corpus.txt.xz -o model --arch cbow --epochs 5
     """
-    from embedlab.io import save
     from embedlab.train.word2vec import Word2Vec
 
     w2v = Word2Vec(
         dim=dim, window=window, negative=negative, sample=sample, min_count=min_count, epochs=epochs,
         arch=arch.value, alpha=alpha, min_alpha=min_alpha, threads=threads, seed=seed,
     )  # fmt: skip
+    _train_and_save(
+        w2v, f"word2vec {arch.value}", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache,
+        json_out, quiet, {"arch": arch.value},
+    )  # fmt: skip
+
+
+@app.command("glove")
+@handle_errors
+def glove(
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Text file(s) or folder(s), one sentence per line. Leave out for the demo corpus."),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model.")] = Path("model"),
+    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
+    window: Annotated[int, typer.Option(help="Symmetric window; counts weighted by 1/distance.")] = 10,
+    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = 5,
+    epochs: Annotated[int, typer.Option(help="Passes over the co-occurrence entries.")] = 15,
+    x_max: Annotated[
+        float, typer.Option(help="Counts at or above this get full weight (try 10 on small corpora).")
+    ] = 100.0,
+    alpha: Annotated[float, typer.Option(help="Exponent of the weighting function.")] = 0.75,
+    eta: Annotated[float, typer.Option(help="AdaGrad's initial learning rate.")] = 0.05,
+    vectors: Annotated[GloveOutput, typer.Option(help="sum (W + W̃), word (W only) or concat.")] = None,
+    memory_mb: Annotated[int, typer.Option(help="Memory for counting; past it sorted runs spill to disk.")] = 1024,
+    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
+    tokenizer: Annotated[
+        Tok, typer.Option(help="unicode (lowercased words) or whitespace (pre-tokenized).")
+    ] = Tok.unicode,
+    skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
+    jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
+    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.native,
+    cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Train GloVe (co-occurrence counts + weighted least squares, AdaGrad) and save the vectors.
+
+    Example: embedlab train glove corpus.txt.xz -o model --epochs 15 --x-max 100
+    """
+    from embedlab.train.glove import GloVe
+
+    trainer = GloVe(
+        dim=dim, window=window, min_count=min_count, epochs=epochs, x_max=x_max, alpha=alpha, eta=eta,
+        output=(vectors or GloveOutput.sum).value, memory_mb=memory_mb, threads=threads, seed=seed,
+    )  # fmt: skip
+    _train_and_save(
+        trainer, "glove", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet,
+        {"x_max": x_max},
+    )  # fmt: skip
+
+
+def _train_and_save(
+    trainer, title, corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet, extra
+) -> None:
+    from embedlab.io import save
+
     with tempfile.TemporaryDirectory(prefix="embedlab-demo-") as tmp:
         if corpus:
             source: list[Path] | Path = list(corpus)
@@ -84,7 +148,7 @@ def word2vec(
 
             source = write_demo_corpus(Path(tmp) / "demo.txt")
             corpus_name = "built-in demo corpus (synthetic, 60,000 sentences)"
-        kv = w2v.fit(
+        kv = trainer.fit(
             source,
             tokenizer=tokenizer.value,
             skip_doc_tags=skip_doc_tags,
@@ -93,17 +157,16 @@ def word2vec(
             progress=progress_enabled(quiet or json_out),
         )
     save(kv, output, format=format.value)
-    report = w2v.report
-    assert report is not None
-    stats = w2v.corpus.stats if w2v.corpus is not None else {}
+    report = trainer.report
+    stats = trainer.corpus.stats if trainer.corpus is not None else {}
     result = {
         "model": str(output),
         "format": format.value,
         "corpus": corpus_name,
-        "arch": arch.value,
+        **extra,
         "vocab_size": len(kv),
         "dim": kv.dim,
-        "corpus_tokens": report.corpus_tokens,
+        "corpus_tokens": stats.get("n_tokens"),
         "raw_tokens": stats.get("n_raw_tokens"),
         "corpus_cache_hit": stats.get("cache_hit"),
         "corpus_build_seconds": stats.get("build_seconds"),
@@ -112,24 +175,38 @@ def word2vec(
         "loss_per_epoch": [round(x, 6) for x in report.losses],
         "threads": report.threads,
     }
+    cooc = getattr(trainer, "cooccurrence", None)
+    if cooc is not None:
+        result["cooccurrence"] = cooc.stats
+        result.pop("words_per_sec")
     if json_out:
         print_json(result)
         return
     from rich.table import Table
 
-    table = Table(title=f"word2vec {arch.value} → {output}", show_header=True)
+    table = Table(title=f"{title} → {output}", show_header=True)
     table.add_column("epoch", justify="right")
     table.add_column("loss", justify="right")
     table.add_column("seconds", justify="right")
-    table.add_column("words/s", justify="right")
+    if cooc is None:
+        table.add_column("words/s", justify="right")
     for e in report.epochs:
-        table.add_row(str(e.epoch), fmt(e.loss), f"{e.seconds:.2f}", f"{e.words_per_sec:,.0f}")
+        cells = [str(e.epoch), fmt(e.loss), f"{e.seconds:.2f}"]
+        if cooc is None:
+            cells.append(f"{e.words_per_sec:,.0f}")
+        table.add_row(*cells)
     con = console()
     con.print(table)
-    con.print(
-        f"corpus: {corpus_name}\nvocabulary: {len(kv):,} words, {report.corpus_tokens:,} tokens; "
-        f"{report.words_per_sec:,.0f} words/s on {report.threads} thread(s), {report.seconds:.1f} s"
-    )
+    con.print(f"corpus: {corpus_name}\nvocabulary: {len(kv):,} words")
+    if cooc is not None:
+        con.print(
+            f"co-occurrence: {cooc.nnz:,} entries in {cooc.stats['seconds']:.1f} s; training {report.seconds:.1f} s"
+        )
+    else:
+        con.print(
+            f"{report.corpus_tokens:,} tokens; {report.words_per_sec:,.0f} words/s on {report.threads} thread(s), "
+            f"{report.seconds:.1f} s"
+        )
     if not corpus:
         con.print(f"try:  embedlab similar {output} king")
         con.print(f"      embedlab analogy {output} man king woman")

@@ -1,7 +1,7 @@
 """Reading and writing vectors: one ``load`` that detects the format, one ``save``.
 
 Formats: ``native`` (embedlab's folder), ``word2vec-bin`` and ``word2vec-txt`` (the
-word2vec C tool's, as gensim writes them).
+word2vec C tool's, as gensim writes them), ``glove`` (the GloVe tool's text: no header).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "detect_format", "load", "save"]
 
-FORMATS = ("native", "word2vec-bin", "word2vec-txt")
+FORMATS = ("native", "word2vec-bin", "word2vec-txt", "glove")
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
@@ -40,10 +40,27 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         from embedlab.io.word2vec_format import looks_binary
 
         return "word2vec-bin" if looks_binary(head, nl + 1, int(parts[1])) else "word2vec-txt"
+    if _looks_glove(head):
+        return "glove"
     raise FormatError(
-        f"{p}: unknown model format (expected an embedlab model folder or a word2vec file "
-        "starting with a '<n_words> <dim>' line)"
+        f"{p}: unknown model format (expected an embedlab model folder, a word2vec file "
+        "starting with a '<n_words> <dim>' line, or GloVe text 'word v1 v2 ...')"
     )
+
+
+def _looks_glove(head: bytes) -> bool:
+    lines = [ln for ln in head.split(b"\n")[:3] if ln.strip()]
+    if not lines:
+        return False
+    try:
+        widths = set()
+        for ln in lines[: max(1, len(lines) - 1)]:  # the last line of the sample may be cut
+            parts = ln.decode("utf-8").split()
+            [float(x) for x in parts[1:]]
+            widths.add(len(parts))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return len(widths) == 1 and widths.pop() >= 2
 
 
 def load(path: str | os.PathLike[str], format: str | None = None) -> KeyedVectors:
@@ -57,11 +74,13 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> KeyedVector
     ['a', 'b']
     """
     from embedlab.io.native import load_native
-    from embedlab.io.word2vec_format import load_word2vec
+    from embedlab.io.word2vec_format import load_glove, load_word2vec
 
     fmt = detect_format(path) if format is None else check_choice("format", format, FORMATS)
     if fmt == "native":
         return load_native(path)
+    if fmt == "glove":
+        return load_glove(path)
     return load_word2vec(path, binary=fmt == "word2vec-bin")
 
 
@@ -74,4 +93,4 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native")
     if fmt == "native":
         save_native(kv, path)
     else:
-        save_word2vec(kv, path, binary=fmt == "word2vec-bin")
+        save_word2vec(kv, path, binary=fmt == "word2vec-bin", header=fmt != "glove")

@@ -17,11 +17,13 @@ from embedlab.io.atomic import atomic_file
 from embedlab.vectors.keyed import KeyedVectors
 
 
-def save_word2vec(kv: KeyedVectors, path: str | os.PathLike[str], *, binary: bool) -> None:
+def save_word2vec(kv: KeyedVectors, path: str | os.PathLike[str], *, binary: bool, header: bool = True) -> None:
+    """Write word2vec text / binary; ``header=False`` writes GloVe's text format (no first line)."""
     vectors = np.ascontiguousarray(kv.vectors, dtype=np.float32)
     _check_words(kv.words)
     with atomic_file(path, "wb") as fh:
-        fh.write(f"{len(kv)} {kv.dim}\n".encode())
+        if header:
+            fh.write(f"{len(kv)} {kv.dim}\n".encode())
         if binary:
             le = vectors.astype("<f4", copy=False)
             for word, row in zip(kv.words, le, strict=True):
@@ -64,6 +66,21 @@ def load_word2vec(path: str | os.PathLike[str], *, binary: bool | None = None) -
     return _read_binary(data, nl + 1, n, dim, p) if binary else _read_text(data, nl + 1, n, dim, p)
 
 
+def load_glove(path: str | os.PathLike[str]) -> KeyedVectors:
+    """Read GloVe's text format: ``word v1 ... vd`` per line, no header."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(f"model file not found: {p}") from None
+    first = data.split(b"\n", 1)[0].split()
+    if len(first) < 2:
+        raise FormatError(f"{p}: empty file or first line is not 'word v1 v2 ...'")
+    dim = len(first) - 1
+    n = sum(1 for line in data.split(b"\n") if line.strip())
+    return _read_text(data, 0, n, dim, p, first_line=1)
+
+
 def looks_binary(data: bytes, start: int, dim: int) -> bool:
     """Binary records hold raw floats: a text file's first record is printable UTF-8."""
     line_end = data.find(b"\n", start)
@@ -77,7 +94,7 @@ def looks_binary(data: bytes, start: int, dim: int) -> bool:
     return len(text.split()) != dim + 1
 
 
-def _read_text(data: bytes, start: int, n: int, dim: int, path: Path) -> KeyedVectors:
+def _read_text(data: bytes, start: int, n: int, dim: int, path: Path, first_line: int = 2) -> KeyedVectors:
     try:
         lines = data[start:].decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
@@ -90,12 +107,14 @@ def _read_text(data: bytes, start: int, n: int, dim: int, path: Path) -> KeyedVe
     for i, line in enumerate(lines):
         parts = line.rstrip().split(" ")
         if len(parts) != dim + 1:
-            raise FormatError(f"{path}, line {i + 2}: expected a word and {dim} numbers, got {len(parts) - 1} numbers")
+            raise FormatError(
+                f"{path}, line {i + first_line}: expected a word and {dim} numbers, got {len(parts) - 1} numbers"
+            )
         words.append(parts[0])
         try:
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
-            raise FormatError(f"{path}, line {i + 2}: vector values are not all numbers") from None
+            raise FormatError(f"{path}, line {i + first_line}: vector values are not all numbers") from None
     return KeyedVectors(words, vectors)
 
 

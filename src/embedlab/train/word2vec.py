@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from numba import njit
 
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
 from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.word2vec import cbow_job, sgns_job
+from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.driver import EpochReport, TrainReport, run_epochs
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
@@ -212,7 +212,7 @@ def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndar
     kernels' inner loops run as whole AVX-512 / AVX2 vectors with no scalar tail; the
     padding stays exactly zero through training.
     """
-    width = -(-dim // 16) * 16
+    width = padded_width(dim)
     rng = np.random.default_rng(seed)
     syn0 = aligned_zeros(n_words, width)
     for start in range(0, n_words, 65_536):  # in blocks, so no full-size temporary
@@ -220,34 +220,3 @@ def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndar
         block[:] = (rng.random(block.shape, dtype=np.float32) * 2.0 - 1.0) / dim
     syn1 = aligned_zeros(n_words, width)
     return syn0, syn1
-
-
-def compact_rows(padded: np.ndarray, dim: int) -> np.ndarray:
-    """The first ``dim`` columns of a padded matrix as a contiguous matrix, in place.
-
-    Rows move down inside the same buffer (each destination starts at or before its
-    source), so the trained vectors need no second full-size copy.
-    """
-    rows, width = padded.shape
-    if width == dim:
-        return padded
-    flat = padded.reshape(-1)
-    _compact(flat, rows, width, dim)
-    return flat[: rows * dim].reshape(rows, dim)
-
-
-@njit(cache=True, nogil=True)
-def _compact(flat, rows, width, dim):
-    for r in range(rows):
-        src = r * width
-        dst = r * dim
-        for d in range(dim):
-            flat[dst + d] = flat[src + d]
-
-
-def aligned_zeros(rows: int, cols: int, align: int = 64) -> np.ndarray:
-    """A zeroed C-contiguous float32 matrix whose data starts on an ``align``-byte boundary."""
-    extra = align // 4
-    buf = np.zeros(rows * cols + extra, dtype=np.float32)
-    start = (-(buf.ctypes.data // 4)) % extra
-    return buf[start : start + rows * cols].reshape(rows, cols)

@@ -1,0 +1,42 @@
+"""Weight matrices shared by the trainers: padded, cache-line-aligned, compacted in place after training."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+def padded_width(dim: int) -> int:
+    """Row width rounded up to 16 floats, so kernels' inner loops run as whole SIMD vectors."""
+    return -(-dim // 16) * 16
+
+
+def compact_rows(padded: np.ndarray, dim: int) -> np.ndarray:
+    """The first ``dim`` columns of a padded matrix as a contiguous matrix, in place.
+
+    Rows move down inside the same buffer (each destination starts at or before its
+    source), so the trained vectors need no second full-size copy.
+    """
+    rows, width = padded.shape
+    if width == dim:
+        return padded
+    flat = padded.reshape(-1)
+    _compact(flat, rows, width, dim)
+    return flat[: rows * dim].reshape(rows, dim)
+
+
+@njit(cache=True, nogil=True)
+def _compact(flat, rows, width, dim):
+    for r in range(rows):
+        src = r * width
+        dst = r * dim
+        for d in range(dim):
+            flat[dst + d] = flat[src + d]
+
+
+def aligned_zeros(rows: int, cols: int, align: int = 64) -> np.ndarray:
+    """A zeroed C-contiguous float32 matrix whose data starts on an ``align``-byte boundary."""
+    extra = align // 4
+    buf = np.zeros(rows * cols + extra, dtype=np.float32)
+    start = (-(buf.ctypes.data // 4)) % extra
+    return buf[start : start + rows * cols].reshape(rows, cols)

@@ -1,0 +1,204 @@
+"""GloVe: co-occurrence counts + weighted least squares with AdaGrad, on the embedlab engine.
+
+>>> from embedlab.train.glove import GloVe
+>>> sentences = [["king", "queen", "crown"], ["apple", "pear", "fruit"]] * 200
+>>> kv = GloVe(dim=8, min_count=1, epochs=3, threads=1).fit(sentences)
+>>> len(kv), kv.dim
+(6, 8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from embedlab._progress import ProgressArg
+from embedlab._validation import check_choice, check_float, check_int
+from embedlab.kernels.glove import glove_job, shuffle, weights_and_logs
+from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
+from embedlab.train.driver import EpochReport, TrainReport, run_epochs
+from embedlab.train.word2vec import default_threads
+from embedlab.vectors.keyed import KeyedVectors
+from embedlab.vocab.cooccur import Cooccurrence, count_cooccurrences
+from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+
+__all__ = ["GloVe", "GloVeConfig"]
+
+OUTPUTS = ("sum", "word", "concat")
+_BLOCK = 1 << 14  # entries per scheduling unit
+
+
+@dataclass(frozen=True, kw_only=True)
+class GloVeConfig:
+    dim: int = 100
+    window: int = 10
+    min_count: int = 5
+    max_vocab_size: int | None = 20_000_000
+    epochs: int = 15
+    x_max: float = 100.0
+    alpha: float = 0.75
+    eta: float = 0.05
+    output: str = "sum"
+    memory_mb: int = 1024
+    threads: int = 1
+    seed: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class GloVe:
+    """Train GloVe vectors (Pennington et al., 2014) as the GloVe C tool does.
+
+    ``window`` (symmetric, counts weighted by 1/distance), ``x_max`` and ``alpha`` (the
+    weighting function), ``eta`` (AdaGrad's initial rate), ``epochs``; ``memory_mb`` bounds
+    the co-occurrence table (past it, sorted runs spill to disk and are merged).
+    ``output``: ``"sum"`` returns W + W̃ (the C tool's ``-model 2``), ``"word"`` W alone,
+    ``"concat"`` both side by side. The entries are reshuffled every epoch; threads update
+    shared weights without locks (Hogwild), so only ``threads=1`` is bit-reproducible.
+    ``report`` holds the mean weighted squared error per entry, per epoch.
+    """
+
+    def __init__(
+        self,
+        *,
+        dim: int = 100,
+        window: int = 10,
+        min_count: int = 5,
+        max_vocab_size: int | None = 20_000_000,
+        epochs: int = 15,
+        x_max: float = 100.0,
+        alpha: float = 0.75,
+        eta: float = 0.05,
+        output: str = "sum",
+        memory_mb: int = 1024,
+        threads: int | None = None,
+        seed: int = 1,
+    ) -> None:
+        self.config = GloVeConfig(
+            dim=check_int("dim", dim, 1, 10_000),
+            window=check_int("window", window, 1),
+            min_count=check_int("min_count", min_count, 1),
+            max_vocab_size=None if max_vocab_size is None else check_int("max_vocab_size", max_vocab_size, 1),
+            epochs=check_int("epochs", epochs, 1),
+            x_max=check_float("x_max", x_max, 0.0, exclusive_minimum=True),
+            alpha=check_float("alpha", alpha, 0.0, 10.0),
+            eta=check_float("eta", eta, 0.0, 10.0, exclusive_minimum=True),
+            output=check_choice("output", output, OUTPUTS),
+            memory_mb=check_int("memory_mb", memory_mb, 1),
+            threads=default_threads() if threads is None else check_int("threads", threads, 1, 1024),
+            seed=check_int("seed", seed, 0),
+        )
+        self.report: TrainReport | None = None
+        self.cooccurrence: Cooccurrence | None = None
+        self.corpus: EncodedCorpus | None = None
+
+    def __repr__(self) -> str:
+        c = self.config
+        return f"GloVe(dim={c.dim}, window={c.window}, x_max={c.x_max}, epochs={c.epochs})"
+
+    def fit(
+        self,
+        corpus: Any,
+        *,
+        tokenizer: Any = None,
+        skip_doc_tags: bool = False,
+        jsonl_field: str | None = None,
+        cache_dir: Any = None,
+        progress: ProgressArg = None,
+        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    ) -> KeyedVectors:
+        """Count co-occurrences of ``corpus`` (anything :class:`~embedlab.Word2Vec` accepts) and train."""
+        c = self.config
+        enc = as_encoded_corpus(
+            corpus,
+            tokenizer=tokenizer,
+            min_count=c.min_count,
+            max_vocab_size=c.max_vocab_size,
+            skip_doc_tags=skip_doc_tags,
+            jsonl_field=jsonl_field,
+            cache_dir=cache_dir,
+            progress=progress,
+        ).restrict(c.min_count)
+        self.corpus = enc
+        X = count_cooccurrences(enc, window=c.window, memory_mb=c.memory_mb, progress=progress)
+        self.cooccurrence = X
+        return self.fit_cooccurrence(X, progress=progress, callbacks=callbacks)
+
+    def fit_cooccurrence(
+        self,
+        X: Cooccurrence,
+        *,
+        progress: ProgressArg = None,
+        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    ) -> KeyedVectors:
+        """Train on an already counted co-occurrence matrix."""
+        c = self.config
+        n = len(X.vocab)
+        width = padded_width(c.dim)
+        rng = np.random.default_rng(c.seed)
+        W, Wt = aligned_zeros(n, width), aligned_zeros(n, width)
+        for M in (W, Wt):  # uniform in ±0.5/dim as the C tool; padding stays zero
+            M[:, : c.dim] = (rng.random((n, c.dim), dtype=np.float32) - 0.5) / c.dim
+        bw = ((rng.random(n) - 0.5) / c.dim).astype(np.float32)
+        bwt = ((rng.random(n) - 0.5) / c.dim).astype(np.float32)
+        gW, gWt = aligned_zeros(n, width), aligned_zeros(n, width)
+        gW[:, : c.dim] = 1.0
+        gWt[:, : c.dim] = 1.0
+        gW[:, c.dim :] = 1.0  # padding: gradient is zero there, keep sqrt(g) finite
+        gWt[:, c.dim :] = 1.0
+        gbw = np.ones(n, dtype=np.float32)
+        gbwt = np.ones(n, dtype=np.float32)
+        fx = np.empty(X.nnz, dtype=np.float32)
+        logx = np.empty(X.nnz, dtype=np.float32)
+        weights_and_logs(X.vals, c.x_max, c.alpha, fx, logx)
+        perm = np.arange(X.nnz, dtype=np.int64)
+        shuffle(perm, c.seed)
+        blocks = np.append(np.arange(0, X.nnz, _BLOCK, dtype=np.int64), np.int64(X.nnz))
+        rows, cols = X.rows, X.cols
+
+        def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
+            glove_job(perm, int(blocks[a]), int(blocks[b]), rows, cols, logx, fx, W, Wt, bw, bwt,
+                      gW, gWt, gbw, gbwt, c.eta, stats)  # fmt: skip
+
+        def reshuffle(ep: EpochReport) -> None:
+            if ep.epoch < c.epochs:
+                shuffle(perm, c.seed * 1_000_003 + ep.epoch)
+
+        glove_job(perm, 0, 0, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, c.eta, np.zeros(3))
+        self.report = run_epochs(
+            run_job,
+            blocks,
+            epochs=c.epochs,
+            threads=c.threads,
+            alpha=c.eta,
+            min_alpha=c.eta,
+            words_per_job=4 * _BLOCK,
+            progress=progress,
+            callbacks=[reshuffle, *callbacks],
+            description="glove",
+            snapshot=lambda: self._vectors(
+                np.ascontiguousarray(W[:, : c.dim]), np.ascontiguousarray(Wt[:, : c.dim]), X
+            ),
+        )
+        self.report.vocab_size = n
+        return self._vectors(compact_rows(W, c.dim), compact_rows(Wt, c.dim), X)
+
+    def _vectors(self, W: np.ndarray, Wt: np.ndarray, X: Cooccurrence) -> KeyedVectors:
+        c = self.config
+        if c.output == "sum":
+            vectors = W
+            vectors += Wt
+        elif c.output == "word":
+            vectors = W
+        else:
+            vectors = np.concatenate([W, Wt], axis=1)
+        meta = {"model": "glove", "params": c.as_dict(), "cooccurrence": X.stats}
+        if self.corpus is not None:
+            meta["corpus"] = {k: v for k, v in self.corpus.stats.items() if k != "source"}
+        if self.report is not None:
+            meta["training"] = self.report.as_dict()
+        return KeyedVectors(X.vocab.words, vectors, X.vocab.counts, metadata=meta)
