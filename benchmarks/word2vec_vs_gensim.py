@@ -160,14 +160,19 @@ def main() -> None:
     md = markdown(meta, summary)
     print(md)
     if args.update:
-        text = args.update.read_text() if args.update.exists() else ""
-        block = f"{MARK_BEGIN}\n{md}\n{MARK_END}"
-        if MARK_BEGIN in text:
-            head, rest = text.split(MARK_BEGIN, 1)
-            text = head + block + rest.split(MARK_END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        args.update.write_text(text)
+        update_section(args.update, MARK_BEGIN, MARK_END, md)
+
+
+def update_section(path: Path, begin: str, end: str, md: str) -> None:
+    """Replace the text between ``begin`` and ``end`` in ``path`` (or append the section)."""
+    text = path.read_text() if path.exists() else ""
+    block = f"{begin}\n{md}\n{end}"
+    if begin in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
 
 
 def summarize(runs: dict, n_tokens: int) -> dict:

@@ -27,6 +27,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "EncodedCorpus": "embedlab.vocab.encoded",
+    "GloVe": "embedlab.train.glove",
     "KeyedVectors": "embedlab.vectors.keyed",
     "Vocab": "embedlab.vocab.vocab",
     "Word2Vec": "embedlab.train.word2vec",
@@ -42,6 +43,7 @@ __all__ = [
     "EmbedlabError",
     "EncodedCorpus",
     "FormatError",
+    "GloVe",
     "KeyedVectors",
     "MissingDependencyError",
     "TrainingInterrupted",
@@ -73,6 +75,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from embedlab.eval.analogy import evaluate_analogies
     from embedlab.eval.word_similarity import evaluate_word_pairs
     from embedlab.io import load, save
+    from embedlab.train.glove import GloVe
     from embedlab.train.word2vec import Word2Vec
     from embedlab.vectors.keyed import KeyedVectors
     from embedlab.vocab.encoded import EncodedCorpus

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import typer
@@ -14,6 +15,16 @@ import typer
 from embedlab.errors import EmbedlabError, TrainingInterrupted
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class VectorFormat(StrEnum):
+    """File formats the CLI writes (embedlab.io.FORMATS)."""
+
+    native = "native"
+    word2vec_bin = "word2vec-bin"
+    word2vec_txt = "word2vec-txt"
+    glove = "glove"
+
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130

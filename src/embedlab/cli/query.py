@@ -8,19 +8,12 @@ from typing import Annotated
 
 import typer
 
-from embedlab.cli._common import console, handle_errors, print_json
+from embedlab.cli._common import VectorFormat, console, handle_errors, print_json
 
 
 class Method(StrEnum):
     add = "add"
     mul = "mul"
-
-
-class ConvertFormat(StrEnum):
-    native = "native"
-    word2vec_bin = "word2vec-bin"
-    word2vec_txt = "word2vec-txt"
-    glove = "glove"
 
 
 def _neighbours_table(title: str, rows: list[tuple[str, float]]):
@@ -80,7 +73,7 @@ def analogy(
 def convert(
     source: Annotated[Path, typer.Argument(help="Model to read (format detected).")],
     target: Annotated[Path, typer.Argument(help="Where to write.")],
-    to: Annotated[ConvertFormat, typer.Option("--to", help="Output format.")] = ConvertFormat.word2vec_bin,
+    to: Annotated[VectorFormat, typer.Option("--to", help="Output format.")] = VectorFormat.word2vec_bin,
 ) -> None:
     """Convert vectors between the native folder, word2vec text / binary and GloVe text."""
     from embedlab.io import load, save

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from embedlab.cli._common import console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
 
 app = typer.Typer(help="Train static word embeddings.", no_args_is_help=True)
 
@@ -22,13 +22,7 @@ class Arch(StrEnum):
 class Tok(StrEnum):
     unicode = "unicode"
     whitespace = "whitespace"
-
-
-class OutFormat(StrEnum):
-    native = "native"
-    word2vec_bin = "word2vec-bin"
-    word2vec_txt = "word2vec-txt"
-    glove = "glove"
+    kiwi = "kiwi"
 
 
 class GloveOutput(StrEnum):
@@ -62,11 +56,11 @@ def word2vec(
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
     tokenizer: Annotated[
-        Tok, typer.Option(help="unicode (lowercased words) or whitespace (pre-tokenized).")
+        Tok, typer.Option(help="unicode (lowercased words), whitespace (pre-tokenized) or kiwi (Korean morphemes).")
     ] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
-    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.native,
+    format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -109,11 +103,11 @@ def glove(
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
     tokenizer: Annotated[
-        Tok, typer.Option(help="unicode (lowercased words) or whitespace (pre-tokenized).")
+        Tok, typer.Option(help="unicode (lowercased words), whitespace (pre-tokenized) or kiwi (Korean morphemes).")
     ] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
-    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.native,
+    format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

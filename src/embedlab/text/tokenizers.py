@@ -97,11 +97,17 @@ class WhitespaceTokenizer:
         return {"name": self.name, "lowercase": self.lowercase}
 
 
-_TOKENIZERS = {"unicode": UnicodeTokenizer, "whitespace": WhitespaceTokenizer}
+def _kiwi(**options: Any) -> Tokenizer:
+    from embedlab.text.korean import KiwiTokenizer
+
+    return KiwiTokenizer(**options)
+
+
+_TOKENIZERS = {"unicode": UnicodeTokenizer, "whitespace": WhitespaceTokenizer, "kiwi": _kiwi}
 
 
 def get_tokenizer(spec: str | Tokenizer | None = None, **options: Any) -> Tokenizer:
-    """Return a tokenizer from a name (``"unicode"``, ``"whitespace"``) or pass one through.
+    """Return a tokenizer from a name (``"unicode"``, ``"whitespace"``, ``"kiwi"``) or pass one through.
 
     >>> get_tokenizer("whitespace").name
     'whitespace'
