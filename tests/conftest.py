@@ -60,3 +60,20 @@ def shared(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"needs {p} (the shared data folder beside the checkout); not present on this machine")
     return p
+
+
+def train_fasttext_package(path, **kwargs):
+    """Train with the fasttext package, retrying its sporadic "Encountered NaN" aborts.
+
+    The package now and then aborts a run with that error inside some processes (its own
+    flakiness, not a property of the data).
+    """
+    import fasttext
+
+    for attempt in range(5):
+        try:
+            return fasttext.train_unsupervised(str(path), **kwargs)
+        except RuntimeError as exc:
+            if "NaN" not in str(exc) or attempt == 4:
+                raise
+    return None

@@ -27,8 +27,10 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "EncodedCorpus": "embedlab.vocab.encoded",
+    "FastText": "embedlab.train.fasttext",
     "GloVe": "embedlab.train.glove",
     "KeyedVectors": "embedlab.vectors.keyed",
+    "SubwordVectors": "embedlab.vectors.subword",
     "Vocab": "embedlab.vocab.vocab",
     "Word2Vec": "embedlab.train.word2vec",
     "evaluate_analogies": "embedlab.eval.analogy",
@@ -42,10 +44,12 @@ __all__ = [
     "CorpusError",
     "EmbedlabError",
     "EncodedCorpus",
+    "FastText",
     "FormatError",
     "GloVe",
     "KeyedVectors",
     "MissingDependencyError",
+    "SubwordVectors",
     "TrainingInterrupted",
     "UnknownWordError",
     "Vocab",
@@ -75,8 +79,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from embedlab.eval.analogy import evaluate_analogies
     from embedlab.eval.word_similarity import evaluate_word_pairs
     from embedlab.io import load, save
+    from embedlab.train.fasttext import FastText
     from embedlab.train.glove import GloVe
     from embedlab.train.word2vec import Word2Vec
     from embedlab.vectors.keyed import KeyedVectors
+    from embedlab.vectors.subword import SubwordVectors
     from embedlab.vocab.encoded import EncodedCorpus
     from embedlab.vocab.vocab import Vocab

@@ -172,3 +172,31 @@ def test_train_glove_json(tmp_path):
     )
     assert out["cooccurrence"]["nnz"] > 0 and len(out["loss_per_epoch"]) == 5
     assert json.loads(run("similar", tmp_path / "g.txt", "cat", "--json").stdout)["neighbours"]
+
+
+def test_train_fasttext_and_query_an_unseen_word(tmp_path):
+    corpus = write_lines(tmp_path / "c.txt", planted_sentences(n=3000))
+    model = tmp_path / "ft"
+    out = json.loads(
+        run(
+            "train",
+            "fasttext",
+            corpus,
+            "-o",
+            model,
+            "--dim",
+            16,
+            "--epochs",
+            3,
+            "--min-count",
+            2,
+            "--bucket",
+            20000,
+            "--sample",
+            0,
+            "--json",
+        ).stdout
+    )
+    assert out["subword"] == "char" and out["vocab_size"] > 50
+    neighbours = json.loads(run("similar", model, "cats", "--json").stdout)["neighbours"]
+    assert neighbours[0]["word"] == "cat"

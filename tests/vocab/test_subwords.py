@@ -5,6 +5,7 @@ import random
 import numpy as np
 import pytest
 
+from conftest import train_fasttext_package
 from embedlab.text.korean import decompose_jamo
 from embedlab.vocab.subwords import char_ngrams, fasttext_hash, subword_ids, word_subword_ids
 
@@ -19,7 +20,7 @@ def ft_model(tmp_path_factory):
     lines = [" ".join(rng.choice(WORDS) for _ in range(12)) for _ in range(200)]
     path = tmp_path_factory.mktemp("ft") / "corpus.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return fasttext.train_unsupervised(str(path), minCount=1, minn=3, maxn=6, dim=4, epoch=1, thread=1, verbose=0)
+    return train_fasttext_package(path, minCount=1, minn=3, maxn=6, dim=4, epoch=1, thread=1, verbose=0)
 
 
 def test_ids_equal_fasttext_get_subwords(ft_model):

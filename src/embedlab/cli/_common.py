@@ -24,6 +24,7 @@ class VectorFormat(StrEnum):
     word2vec_bin = "word2vec-bin"
     word2vec_txt = "word2vec-txt"
     glove = "glove"
+    fasttext_bin = "fasttext-bin"
 
 
 EXIT_ERROR = 1

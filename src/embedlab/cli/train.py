@@ -128,6 +128,62 @@ def glove(
     )  # fmt: skip
 
 
+class Subword(StrEnum):
+    char = "char"
+    jamo = "jamo"
+
+
+@app.command("fasttext")
+@handle_errors
+def fasttext(
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Text file(s) or folder(s), one sentence per line. Leave out for the demo corpus."),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model.")] = Path("model"),
+    arch: Annotated[Arch, typer.Option(help="skipgram or cbow.")] = Arch.skipgram,
+    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
+    window: Annotated[int, typer.Option(help="Max distance between a word and its context.")] = 5,
+    negative: Annotated[int, typer.Option(help="Noise words per positive pair.")] = 5,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0 = off).")] = 1e-4,
+    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = 5,
+    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
+    alpha: Annotated[float, typer.Option(help="Start learning rate (decays linearly to 0).")] = 0.05,
+    minn: Annotated[int, typer.Option(help="Shortest character n-gram.")] = 3,
+    maxn: Annotated[int, typer.Option(help="Longest character n-gram (0: no n-grams).")] = 6,
+    bucket: Annotated[int, typer.Option(help="Hash buckets for n-grams.")] = 2_000_000,
+    subword: Annotated[
+        Subword, typer.Option(help="char n-grams, or jamo (Hangul split into jamo first).")
+    ] = Subword.char,
+    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
+    tokenizer: Annotated[Tok, typer.Option(help="unicode, whitespace or kiwi (Korean morphemes).")] = Tok.unicode,
+    skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
+    jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
+    format: Annotated[VectorFormat, typer.Option("--format", help="Output format (native keeps OOV vectors).")] = (
+        VectorFormat.native
+    ),
+    cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Train FastText (word + character n-gram vectors; vectors for unseen words) and save them.
+
+    Example: embedlab train fasttext ko.txt --tokenizer kiwi --subword jamo -o model
+    """
+    from embedlab.train.fasttext import FastText
+
+    trainer = FastText(
+        dim=dim, window=window, negative=negative, sample=sample, min_count=min_count, epochs=epochs,
+        arch=arch.value, alpha=alpha, minn=minn, maxn=maxn, bucket=bucket, subword=subword.value,
+        threads=threads, seed=seed,
+    )  # fmt: skip
+    _train_and_save(
+        trainer, f"fasttext {arch.value}", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache,
+        json_out, quiet, {"arch": arch.value, "subword": subword.value},
+    )  # fmt: skip
+
+
 def _train_and_save(
     trainer, title, corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet, extra
 ) -> None:

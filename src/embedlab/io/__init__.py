@@ -1,7 +1,8 @@
 """Reading and writing vectors: one ``load`` that detects the format, one ``save``.
 
 Formats: ``native`` (embedlab's folder), ``word2vec-bin`` and ``word2vec-txt`` (the
-word2vec C tool's, as gensim writes them), ``glove`` (the GloVe tool's text: no header).
+word2vec C tool's, as gensim writes them), ``glove`` (the GloVe tool's text: no header),
+``fasttext-bin`` (fastText's binary model, with its n-gram vectors).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "detect_format", "load", "save"]
 
-FORMATS = ("native", "word2vec-bin", "word2vec-txt", "glove")
+FORMATS = ("native", "word2vec-bin", "word2vec-txt", "glove", "fasttext-bin")
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
@@ -34,6 +35,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         raise FormatError(f"{p} is a folder but not an embedlab model (no config.json)")
     with open(p, "rb") as fh:
         head = fh.read(1 << 16)
+    if len(head) >= 4 and int.from_bytes(head[:4], "little") == 793712314:
+        return "fasttext-bin"
     nl = head.find(b"\n")
     parts = head[:nl].split() if nl >= 0 else []
     if len(parts) == 2 and all(x.isdigit() for x in parts):
@@ -81,6 +84,10 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> KeyedVector
         return load_native(path)
     if fmt == "glove":
         return load_glove(path)
+    if fmt == "fasttext-bin":
+        from embedlab.io.fasttext_bin import load_fasttext_bin
+
+        return load_fasttext_bin(path)
     return load_word2vec(path, binary=fmt == "word2vec-bin")
 
 
@@ -92,5 +99,9 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native")
     fmt = check_choice("format", format, FORMATS)
     if fmt == "native":
         save_native(kv, path)
+    elif fmt == "fasttext-bin":
+        from embedlab.io.fasttext_bin import save_fasttext_bin
+
+        save_fasttext_bin(kv, path)  # type: ignore[arg-type]
     else:
         save_word2vec(kv, path, binary=fmt == "word2vec-bin", header=fmt != "glove")

@@ -41,6 +41,10 @@ def save_native(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "metadata": kv.metadata,
         }
+        ngrams = getattr(kv, "ngrams", None)
+        if ngrams is not None:  # SubwordVectors: n-gram rows answer out-of-vocabulary words
+            np.save(tmp / "ngrams.npy", np.ascontiguousarray(ngrams, dtype=np.float32))
+            config["subwords"] = {"minn": kv.minn, "maxn": kv.maxn, "bucket": kv.bucket, "jamo": kv.jamo}
         (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False, default=_jsonable), "utf-8")
 
 
@@ -75,7 +79,22 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
             f"{p}: config.json says {n} words x {dim} dims, vectors.npy is {vectors.shape[0]} x {vectors.shape[1]} "
             f"and vocab.tsv has {len(vocab)} words (truncated or mixed-up files)"
         )
-    return KeyedVectors(vocab.words, vectors, vocab.counts, metadata=config.get("metadata", {}))
+    sub = config.get("subwords")
+    if sub is None:
+        return KeyedVectors(vocab.words, vectors, vocab.counts, metadata=config.get("metadata", {}))
+    from embedlab.vectors.subword import SubwordVectors
+
+    try:
+        ngrams = np.load(p / "ngrams.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{p}/ngrams.npy is missing, unreadable or truncated ({exc})") from None
+    expected = (sub["bucket"] if sub["maxn"] > 0 else 0, dim)
+    if ngrams.shape != expected or ngrams.dtype != np.float32:
+        raise FormatError(f"{p}/ngrams.npy should be float32 {expected}, got {ngrams.dtype} {ngrams.shape}")
+    return SubwordVectors(
+        vocab.words, vectors, vocab.counts, ngrams=ngrams, minn=sub["minn"], maxn=sub["maxn"], bucket=sub["bucket"],
+        jamo=sub["jamo"], metadata=config.get("metadata", {}),
+    )  # fmt: skip
 
 
 def _jsonable(o: object) -> object:

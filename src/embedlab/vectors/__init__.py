@@ -1,5 +1,6 @@
 """Query-time vector containers."""
 
 from embedlab.vectors.keyed import KeyedVectors
+from embedlab.vectors.subword import SubwordVectors
 
-__all__ = ["KeyedVectors"]
+__all__ = ["KeyedVectors", "SubwordVectors"]

@@ -104,17 +104,21 @@ class KeyedVectors:
         return self._unit
 
     # ----------------------------------------------------------------- pairwise
+    def _unit_of(self, word: str) -> tuple[np.ndarray, int | None]:
+        """Unit vector of ``word`` and its row (None for a word built from subwords)."""
+        i = self.index(word)
+        return self.unit_vectors[i], i
+
     def similarity(self, w1: str, w2: str) -> float:
         """Cosine similarity of two words."""
-        u = self.unit_vectors
-        return float(np.dot(u[self.index(w1)], u[self.index(w2)]))
+        return float(np.dot(self._unit_of(w1)[0], self._unit_of(w2)[0]))
 
     def distance(self, w1: str, w2: str, metric: str = "cosine") -> float:
         """``1 - cosine`` (``metric="cosine"``) or the Euclidean distance of the raw vectors."""
         metric = check_choice("metric", metric, ("cosine", "euclidean"))
         if metric == "cosine":
             return 1.0 - self.similarity(w1, w2)
-        return float(np.linalg.norm(self.vectors[self.index(w1)] - self.vectors[self.index(w2)]))
+        return float(np.linalg.norm(self.get_vector(w1) - self.get_vector(w2)))
 
     def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
         """Cosine similarity of the means of two word sets (raw vectors, as gensim)."""
@@ -233,9 +237,10 @@ class KeyedVectors:
         terms, exclude = [], set()
         for item in items:
             if isinstance(item, str):
-                i = self.index(item)
-                exclude.add(i)
-                terms.append(weight * self.unit_vectors[i])
+                unit, i = self._unit_of(item)
+                if i is not None:
+                    exclude.add(i)
+                terms.append(weight * unit)
             else:
                 v = np.asarray(item, dtype=np.float32).reshape(-1)
                 if v.shape[0] != self.dim:

@@ -1,0 +1,212 @@
+"""FastText: Word2Vec over character n-grams, with vectors for out-of-vocabulary words.
+
+>>> from embedlab.train.fasttext import FastText
+>>> sents = [["running", "runner", "runs"], ["swimming", "swimmer", "swims"]] * 100
+>>> kv = FastText(dim=8, min_count=1, epochs=2, bucket=1000, threads=1).fit(sents)
+>>> "runnings" in kv, kv["runnings"].shape   # an unseen word still has a vector
+(True, (8,))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from embedlab._progress import ProgressArg
+from embedlab._validation import check_choice, check_float, check_int
+from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
+from embedlab.kernels.fasttext import ft_cbow_job, ft_skipgram_job, mean_rows
+from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
+from embedlab.train.driver import EpochReport, TrainReport, run_epochs
+from embedlab.train.word2vec import ARCHS, default_threads
+from embedlab.vectors.subword import SubwordVectors
+from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
+from embedlab.vocab.subwords import subword_ids
+
+__all__ = ["FastText", "FastTextConfig"]
+
+SUBWORDS = ("char", "jamo")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FastTextConfig:
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    sample: float = 1e-4
+    min_count: int = 5
+    max_vocab_size: int | None = 20_000_000
+    epochs: int = 5
+    arch: str = "skipgram"
+    alpha: float = 0.05
+    min_alpha: float = 0.0
+    minn: int = 3
+    maxn: int = 6
+    bucket: int = 2_000_000
+    subword: str = "char"
+    threads: int = 1
+    seed: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class FastText:
+    """Train FastText vectors (Bojanowski et al., 2017) with skip-gram or CBOW.
+
+    Defaults follow the fastText tool: ``alpha=0.05`` decaying to 0, ``sample=1e-4``,
+    character n-grams of ``<word>`` from ``minn=3`` to ``maxn=6`` hashed into
+    ``bucket=2,000,000`` rows with fastText's own hash (ids equal the ``fasttext``
+    package's). ``subword="jamo"`` splits Hangul syllables into jamo before cutting
+    n-grams (Park et al., 2018). ``maxn=0`` trains plain word vectors.
+
+    ``fit`` returns :class:`~embedlab.vectors.SubwordVectors`, which give vectors for
+    unseen words too. Threads update shared weights without locks (Hogwild); with one
+    thread a seed reproduces a run exactly.
+    """
+
+    def __init__(
+        self,
+        *,
+        dim: int = 100,
+        window: int = 5,
+        negative: int = 5,
+        sample: float = 1e-4,
+        min_count: int = 5,
+        max_vocab_size: int | None = 20_000_000,
+        epochs: int = 5,
+        arch: str = "skipgram",
+        alpha: float = 0.05,
+        min_alpha: float = 0.0,
+        minn: int = 3,
+        maxn: int = 6,
+        bucket: int = 2_000_000,
+        subword: str = "char",
+        threads: int | None = None,
+        seed: int = 1,
+    ) -> None:
+        minn = check_int("minn", minn, 0, 100)
+        maxn = check_int("maxn", maxn, 0, 100)
+        if maxn and maxn < minn:
+            from embedlab.errors import ConfigError
+
+            raise ConfigError(f"maxn must be 0 (no n-grams) or >= minn={minn}, got {maxn}")
+        self.config = FastTextConfig(
+            dim=check_int("dim", dim, 1, 10_000),
+            window=check_int("window", window, 1),
+            negative=check_int("negative", negative, 1, 1_000),
+            sample=check_float("sample", sample, 0.0, 1.0),
+            min_count=check_int("min_count", min_count, 1),
+            max_vocab_size=None if max_vocab_size is None else check_int("max_vocab_size", max_vocab_size, 1),
+            epochs=check_int("epochs", epochs, 1),
+            arch=check_choice("arch", arch, ARCHS),
+            alpha=check_float("alpha", alpha, 0.0, 10.0, exclusive_minimum=True),
+            min_alpha=check_float("min_alpha", min_alpha, 0.0, 10.0),
+            minn=minn,
+            maxn=maxn,
+            bucket=check_int("bucket", bucket, 1, 2**31 - 1),
+            subword=check_choice("subword", subword, SUBWORDS),
+            threads=default_threads() if threads is None else check_int("threads", threads, 1, 1024),
+            seed=check_int("seed", seed, 0),
+        )
+        self.report: TrainReport | None = None
+        self.corpus: EncodedCorpus | None = None
+
+    def __repr__(self) -> str:
+        c = self.config
+        return f"FastText(arch={c.arch!r}, dim={c.dim}, minn={c.minn}, maxn={c.maxn}, subword={c.subword!r})"
+
+    def fit(
+        self,
+        corpus: Any,
+        *,
+        tokenizer: Any = None,
+        skip_doc_tags: bool = False,
+        jsonl_field: str | None = None,
+        cache_dir: Any = None,
+        progress: ProgressArg = None,
+        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    ) -> SubwordVectors:
+        """Train on ``corpus`` (anything :class:`~embedlab.Word2Vec` accepts)."""
+        c = self.config
+        enc = as_encoded_corpus(
+            corpus,
+            tokenizer=tokenizer,
+            min_count=c.min_count,
+            max_vocab_size=c.max_vocab_size,
+            skip_doc_tags=skip_doc_tags,
+            jsonl_field=jsonl_field,
+            cache_dir=cache_dir,
+            progress=progress,
+        ).restrict(c.min_count)
+        self.corpus = enc
+        vocab = enc.vocab
+        n_words = len(vocab)
+        n_rows = n_words + (c.bucket if c.maxn > 0 else 0)
+        sub_offsets, sub_ids = subword_ids(vocab.words, c.minn, c.maxn, c.bucket, jamo=c.subword == "jamo")
+        width = padded_width(c.dim)
+        rng = np.random.default_rng(c.seed)
+        syn0 = aligned_zeros(n_rows, width)
+        for start in range(0, n_rows, 65_536):  # uniform in ±1/dim as fastText, in blocks
+            block = syn0[start : start + 65_536, : c.dim]
+            block[:] = (rng.random(block.shape, dtype=np.float32) * 2.0 - 1.0) / c.dim
+        syn1 = aligned_zeros(n_words, width)
+        keep = keep_thresholds(vocab.counts, c.sample)
+        prob, alias = alias_table(noise_weights(vocab.counts, 0.5))  # fastText's noise: counts ** 0.5
+        kernel = ft_skipgram_job if c.arch == "skipgram" else ft_cbow_job
+        offsets = np.ascontiguousarray(enc.offsets, dtype=np.int64)
+        read_tokens = enc.token_reader()
+
+        def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
+            start, stop = int(offsets[a]), int(offsets[b])
+            tokens = read_tokens(start, stop)
+            seed = np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id)
+            kernel(tokens, offsets[a : b + 1] - start, 0, b - a, sub_offsets, sub_ids, syn0, syn1, keep, prob, alias,
+                   c.window, c.negative, a0, a1, seed, SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
+
+        kernel(read_tokens(0, 0), offsets[:1], 0, 0, sub_offsets, sub_ids, syn0, syn1, keep, prob, alias,
+               c.window, c.negative, c.alpha, c.alpha, 0, SIGMOID_TABLE, LOG_SIGMOID_TABLE, np.zeros(3))  # fmt: skip
+        try:
+            self.report = run_epochs(
+                run_job,
+                offsets,
+                epochs=c.epochs,
+                threads=c.threads,
+                alpha=c.alpha,
+                min_alpha=c.min_alpha,
+                progress=progress,
+                callbacks=callbacks,
+                description=f"fasttext {c.arch}",
+                snapshot=lambda: self._vectors(syn0, sub_offsets, sub_ids, enc, compact=False),
+            )
+        finally:
+            read_tokens.close()
+        self.report.vocab_size = n_words
+        return self._vectors(syn0, sub_offsets, sub_ids, enc, compact=True)
+
+    def _vectors(self, syn0, sub_offsets, sub_ids, enc: EncodedCorpus, *, compact: bool) -> SubwordVectors:
+        c = self.config
+        n_words = len(enc.vocab)
+        words = np.empty((n_words, syn0.shape[1]), dtype=np.float32)
+        mean_rows(sub_offsets, sub_ids, syn0, words)
+        words = np.ascontiguousarray(words[:, : c.dim])
+        if compact:
+            full = compact_rows(syn0, c.dim)
+        else:
+            full = np.ascontiguousarray(syn0[:, : c.dim])
+        ngrams = full[n_words:] if c.maxn > 0 else np.zeros((0, c.dim), dtype=np.float32)
+        meta = {
+            "model": "fasttext",
+            "params": c.as_dict(),
+            "corpus": {k: v for k, v in enc.stats.items() if k != "source"},
+        }
+        if self.report is not None:
+            meta["training"] = self.report.as_dict()
+        return SubwordVectors(
+            enc.vocab.words, words, enc.vocab.counts, ngrams=ngrams, minn=c.minn, maxn=c.maxn, bucket=c.bucket,
+            jamo=c.subword == "jamo", metadata=meta,
+        )  # fmt: skip
