@@ -97,3 +97,16 @@ def test_korean_sets_parse():
     assert an.n_questions == 10_000 and len(an.sections) == 10
     rw = read_word_pairs(shared("word_eval", "en", "faruqui", "EN-RW-STANFORD.txt"))
     assert len(rw.pairs) == 2034
+
+
+def test_subword_models_can_answer_unknown_words(tmp_path):
+    from conftest import planted_sentences
+    from embedlab.train.fasttext import FastText
+
+    kv = FastText(dim=8, min_count=2, epochs=1, bucket=5_000, threads=1).fit(planted_sentences(n=2000))
+    p = tmp_path / "pairs.tsv"
+    p.write_text("cat\tdog\t8\ncats\tdogs\t8\ncat\tred\t1\nzzzz\tred\t2\n")
+    plain = evaluate_word_pairs(kv, p)
+    answered = evaluate_word_pairs(kv, p, answer_oov=True)
+    assert plain["pairs"] == 2 and plain["oov"] == 2
+    assert answered["pairs"] == 4 and answered["oov"] == 0  # "zzzz" still has n-grams (<zz, zzz, ...)

@@ -26,12 +26,15 @@ def evaluate_word_pairs(
     *,
     restrict_vocab: int | None = 300_000,
     case_insensitive: bool = True,
+    answer_oov: bool = False,
 ) -> dict[str, Any]:
     """Correlate model cosines with human scores.
 
     ``pairs`` is a bundled set name (``"wordsim353"``, ``"simlex999"``), a file path or a
     :class:`WordPairs`. Returns ``{"name", "spearman" (primary), "pearson", "pairs",
     "oov", "oov_ratio"}``; ``oov_ratio`` is a fraction (gensim prints it in percent).
+    ``answer_oov=True`` lets subword models (FastText) answer unknown words from their
+    n-grams; ``oov`` then counts only the words they cannot answer either.
 
     >>> import numpy as np
     >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], dtype=np.float32))
@@ -54,7 +57,13 @@ def evaluate_word_pairs(
         ia = table.get(key(a, case_insensitive))
         ib = table.get(key(b, case_insensitive))
         if ia is None or ib is None:
-            oov += 1
+            va = u[ia] if ia is not None else _oov_unit(kv, a, case_insensitive) if answer_oov else None
+            vb = u[ib] if ib is not None else _oov_unit(kv, b, case_insensitive) if answer_oov else None
+            if va is None or vb is None:
+                oov += 1
+                continue
+            gold.append(score)
+            model.append(float(np.dot(va, vb)))
             continue
         gold.append(score)
         model.append(float(np.dot(u[ia], u[ib])))
@@ -72,3 +81,12 @@ def evaluate_word_pairs(
         "oov": oov,
         "oov_ratio": oov / (n + oov) if n + oov else 0.0,
     }
+
+
+def _oov_unit(kv: KeyedVectors, word: str, case_insensitive: bool) -> np.ndarray | None:
+    w = word.lower() if case_insensitive else word
+    if w in kv:
+        v = np.asarray(kv.get_vector(w), dtype=np.float32)
+        n = np.linalg.norm(v)
+        return v / n if n > 0 else None
+    return None

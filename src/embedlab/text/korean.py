@@ -75,20 +75,21 @@ class KiwiTokenizer:
 
     ``tags=True`` appends the part-of-speech tag (``먹/VV``); punctuation and symbols
     (tags starting with ``S`` other than foreign words and numbers) are dropped unless
-    ``keep_punctuation``. Latin-script forms are lowercased. Needs the ``korean`` extra:
+    ``keep_punctuation``. Latin-script forms are lowercased. Batches of lines are analysed on
+    ``num_workers`` threads (-1: every core). Needs the ``korean`` extra:
     ``pip install "embedlab[korean]"``.
     """
 
     name = "kiwi"
 
-    def __init__(self, tags: bool = False, keep_punctuation: bool = False) -> None:
+    def __init__(self, tags: bool = False, keep_punctuation: bool = False, num_workers: int = -1) -> None:
         try:
             from kiwipiepy import Kiwi
         except ImportError:
             raise MissingDependencyError("kiwipiepy", "korean") from None
         self.tags = bool(tags)
         self.keep_punctuation = bool(keep_punctuation)
-        self._kiwi = Kiwi()
+        self._kiwi = Kiwi(num_workers=num_workers)  # -1: every core, for batches of lines
 
     def _forms(self, tokens) -> list[str]:
         out = []

@@ -1,0 +1,133 @@
+"""FastText skip-gram: embedlab against the fasttext package (C++) and gensim FastText, one run.
+
+    python benchmarks/fasttext_vs_peers.py --update BENCHMARKS.md
+
+Same token file and settings as benchmarks/word2vec_vs_gensim.py (en_wiki_early_a, dim 100,
+window 5, negative 5, sample 1e-4, min_count 5, 5 epochs, 2 threads), skip-gram, n-grams
+3..6 in 2,000,000 buckets, each tool's default learning rate. Every run is a fresh process
+(peak RSS = its VmHWM after training). embedlab starts with no cached encoding (end to
+end); the fasttext package and gensim read the token file themselves. All three models
+are scored by the same code: the peers' models are saved as fastText .bin and loaded
+with embedlab (the tests check that this gives the package's own get_word_vector), so
+Stanford Rare Words pairs with unseen words are answered from n-grams for every tool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, update_section  # noqa: E402
+
+MARK_BEGIN = "<!-- fasttext:begin -->"
+MARK_END = "<!-- fasttext:end -->"
+RW = HERE.parent.parent / "shared" / "data" / "word_eval" / "en" / "faruqui" / "EN-RW-STANFORD.txt"
+
+CHILD = r"""
+import json, sys, tempfile, time
+spec = json.loads(sys.argv[1])
+tokens, model_path = spec["tokens"], spec["model"]
+
+def hwm():
+    return int([l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]) / 1024
+
+t0 = time.perf_counter()
+if spec["tool"] == "embedlab":
+    from embedlab.train.fasttext import FastText
+    with tempfile.TemporaryDirectory() as cache:
+        kv = FastText(arch="skipgram", dim=100, window=5, negative=5, sample=1e-4, min_count=5, epochs=5,
+                      threads=2).fit(tokens, tokenizer="whitespace", cache_dir=cache, progress=False)
+    seconds = time.perf_counter() - t0
+    rss = hwm()
+    kv.save(model_path, format="fasttext-bin")
+elif spec["tool"] == "fasttext":
+    import fasttext
+    m = fasttext.train_unsupervised(tokens, model="skipgram", dim=100, ws=5, neg=5, t=1e-4, minCount=5, epoch=5,
+                                    thread=2, minn=3, maxn=6, bucket=2000000, verbose=0)
+    seconds = time.perf_counter() - t0
+    rss = hwm()
+    m.save_model(model_path)
+else:
+    from gensim.models import FastText
+    from gensim.models.fasttext import save_facebook_model
+    m = FastText(corpus_file=tokens, sg=1, vector_size=100, window=5, negative=5, sample=1e-4, min_count=5,
+                 epochs=5, workers=2, min_n=3, max_n=6, bucket=2000000)
+    seconds = time.perf_counter() - t0
+    rss = hwm()
+    save_facebook_model(m, model_path)
+print(json.dumps({"seconds": seconds, "peak_rss_mb": rss}))
+"""
+
+EVAL = r"""
+import json, sys
+import embedlab
+spec = json.loads(sys.argv[1])
+kv = embedlab.load(spec["model"])
+out = {"vocab_size": len(kv),
+       "analogy": embedlab.evaluate_analogies(kv, restrict_vocab=30000)["accuracy"],
+       "ws353": embedlab.evaluate_word_pairs(kv, "wordsim353")["spearman"],
+       "simlex": embedlab.evaluate_word_pairs(kv, "simlex999")["spearman"]}
+rw = embedlab.evaluate_word_pairs(kv, spec["rw"], answer_oov=True)
+out["rw"] = rw["spearman"]
+out["rw_pairs"] = rw["pairs"]
+print(json.dumps(out))
+"""
+
+
+def child(code: str, spec: dict) -> dict:
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{spec.get('tool')} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--json", type=Path, default=HERE / "results" / "fasttext_vs_peers.json")
+    ap.add_argument("--update", type=Path)
+    args = ap.parse_args()
+    if not args.corpus.exists() or not RW.exists():
+        sys.exit("needs ../shared/data (the shared data folder beside the checkout)")
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="ft-bench-") as tmp:
+        tokens = Path(tmp) / "tokens.txt"
+        n_tokens, _ = make_token_file(args.corpus, tokens)
+        for tool in ("embedlab", "fasttext", "gensim"):
+            model = Path(tmp) / f"{tool}.bin"
+            res = child(CHILD, {"tool": tool, "tokens": str(tokens), "model": str(model)})
+            res.update(child(EVAL, {"model": str(model), "rw": str(RW)}))
+            res["words_per_sec"] = n_tokens * 5 / res["seconds"]
+            rows[tool] = res
+            print(tool, json.dumps(res), file=sys.stderr)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"tokens": n_tokens, "rows": rows}, indent=2))
+    faster = min(rows["fasttext"]["seconds"], rows["gensim"]["seconds"])
+    lines = [
+        f"Corpus en_wiki_early_a ({n_tokens:,} tokens), skip-gram, dim 100, window 5, negative 5, sample 1e-4, "
+        f"min_count 5, 5 epochs, 2 threads, n-grams 3–6 in 2M buckets, {time.strftime('%Y-%m-%d')}.",
+        "",
+        "| tool | seconds | words/s | ratio to faster peer | peak RSS MB | analogy 30k | WS353 | SimLex | RW (pairs) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for tool, r in rows.items():
+        lines.append(
+            f"| {tool} | {r['seconds']:.0f} | {r['words_per_sec']:,.0f} | {faster / r['seconds']:.2f}x | "
+            f"{r['peak_rss_mb']:,.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | "
+            f"{r['rw']:.4f} ({r['rw_pairs']}) |"
+        )
+    md = "\n".join(lines)
+    print(md)
+    if args.update:
+        update_section(args.update, MARK_BEGIN, MARK_END, md)
+
+
+if __name__ == "__main__":
+    main()
