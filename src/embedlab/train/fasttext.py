@@ -19,11 +19,12 @@ from embedlab._progress import ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
 from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.fasttext import ft_cbow_job, ft_skipgram_job, mean_rows
+from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.driver import EpochReport, TrainReport, run_epochs
 from embedlab.train.word2vec import ARCHS, default_threads
 from embedlab.vectors.subword import SubwordVectors
-from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 from embedlab.vocab.subwords import subword_ids
 
@@ -133,16 +134,10 @@ class FastText:
     ) -> SubwordVectors:
         """Train on ``corpus`` (anything :class:`~embedlab.Word2Vec` accepts)."""
         c = self.config
-        enc = as_encoded_corpus(
-            corpus,
-            tokenizer=tokenizer,
-            min_count=c.min_count,
-            max_vocab_size=c.max_vocab_size,
-            skip_doc_tags=skip_doc_tags,
-            jsonl_field=jsonl_field,
-            cache_dir=cache_dir,
-            progress=progress,
-        ).restrict(c.min_count)
+        enc = encode_for_training(
+            corpus, c, tokenizer=tokenizer, skip_doc_tags=skip_doc_tags, jsonl_field=jsonl_field,
+            cache_dir=cache_dir, progress=progress,
+        )  # fmt: skip
         self.corpus = enc
         vocab = enc.vocab
         n_words = len(vocab)

@@ -18,12 +18,13 @@ import numpy as np
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
 from embedlab.kernels.glove import glove_job, shuffle, weights_and_logs
+from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.driver import EpochReport, TrainReport, run_epochs
 from embedlab.train.word2vec import default_threads
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.cooccur import Cooccurrence, count_cooccurrences
-from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+from embedlab.vocab.encoded import EncodedCorpus
 
 __all__ = ["GloVe", "GloVeConfig"]
 
@@ -117,16 +118,10 @@ class GloVe:
     ) -> KeyedVectors:
         """Count co-occurrences of ``corpus`` (anything :class:`~embedlab.Word2Vec` accepts) and train."""
         c = self.config
-        enc = as_encoded_corpus(
-            corpus,
-            tokenizer=tokenizer,
-            min_count=c.min_count,
-            max_vocab_size=c.max_vocab_size,
-            skip_doc_tags=skip_doc_tags,
-            jsonl_field=jsonl_field,
-            cache_dir=cache_dir,
-            progress=progress,
-        ).restrict(c.min_count)
+        enc = encode_for_training(
+            corpus, c, tokenizer=tokenizer, skip_doc_tags=skip_doc_tags, jsonl_field=jsonl_field,
+            cache_dir=cache_dir, progress=progress,
+        )  # fmt: skip
         self.corpus = enc
         X = count_cooccurrences(enc, window=c.window, memory_mb=c.memory_mb, progress=progress)
         self.cooccurrence = X

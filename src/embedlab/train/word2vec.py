@@ -20,10 +20,11 @@ from embedlab._progress import ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
 from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.word2vec import cbow_job, sgns_job
+from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.driver import EpochReport, TrainReport, run_epochs
 from embedlab.vectors.keyed import KeyedVectors
-from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 
 __all__ = ["Word2Vec", "Word2VecConfig", "default_threads"]
@@ -142,16 +143,10 @@ class Word2Vec:
         ``callbacks`` are called with an :class:`EpochReport` after every epoch.
         """
         c = self.config
-        enc = as_encoded_corpus(
-            corpus,
-            tokenizer=tokenizer,
-            min_count=c.min_count,
-            max_vocab_size=c.max_vocab_size,
-            skip_doc_tags=skip_doc_tags,
-            jsonl_field=jsonl_field,
-            cache_dir=cache_dir,
-            progress=progress,
-        ).restrict(c.min_count)
+        enc = encode_for_training(
+            corpus, c, tokenizer=tokenizer, skip_doc_tags=skip_doc_tags, jsonl_field=jsonl_field,
+            cache_dir=cache_dir, progress=progress,
+        )  # fmt: skip
         self.corpus = enc
         vocab = enc.vocab
         syn0, syn1 = init_weights(len(vocab), c.dim, c.seed)
