@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, update_section  # noqa: E402
+from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
 
 MARK_BEGIN = "<!-- fasttext:begin -->"
 MARK_END = "<!-- fasttext:end -->"
@@ -81,13 +80,6 @@ print(json.dumps(out))
 """
 
 
-def child(code: str, spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{spec.get('tool')} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -102,8 +94,8 @@ def main() -> None:
         n_tokens, _ = make_token_file(args.corpus, tokens)
         for tool in ("embedlab", "fasttext", "gensim"):
             model = Path(tmp) / f"{tool}.bin"
-            res = child(CHILD, {"tool": tool, "tokens": str(tokens), "model": str(model)})
-            res.update(child(EVAL, {"model": str(model), "rw": str(RW)}))
+            res = run_child(CHILD, {"tool": tool, "tokens": str(tokens), "model": str(model)})
+            res.update(run_child(EVAL, {"model": str(model), "rw": str(RW)}))
             res["words_per_sec"] = n_tokens * 5 / res["seconds"]
             rows[tool] = res
             print(tool, json.dumps(res), file=sys.stderr)

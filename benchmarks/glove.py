@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, update_section  # noqa: E402
+from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
 
 MARK_BEGIN = "<!-- glove:begin -->"
 MARK_END = "<!-- glove:end -->"
@@ -68,13 +67,6 @@ print(json.dumps(results))
 """
 
 
-def run(spec: dict) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -86,9 +78,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="glove-bench-") as tmp:
         tokens = Path(tmp) / "tokens.txt"
         n_tokens, _ = make_token_file(args.corpus, tokens)
-        main_run = run({"tokens": str(tokens), "configs": [{"x_max": 100.0, "epochs": 15}]})
+        main_run = run_child(CHILD, {"tokens": str(tokens), "configs": [{"x_max": 100.0, "epochs": 15}]})
         print(json.dumps(main_run), file=sys.stderr)
-        variants = run(
+        variants = run_child(
+            CHILD,
             {
                 "tokens": str(tokens),
                 "configs": [
@@ -96,7 +89,7 @@ def main() -> None:
                     {"x_max": 100.0, "epochs": 30},
                     {"x_max": 10.0, "epochs": 30},
                 ],
-            }
+            },
         )
         print(json.dumps(variants), file=sys.stderr)
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "text" / "en_wiki_early_a.txt.xz"
@@ -95,10 +96,11 @@ def make_token_file(corpus: Path, out: Path) -> tuple[int, float]:
     return n, time.perf_counter() - t0
 
 
-def run_child(spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], capture_output=True, text=True)
+def run_child(code: str, spec: dict) -> Any:
+    """Run ``code`` in a fresh interpreter with ``spec`` as JSON; return the JSON of its last output line."""
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise RuntimeError(f"{spec['tool']} {spec['arch']} failed:\n{proc.stderr}")
+        raise RuntimeError(f"benchmark run {json.dumps(spec)[:200]} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -140,7 +142,7 @@ def main() -> None:
             for seed in range(1, args.repeats + 1):
                 for tool in ("embedlab", "gensim"):  # alternate so drift in machine speed hits both
                     spec = {"tool": tool, "arch": arch, "seed": seed, "tokens": str(tokens), "settings": SETTINGS}
-                    res = run_child(spec)
+                    res = run_child(CHILD, spec)
                     runs.setdefault(arch, {}).setdefault(tool, []).append(res)
                     print(f"{arch:8s} {tool:8s} seed {seed}: {json.dumps(res)}", file=sys.stderr)
     summary = summarize(runs, n_tokens)
