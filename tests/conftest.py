@@ -103,3 +103,11 @@ def train_fasttext_package(path, **kwargs):
         if "NaN" not in proc.stderr or attempt == 4:
             raise RuntimeError(f"fasttext training failed: {proc.stderr[-2000:]}")
     return None
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The bundled MiniLM, loaded once per test run."""
+    from embedlab.encoders.transformer import SentenceEncoder
+
+    return SentenceEncoder()

@@ -1,0 +1,1 @@
+"""Applications built on embeddings: search collections (and, later, classifiers, recommenders)."""

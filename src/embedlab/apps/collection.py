@@ -1,0 +1,536 @@
+"""Collection: a persistent, crash-safe store of documents, their vectors and metadata, searchable.
+
+Layout of a collection folder::
+
+    collection.db   SQLite (WAL): documents (string id, text, JSON metadata, vector slot) and settings
+    vectors.f32     raw float32 rows, append-only; row ``slot`` belongs to the document with that slot
+    index-hnsw.faiss / index-ivf.faiss   saved ANN indexes (rebuilt when out of date)
+
+An add writes and fsyncs the new vector rows first and then commits their documents in one
+SQLite transaction, so a process killed in the middle of an add leaves every document committed
+before it readable, and rows written without a committed document are simply never referenced.
+
+>>> import numpy as np, tempfile
+>>> col = Collection.create(tempfile.mkdtemp() + "/c", dim=2)
+>>> col.add(["a", "b"], vectors=np.array([[1, 0], [0, 1]]), metadata=[{"lang": "en"}, {"lang": "ko"}])
+2
+>>> [h.id for h in col.search_vectors(np.array([[1.0, 0.1]]), k=2)[0]]
+['a', 'b']
+>>> [h.id for h in col.search_vectors(np.array([[1.0, 0.1]]), k=2, filter={"lang": "ko"})[0]]
+['b']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embedlab._validation import check_choice, check_int
+from embedlab.errors import ConfigError, FormatError
+from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix
+
+__all__ = ["Collection", "Hit"]
+
+FORMAT_VERSION = 1
+_DB = "collection.db"
+_VECS = "vectors.f32"
+_BRUTE_FORCE_BELOW = 20_000  # filtered searches with fewer candidates than this are exact
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: str
+    score: float
+    text: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "score": self.score, "text": self.text, "metadata": self.metadata}
+
+
+class Collection:
+    """Documents with string ids, optional text and JSON metadata, and one vector each.
+
+    Create with :meth:`create`, reopen with ``Collection(path)``. ``model`` names the encoder
+    that turns texts into vectors (``None``: the bundled MiniLM); pass ``encoder=`` to reuse one.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, encoder: Any = None) -> None:
+        self.path = Path(path)
+        db = self.path / _DB
+        if not db.is_file():
+            raise FileNotFoundError(2, "not a collection (no collection.db); create one first", str(self.path))
+        try:
+            self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            settings = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise FormatError(f"{db} is not a readable collection database: {exc}") from None
+        if int(settings.get("format_version", -1)) != FORMAT_VERSION:
+            raise FormatError(f"{db}: unsupported collection format {settings.get('format_version')!r}")
+        self.dim = int(settings["dim"])
+        self.metric = settings["metric"]
+        self.model = settings.get("model") or None
+        self._encoder = encoder
+        self._vec_path = self.path / _VECS
+        self._vec_path.touch(exist_ok=True)
+        self._cache: tuple[int, np.ndarray, np.ndarray] | None = None  # generation, slots, matrix
+        self._ann: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ creation
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        dim: int | None = None,
+        model: str | None = None,
+        metric: str = "cosine",
+        encoder: Any = None,
+        exist_ok: bool = False,
+    ) -> Collection:
+        """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384)."""
+        check_choice("metric", metric, METRICS)
+        p = Path(path)
+        if (p / _DB).exists():
+            if exist_ok:
+                return cls(p, encoder=encoder)
+            raise ConfigError(f"{p} already holds a collection; open it with Collection({str(p)!r})")
+        if dim is None:
+            if encoder is None:
+                from embedlab.encoders import load_encoder
+
+                encoder = load_encoder(model)
+            dim = encoder.dim
+        dim = check_int("dim", dim, 1)
+        p.mkdir(parents=True, exist_ok=True)
+        tmp = p / (_DB + ".tmp")
+        tmp.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp, isolation_level=None)
+        db.executescript(
+            """
+            CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE docs (
+                id TEXT PRIMARY KEY NOT NULL,
+                slot INTEGER NOT NULL UNIQUE,
+                text TEXT,
+                metadata TEXT NOT NULL DEFAULT '{}'
+            );
+            """
+        )
+        rows = {
+            "format_version": FORMAT_VERSION,
+            "dim": dim,
+            "metric": metric,
+            "model": model or "",
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "generation": 0,
+        }
+        db.executemany("INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows.items()])
+        db.close()
+        (p / _VECS).write_bytes(b"")
+        os.replace(tmp, p / _DB)  # the collection exists only once it is complete
+        return cls(p, encoder=encoder)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
+
+    def __contains__(self, doc_id: object) -> bool:
+        return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (str(doc_id),)).fetchone() is not None
+
+    def __repr__(self) -> str:
+        return f"Collection({str(self.path)!r}, docs={len(self):,}, dim={self.dim}, metric={self.metric!r})"
+
+    @property
+    def generation(self) -> int:
+        """Counter bumped by every committed change (tells saved indexes they are stale)."""
+        return int(self._db.execute("SELECT value FROM settings WHERE key='generation'").fetchone()[0])
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from embedlab.encoders import load_encoder
+
+            self._encoder = load_encoder(self.model)
+            if self._encoder.dim != self.dim:
+                raise ConfigError(
+                    f"encoder {self.model!r} gives {self._encoder.dim}-d vectors, the collection holds {self.dim}-d"
+                )
+        return self._encoder
+
+    # ------------------------------------------------------------------ writing
+    def add(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str] | None = None,
+        *,
+        vectors: np.ndarray | None = None,
+        metadata: Sequence[dict[str, Any] | None] | None = None,
+        upsert: bool = False,
+        batch_size: int = 256,
+        show_progress: Any = None,
+    ) -> int:
+        """Add documents; vectors are encoded from ``texts`` unless given. Returns how many were added.
+
+        Documents are committed in batches of ``batch_size``: an interruption keeps every
+        batch committed before it. With ``upsert=True`` an existing id is replaced; otherwise
+        it is an error (nothing of that batch is written).
+        """
+        ids = [str(i) for i in ids]
+        n = len(ids)
+        if n == 0:
+            raise ConfigError("nothing to add: ids is empty")
+        if len(set(ids)) != n:
+            raise ConfigError("ids must be unique within one add")
+        if any(not i for i in ids):
+            raise ConfigError("ids must be non-empty strings")
+        for name, seq in (("texts", texts), ("metadata", metadata)):
+            if seq is not None and len(seq) != n:
+                raise ConfigError(f"{n} ids but {len(seq)} {name}")
+        if texts is None and vectors is None:
+            raise ConfigError("give texts (to encode) or vectors")
+        metas = [_check_meta(m, i) for i, m in enumerate(metadata)] if metadata is not None else [{}] * n
+        if vectors is not None:
+            vectors = as_matrix(vectors, self.dim)
+            if vectors.shape[0] != n:
+                raise ConfigError(f"{n} ids but {vectors.shape[0]} vectors")
+        if not upsert:
+            existing = self._existing(ids)
+            if existing:
+                raise ConfigError(f"ids already in the collection: {existing[:5]}; use upsert to replace them")
+        batch_size = check_int("batch_size", batch_size, 1)
+        added = 0
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            chunk_ids = ids[start:stop]
+            chunk_texts = list(texts[start:stop]) if texts is not None else [None] * (stop - start)
+            if vectors is not None:
+                vecs = vectors[start:stop]
+            else:
+                vecs = as_matrix(self.encoder.encode(chunk_texts, show_progress=False), self.dim)
+            self._commit(chunk_ids, chunk_texts, vecs, metas[start:stop])
+            added += stop - start
+            if callable(show_progress):
+                show_progress("add", added, n)
+        return added
+
+    def upsert(self, ids: Sequence[str], texts: Sequence[str] | None = None, **kwargs: Any) -> int:
+        """:meth:`add` that replaces documents whose id is already present."""
+        return self.add(ids, texts, upsert=True, **kwargs)
+
+    def _existing(self, ids: list[str]) -> list[str]:
+        found: list[str] = []
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            q = f"SELECT id FROM docs WHERE id IN ({','.join('?' * len(part))})"
+            found += [r[0] for r in self._db.execute(q, part)]
+        return found
+
+    def _commit(self, ids: list[str], texts: list[str | None], vecs: np.ndarray, metas: list[dict]) -> None:
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        if self.metric == "cosine":
+            norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+            vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
+        row_bytes = 4 * self.dim
+        cur = self._db.cursor()
+        # The write lock is taken first so that concurrent writers never share vector slots; the
+        # rows are on disk (fsync) before the documents that point at them are committed.
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            top = cur.execute("SELECT MAX(slot) FROM docs").fetchone()[0]
+            first = max(-1 if top is None else top, self._max_dead_slot(cur)) + 1
+            # rows past the last committed slot belong to an add that never committed: reuse them
+            with open(self._vec_path, "r+b") as fh:
+                fh.seek(0, os.SEEK_END)
+                if fh.tell() < first * row_bytes:
+                    raise FormatError(f"{self._vec_path} is shorter than the documents that point into it")
+                fh.seek(first * row_bytes)
+                fh.write(vecs.tobytes())
+                fh.flush()
+                os.fsync(fh.fileno())
+            slots = np.arange(first, first + len(ids), dtype=np.int64)
+            old = self._slots_of(ids, cur)
+            if old:
+                cur.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in old])
+                self._note_dead(cur, list(old.values()))
+            cur.executemany(
+                "INSERT INTO docs (id, slot, text, metadata) VALUES (?, ?, ?, ?)",
+                [
+                    (i, int(s), t, json.dumps(m, ensure_ascii=False))
+                    for i, s, t, m in zip(ids, slots, texts, metas, strict=True)
+                ],
+            )
+            cur.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        for ann in self._ann.values():
+            if old:
+                ann.remove(np.fromiter(old.values(), dtype=np.int64))
+            ann.add(vecs, slots)
+
+    def _max_dead_slot(self, cur: Any = None) -> int:
+        row = (cur or self._db).execute("SELECT value FROM settings WHERE key='max_dead_slot'").fetchone()
+        return int(row[0]) if row else -1
+
+    def _note_dead(self, cur: sqlite3.Cursor, slots: list[int]) -> None:
+        # slots freed by deletes are never reused (a saved ANN index may still name them)
+        top = max([*slots, self._max_dead_slot(cur)])
+        cur.execute("INSERT OR REPLACE INTO settings VALUES ('max_dead_slot', ?)", (str(top),))
+
+    def _slots_of(self, ids: list[str], cur: Any = None) -> dict[str, int]:
+        cur = cur or self._db
+        out: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            q = f"SELECT id, slot FROM docs WHERE id IN ({','.join('?' * len(part))})"
+            out.update({r[0]: int(r[1]) for r in cur.execute(q, part)})
+        return out
+
+    def delete(self, ids: Sequence[str] | str, *, missing_ok: bool = False) -> int:
+        """Delete documents by id; an unknown id is an error unless ``missing_ok``."""
+        ids = [ids] if isinstance(ids, str) else [str(i) for i in ids]
+        slots = self._slots_of(ids)
+        missing = [i for i in ids if i not in slots]
+        if missing and not missing_ok:
+            raise ConfigError(f"unknown id(s): {missing[:5]}; nothing was deleted")
+        if not slots:
+            return 0
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in slots])
+            self._note_dead(cur, list(slots.values()))
+            cur.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        for ann in self._ann.values():
+            ann.remove(np.fromiter(slots.values(), dtype=np.int64))
+        return len(slots)
+
+    # ------------------------------------------------------------------ reading
+    def get(self, doc_id: str) -> Hit:
+        """The document ``doc_id`` (score 1.0); ConfigError when unknown."""
+        row = self._db.execute("SELECT id, text, metadata FROM docs WHERE id = ?", (str(doc_id),)).fetchone()
+        if row is None:
+            raise ConfigError(f"unknown id {doc_id!r}")
+        return Hit(row[0], 1.0, row[1], json.loads(row[2]))
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM docs ORDER BY slot")]
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(slots, matrix)`` of all live documents, slot order (cached until the next change)."""
+        gen = self.generation
+        if self._cache is not None and self._cache[0] == gen:
+            return self._cache[1], self._cache[2]
+        slots = np.fromiter((r[0] for r in self._db.execute("SELECT slot FROM docs ORDER BY slot")), dtype=np.int64)
+        size = self._vec_path.stat().st_size
+        if len(slots) and (int(slots[-1]) + 1) * 4 * self.dim > size:
+            raise FormatError(f"{self._vec_path} is shorter than the documents that point into it")
+        if len(slots):
+            mm = np.memmap(self._vec_path, dtype=np.float32, mode="r", shape=(size // (4 * self.dim), self.dim))
+            matrix = np.ascontiguousarray(mm[slots])
+            del mm
+        else:
+            matrix = np.empty((0, self.dim), dtype=np.float32)
+        self._cache = (gen, slots, matrix)
+        return slots, matrix
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        queries: str | Sequence[str],
+        k: int = 10,
+        *,
+        filter: dict[str, Any] | None = None,
+        index: str = "exact",
+        with_text: bool = True,
+    ) -> list[list[Hit]]:
+        """The ``k`` best documents for each query text (encoded with the collection's model)."""
+        qs = [queries] if isinstance(queries, str) else list(queries)
+        from embedlab.encoders.base import check_texts
+
+        qv = self.encoder.encode(check_texts(qs), show_progress=False)
+        return self.search_vectors(qv, k, filter=filter, index=index, with_text=with_text)
+
+    def search_vectors(
+        self,
+        queries: np.ndarray,
+        k: int = 10,
+        *,
+        filter: dict[str, Any] | None = None,
+        index: str = "exact",
+        with_text: bool = True,
+    ) -> list[list[Hit]]:
+        """The ``k`` best documents for each query vector. ``index``: exact, hnsw or ivf."""
+        check_choice("index", index, INDEX_KINDS)
+        k = check_int("k", k, 1)
+        q = as_matrix(queries, self.dim, "queries")
+        allowed = self._filter_slots(filter) if filter else None
+        slots, matrix = self.vectors()
+        if allowed is not None and index != "exact" and len(allowed) < _BRUTE_FORCE_BELOW:
+            index = "exact"  # a graph walk finds too few neighbours inside a small filtered subset
+        if index == "exact":
+            from embedlab.index.exact import ExactIndex
+
+            ex = ExactIndex(self.dim, self.metric)
+            if allowed is not None:
+                keep = np.isin(slots, allowed)
+                slots, matrix = slots[keep], matrix[keep]
+            ex._vecs, ex._ids, ex._n = matrix, slots, len(slots)  # share the cached matrix, no copy
+            found, scores = ex.search(q, k)
+        else:
+            found, scores = self.ann(index).search(q, k, allowed=allowed)
+        return self._hits(found, scores, with_text)
+
+    def ann(self, kind: str = "hnsw", **params: Any) -> Any:
+        """The collection's ANN index of ``kind``, loaded from disk when current, else (re)built and saved."""
+        from embedlab.index.ann import FaissIndex
+
+        if kind in self._ann and not params:
+            ann = self._ann[kind]
+            if kind == "hnsw" and ann.stale_fraction > 0.25:
+                ann.compact(*self.vectors()[::-1])
+            return ann
+        gen = self.generation
+        slots, matrix = self.vectors()
+        ann = FaissIndex(kind, self.dim, self.metric, **params)
+        saved = self.path / f"index-{kind}.faiss"
+        stamp = saved.with_suffix(".json")
+        if not params and saved.is_file() and stamp.is_file():
+            try:
+                info = json.loads(stamp.read_text())
+                if info.get("generation") == gen:
+                    ann.load_state(saved, len(slots))
+                    if kind == "ivf":
+                        ann.nlist = int(info["nlist"])
+                    self._ann[kind] = ann
+                    return ann
+            except (ValueError, KeyError, FormatError):
+                pass  # rebuilt below
+        if len(slots):
+            ann.add(matrix, slots)
+        self._ann[kind] = ann
+        if len(slots):
+            from embedlab.io.atomic import atomic_file
+
+            ann.save(saved)
+            with atomic_file(stamp, "w") as fh:
+                json.dump({"generation": gen, "nlist": ann.nlist, "n": len(slots)}, fh)
+        return ann
+
+    def _filter_slots(self, flt: dict[str, Any]) -> np.ndarray:
+        where, args = _filter_sql(flt)
+        rows = self._db.execute(f"SELECT slot FROM docs WHERE {where}", args)
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def _hits(self, found: np.ndarray, scores: np.ndarray, with_text: bool) -> list[list[Hit]]:
+        wanted = sorted({int(s) for s in found.ravel() if s >= 0})
+        info: dict[int, tuple] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            cols = "slot, id, text, metadata" if with_text else "slot, id, NULL, metadata"
+            q = f"SELECT {cols} FROM docs WHERE slot IN ({','.join('?' * len(part))})"
+            info.update({r[0]: r[1:] for r in self._db.execute(q, part)})
+        out = []
+        for row_i, row_s in zip(found, scores, strict=True):
+            hits = []
+            for s, sc in zip(row_i.tolist(), row_s.tolist(), strict=True):
+                if s < 0 or s not in info:
+                    continue
+                did, text, meta = info[s]
+                hits.append(Hit(did, float(sc), text, json.loads(meta)))
+            out.append(hits)
+        return out
+
+
+_OPS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+
+def _filter_sql(flt: dict[str, Any]) -> tuple[str, list[Any]]:
+    """SQL for a metadata filter: ``{"field": value}``, ``{"field": {"$in": [...]}}``, ``$gt``... (AND-ed)."""
+    if not isinstance(flt, dict) or not flt:
+        raise ConfigError('filter must be a non-empty JSON object such as {"lang": "en"}')
+    parts: list[str] = []
+    args: list[Any] = []
+    for key, cond in flt.items():
+        if not isinstance(key, str) or not key.replace("_", "").replace(".", "").replace("-", "").isalnum():
+            raise ConfigError(f"filter field {key!r} must be letters, digits, '_', '-' or '.'")
+        col = f"json_extract(metadata, '$.\"{key}\"')" if "." not in key else f"json_extract(metadata, '$.{key}')"
+        conds = cond if isinstance(cond, dict) else {"$eq": cond}
+        for op, val in conds.items():
+            if op in ("$in", "$nin"):
+                if not isinstance(val, list) or not val:
+                    raise ConfigError(f"{op} needs a non-empty list, got {val!r}")
+                neg = "NOT " if op == "$nin" else ""
+                parts.append(f"{col} {neg}IN ({','.join('?' * len(val))})")
+                args += [_sql_value(v) for v in val]
+            elif op in _OPS:
+                parts.append(f"{col} {_OPS[op]} ?")
+                args.append(_sql_value(val))
+            else:
+                raise ConfigError(f"unknown filter operator {op!r}; use one of {', '.join([*_OPS, '$in', '$nin'])}")
+    return " AND ".join(parts), args
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, bool):
+        return int(v)
+    if v is None or isinstance(v, (int, float, str)):
+        return v
+    raise ConfigError(f"filter values must be strings, numbers or booleans, got {v!r}")
+
+
+def _check_meta(m: Any, i: int) -> dict[str, Any]:
+    if m is None:
+        return {}
+    if not isinstance(m, dict):
+        raise ConfigError(f"metadata[{i}] must be a JSON object (dict), got {type(m).__name__}")
+    try:
+        json.dumps(m)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"metadata[{i}] is not JSON-serialisable: {exc}") from None
+    return m
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterable[dict[str, Any]]:
+    """Rows of a JSON-lines file (``.gz``/``.xz``/``.bz2`` too), with the line number in errors."""
+    import io
+
+    from embedlab.text.readers import open_binary
+
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FormatError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise FormatError(f"{path}:{n}: each line must be a JSON object")
+            yield row

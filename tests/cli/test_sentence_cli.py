@@ -1,0 +1,92 @@
+"""encode, collection, evaluate-sts, evaluate-retrieval and finetune through real subprocesses."""
+
+import json
+
+import numpy as np
+import pytest
+from test_cli_end_to_end import assert_one_line_error, run
+
+
+def test_encode_text_lines_and_jsonl(tmp_path):
+    (tmp_path / "t.txt").write_text("A man plays guitar.\n\nA cat sleeps.\n", encoding="utf-8")
+    run("encode", tmp_path / "t.txt", "-o", tmp_path / "v.npy", "--normalize")
+    v = np.load(tmp_path / "v.npy")
+    assert v.shape == (2, 384) and v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1, atol=1e-5)
+    (tmp_path / "t.jsonl").write_text(json.dumps({"body": "long text " * 400}) + "\n")
+    proc = run("encode", tmp_path / "t.jsonl", "--field", "body", "--chunk", "-o", tmp_path / "w.npy")
+    assert "chunks (1 texts split)" in proc.stderr
+    assert_one_line_error(
+        run("encode", tmp_path / "t.jsonl", "-o", tmp_path / "x.npy", check_rc=None), "no string field 'text'"
+    )
+    assert_one_line_error(run("encode", tmp_path / "nope.txt", "-o", tmp_path / "x.npy", check_rc=None), "not found")
+    assert_one_line_error(
+        run("encode", tmp_path / "t.txt", "-m", tmp_path / "no-model", "-o", tmp_path / "x.npy", check_rc=None),
+        "not found",
+    )
+    assert not (tmp_path / "x.npy").exists()
+
+
+def test_collection_commands(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    rows = [
+        {"id": "g", "text": "A man is playing the guitar on stage.", "topic": "music"},
+        {"id": "p", "text": "The orchestra performed a symphony.", "topic": "music"},
+        {"id": "s", "text": "Stocks fell sharply after the report.", "topic": "finance"},
+    ]
+    docs.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    col = tmp_path / "col"
+    run("collection", "create", col)
+    run("collection", "add", col, docs)
+    out = json.loads(run("collection", "search", col, "someone making music", "--k", "2", "--json").stdout)
+    hits = out["results"][0]["hits"]
+    assert all(h["metadata"] == {"topic": "music"} for h in hits)
+    assert {h["id"] for h in hits} == {"g", "p"}
+    out = json.loads(run("collection", "search", col, "music", "--filter", '{"topic": "finance"}', "--json").stdout)
+    assert [h["id"] for h in out["results"][0]["hits"]] == ["s"]
+    (tmp_path / "q.txt").write_text("market crash\nviolin concert\n")
+    out = json.loads(run("collection", "search", col, "--queries", tmp_path / "q.txt", "-k", "1", "--json").stdout)
+    assert [r["hits"][0]["id"] for r in out["results"]] == ["s", "p"]
+    assert "Stocks fell" in run("collection", "search", col, "shares", "--index", "hnsw").stdout
+    run("collection", "delete", col, "s")
+    assert json.loads(run("collection", "info", col, "--json").stdout)["documents"] == 2
+    assert_one_line_error(run("collection", "delete", col, "zzz", check_rc=None), "unknown id")
+    assert_one_line_error(run("collection", "add", col, docs, check_rc=None), "already in the collection")
+    assert_one_line_error(run("collection", "search", col, "x", "--filter", "{bad", check_rc=None), "not valid JSON")
+    assert_one_line_error(run("collection", "search", tmp_path / "none", "x", check_rc=None), "not a collection")
+
+
+def test_evaluate_sts_table_compares_models(tmp_path):
+    sts = tmp_path / "sts.csv"
+    sts.write_text(
+        "g\tf\ty\t1\t5.0\tA man plays a guitar.\tA man is playing a guitar.\n"
+        "g\tf\ty\t2\t0.5\tA man plays a guitar.\tThe stock market fell.\n"
+        "g\tf\ty\t3\t3.0\tA woman is cooking.\tA woman prepares food.\n"
+        "g\tf\ty\t4\t1.0\tA woman is cooking.\tA dog runs in a park.\n"
+    )
+    r = json.loads(run("evaluate-sts", sts, "--json").stdout)["results"]
+    assert r[0]["model"] == "minilm" and r[0]["pairs"] == 4 and r[0]["spearman"] > 0.5
+    assert "spearman" in run("evaluate-sts", sts).stdout
+
+
+@pytest.mark.slow
+def test_finetune_with_before_and_after(tmp_path):
+    train = tmp_path / "train.jsonl"
+    train.write_text(
+        "\n".join(
+            json.dumps({"sentence1": a, "sentence2": b, "score": s})
+            for a, b, s in [("a red car", "a crimson automobile", 5), ("a red car", "a green tree", 0)] * 4
+        )
+    )
+    test = tmp_path / "test.csv"
+    test.write_text("g\tf\ty\t1\t5\ta red car\ta crimson automobile\ng\tf\ty\t2\t0\ta red car\ta green tree\n"
+                    "g\tf\ty\t3\t2\ta red car\ta red bicycle\n")  # fmt: skip
+    out = json.loads(
+        run("finetune", train, "-o", tmp_path / "ft", "--eval", test, "--batch-size", "4", "--json").stdout
+    )
+    assert out["steps"] == 2 and out["loss"] == "cosent"
+    assert "spearman" in out["before"] and "spearman" in out["after"]
+    assert (tmp_path / "ft" / "modules.json").is_file()
+    assert_one_line_error(
+        run("finetune", train, "-o", tmp_path / "ft2", "--loss", "nope", check_rc=None), "loss must be one of"
+    )

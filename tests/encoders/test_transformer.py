@@ -1,0 +1,88 @@
+"""SentenceEncoder: equal to sentence-transformers, contextual token vectors, long texts."""
+
+import numpy as np
+import pytest
+
+from embedlab.encoders import load_encoder
+from embedlab.encoders.transformer import SentenceEncoder, _chunk_spans
+from embedlab.errors import ConfigError, FormatError
+
+TEXTS = [
+    "A man is playing a guitar.",
+    "Someone plays music on stage.",
+    "ok",
+    "The quick brown fox jumps over the lazy dog. " * 4,
+    "한국어 문장도 인코딩된다.",
+    "A man is playing a guitar.",
+]
+
+
+def test_encode_equals_sentence_transformers(minilm):
+    ours = minilm.encode(TEXTS, batch_size=2)
+    theirs = minilm.model.encode(TEXTS, batch_size=32, convert_to_numpy=True)
+    assert ours.dtype == np.float32 and ours.shape == (len(TEXTS), 384)
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    np.testing.assert_array_equal(ours[0], ours[5])  # order restored after length sorting
+
+
+def test_normalize_and_similarity_ranks_meaning(minilm):
+    v = minilm.encode(
+        ["A man is playing a guitar.", "A person plays an instrument.", "The stock market fell."], normalize=True
+    )
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_token_vectors_depend_on_context(minilm):
+    # "bank" by a river and "bank" for money: same word, different vectors, grouped by sense
+    sentences = [
+        "We sat on the river bank.",
+        "The boat drifted toward the muddy bank of the stream.",
+        "She deposited the cash at the bank.",
+        "The bank approved my loan.",
+    ]
+    tv = minilm.encode_tokens(sentences)
+    assert tv[0].tokens[0] == "[CLS]" and "bank" in tv[0].tokens
+    assert tv[0].vectors.shape == (len(tv[0].tokens), 384)
+    v = np.stack([t.word_vector("bank") for t in tv])
+    sim = v @ v.T
+    assert sim[0, 1] < 0.95 and sim[2, 3] < 0.95  # never the same vector twice
+    same_sense = (sim[0, 1] + sim[2, 3]) / 2
+    cross_sense = sim[:2, 2:].mean()
+    assert same_sense > cross_sense + 0.03
+    with pytest.raises(ConfigError, match="occurs 0 time"):
+        tv[0].word_vector("loan")
+
+
+def test_encode_long_pools_chunks(minilm):
+    long_text = "Embeddings map words to vectors. " * 120
+    res = minilm.encode_long([long_text, "short text"], chunk_tokens=64, overlap=16)
+    assert res.n_chunks[0] > 5 and res.n_chunks[1] == 1
+    np.testing.assert_allclose(res.vectors[1], minilm.encode(["short text"])[0], atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(res.vectors, axis=1), 1.0, atol=1e-5)
+    spans = res.chunk_spans[0]
+    assert all(spans[i + 1][0] < spans[i][1] for i in range(len(spans) - 1))  # chunks overlap
+    assert spans[-1][1] == len(long_text.rstrip())
+
+
+def test_chunk_spans_cover_and_respect_words():
+    word_ids = [0, 0, 1, 2, 2, 2, 3, 4, 5, 5]
+    offsets = [(i, i + 1) for i in range(10)]
+    spans = _chunk_spans(word_ids, offsets, window=4, overlap=1)
+    assert spans[0][0] == 0 and spans[-1][1] == 10
+    starts = {i for i in range(10) if i == 0 or word_ids[i] != word_ids[i - 1]}
+    assert all(s in starts for s, _, _ in spans)
+
+
+def test_bad_inputs(tmp_path, minilm):
+    with pytest.raises(ConfigError, match="texts is empty"):
+        minilm.encode([])
+    with pytest.raises(ConfigError, match=r"texts\[1\] must be a str"):
+        minilm.encode(["ok", 3])
+    with pytest.raises(FileNotFoundError):
+        SentenceEncoder(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FormatError, match="not a sentence-transformers model folder"):
+        SentenceEncoder(tmp_path / "empty")
+    with pytest.raises(FileNotFoundError):
+        load_encoder(tmp_path / "nothing-here")

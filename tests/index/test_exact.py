@@ -1,0 +1,77 @@
+"""Exact search equals a brute-force argsort, for every metric, with filters, adds and removals."""
+
+import numpy as np
+import pytest
+
+from embedlab.errors import ConfigError
+from embedlab.index import make_index
+from embedlab.index.exact import exact_search
+
+
+def brute(q, x, k, metric):
+    if metric == "cosine":
+        x = x / np.linalg.norm(x, axis=1, keepdims=True)
+        q = q / np.linalg.norm(q, axis=1, keepdims=True)
+    s = -((q[:, None, :] - x[None]) ** 2).sum(-1) if metric == "l2" else q @ x.T
+    return np.argsort(-s, axis=1, kind="stable")[:, :k]
+
+
+@pytest.mark.parametrize("metric", ["cosine", "ip", "l2"])
+def test_matches_brute_force(metric):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3000, 24)).astype(np.float32)
+    q = rng.normal(size=(50, 24)).astype(np.float32)
+    idx = make_index("exact", 24, metric)
+    idx.add(x, np.arange(3000) * 10)
+    ids, scores = idx.search(q, 7)
+    np.testing.assert_array_equal(ids, brute(q, x, 7, metric) * 10)
+    assert (np.diff(scores, axis=1) <= 0).all()
+
+
+def test_topk_ties_go_to_the_lower_row_and_k_larger_than_n():
+    x = np.ones((5, 3), dtype=np.float32)
+    i, _s = exact_search(np.ones((1, 3), dtype=np.float32), x, 3)
+    assert i.tolist() == [[0, 1, 2]]
+    idx = make_index("exact", 3, "ip")
+    idx.add(x[:2], [5, 6])
+    ids, scores = idx.search(np.ones((1, 3)), 4)
+    assert ids.tolist() == [[5, 6, -1, -1]] and np.isneginf(scores[0, 2:]).all()
+
+
+def test_row_blocks_merge_like_one_pass(monkeypatch):
+    import embedlab.index.exact as ex
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(5000, 8)).astype(np.float32)
+    q = rng.normal(size=(3, 8)).astype(np.float32)
+    want = exact_search(q, x, 10)
+    monkeypatch.setattr(ex, "_SCORE_BUDGET", 1000)  # forces blocks of 1,000 rows
+    got = exact_search(q[:1], x, 10)
+    np.testing.assert_array_equal(got[0], want[0][:1])
+
+
+def test_remove_and_filter():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(100, 8)).astype(np.float32)
+    idx = make_index("exact", 8)
+    idx.add(x, np.arange(100))
+    assert idx.remove([0, 5, 999]) == 2 and len(idx) == 98
+    ids, _ = idx.search(x[[0, 5]], 1)
+    assert 0 not in ids and 5 not in ids
+    ids, _ = idx.search(x[:1], 5, allowed=np.array([10, 20, 30]))
+    assert set(ids[0][:3]) == {10, 20, 30} and (ids[0][3:] == -1).all()
+
+
+def test_bad_inputs():
+    idx = make_index("exact", 4)
+    with pytest.raises(ConfigError, match=r"shape \[n, 4\]"):
+        idx.add(np.ones((2, 3)), [1, 2])
+    with pytest.raises(ConfigError, match="2 vectors but 1 ids"):
+        idx.add(np.ones((2, 4)), [1])
+    idx.add(np.ones((1, 4)), [1])
+    with pytest.raises(ConfigError, match="already in the index"):
+        idx.add(np.ones((1, 4)), [1])
+    with pytest.raises(ConfigError, match="NaN"):
+        idx.search(np.full((1, 4), np.nan))
+    with pytest.raises(ConfigError, match="kind must be one of"):
+        make_index("annoy", 4)
