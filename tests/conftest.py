@@ -111,3 +111,14 @@ def minilm():
     from embedlab.encoders.transformer import SentenceEncoder
 
     return SentenceEncoder()
+
+
+@pytest.fixture(scope="session")
+def planted_model(tmp_path_factory):
+    """A small Word2Vec model trained on the planted corpus and saved in the native format."""
+    from embedlab import Word2Vec
+
+    kv = Word2Vec(dim=32, min_count=1, epochs=5, threads=1, seed=3).fit(planted_sentences(4000))
+    path = tmp_path_factory.mktemp("planted") / "model"
+    kv.save(path)
+    return path

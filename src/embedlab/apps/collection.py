@@ -339,6 +339,23 @@ class Collection:
             raise ConfigError(f"unknown id {doc_id!r}")
         return Hit(row[0], 1.0, row[1], json.loads(row[2]))
 
+    def slot_of(self, doc_id: str) -> int:
+        """The vector slot of ``doc_id``; ConfigError when unknown."""
+        row = self._db.execute("SELECT slot FROM docs WHERE id = ?", (str(doc_id),)).fetchone()
+        if row is None:
+            raise ConfigError(f"unknown id {doc_id!r}")
+        return int(row[0])
+
+    def metadata_for_slots(self, slots: np.ndarray, field: str | None) -> list[tuple[str, Any]]:
+        """``(id, metadata[field])`` for each slot in ``slots`` (field None: ``(id, None)``)."""
+        if field is not None:
+            _filter_sql({field: 0})  # validates the field name
+            col = f"json_extract(metadata, '$.\"{field}\"')"
+        else:
+            col = "NULL"
+        found = {r[0]: (r[1], r[2]) for r in self._db.execute(f"SELECT slot, id, {col} FROM docs")}
+        return [found[int(s)] for s in slots]
+
     def ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM docs ORDER BY slot")]
 

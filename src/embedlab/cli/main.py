@@ -9,6 +9,7 @@ from embedlab.cli import evaluate as _evaluate
 from embedlab.cli import query as _query
 from embedlab.cli import sentence as _sentence
 from embedlab.cli import train as _train
+from embedlab.cli import viz_serve as _viz_serve
 
 app = typer.Typer(
     name="embedlab",
@@ -28,6 +29,9 @@ app.command("evaluate-sts")(_sentence.evaluate_sts)
 app.command("evaluate-retrieval")(_sentence.evaluate_retrieval)
 app.command("finetune")(_sentence.finetune)
 app.add_typer(_collection.app, name="collection")
+app.command("plot")(_viz_serve.plot)
+app.command("export")(_viz_serve.export)
+app.command("serve")(_viz_serve.serve)
 
 
 @app.callback()

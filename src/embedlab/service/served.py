@@ -1,0 +1,112 @@
+"""What a server serves: word vectors, a collection or a sentence encoder, loaded once, plus its 2-D map."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embedlab.errors import ConfigError
+
+__all__ = ["Served", "load_served"]
+
+
+@dataclass
+class Served:
+    kind: str  # "words", "collection" or "encoder"
+    name: str
+    dim: int
+    kv: Any = None
+    collection: Any = None
+    encoder: Any = None
+    max_points: int = 1_000_000
+    color_by: str | None = None
+    method: str = "pca"
+    _map: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ explorer map
+    def map(self) -> dict[str, Any]:
+        """Coordinates, labels and colour categories of up to ``max_points`` points (computed once)."""
+        if self._map:
+            return self._map
+        if self.kind == "encoder":
+            raise ConfigError("an encoder alone has no points to map; serve word vectors or a collection")
+        t0 = time.perf_counter()
+        if self.kind == "words":
+            n = min(len(self.kv), self.max_points)
+            vecs = np.asarray(self.kv.vectors[:n], dtype=np.float32)
+            labels = self.kv.words[:n]
+            ranks = np.arange(n)
+            bands = [("top 1k", 1_000), ("1k-10k", 10_000), ("10k-100k", 100_000), ("100k+", 1 << 62)]
+            cats = np.searchsorted(np.array([b for _, b in bands]), ranks, side="right").astype(np.uint16)
+            categories = [name for name, _ in bands]
+            color_by = "frequency rank"
+        else:
+            slots, matrix = self.collection.vectors()
+            n = min(len(slots), self.max_points)
+            vecs, slots = matrix[:n], slots[:n]
+            rows = self.collection.metadata_for_slots(slots, self.color_by)
+            labels = [r[0] for r in rows]
+            values = [("" if r[1] is None else str(r[1])) for r in rows]
+            categories = sorted(set(values))[:64]
+            where = {c: i for i, c in enumerate(categories)}
+            cats = np.array([where.get(v, len(categories) - 1) for v in values], dtype=np.uint16)
+            color_by = self.color_by
+        from embedlab.viz.projection import PCA2, project
+
+        if self.method == "pca" or n < 3:
+            pca = PCA2(2).fit(vecs)
+            xy = pca.transform(vecs)
+        else:
+            pca = None
+            xy = project(vecs, self.method, 2)
+        self._map = {
+            "xy": np.ascontiguousarray(xy, dtype=np.float32),
+            "labels": labels,
+            "index": {w: i for i, w in enumerate(labels)},
+            "categories": categories,
+            "cats": cats,
+            "color_by": color_by,
+            "pca": pca,
+            "seconds": time.perf_counter() - t0,
+        }
+        return self._map
+
+
+def load_served(
+    spec: str | os.PathLike[str] | None,
+    *,
+    encoder: str | None = None,
+    max_points: int = 1_000_000,
+    color_by: str | None = None,
+    method: str = "pca",
+) -> Served:
+    """Open what ``spec`` names: a collection folder, a sentence-transformers folder / ``minilm``,
+    or word vectors in any format ``embedlab.load`` reads. ``encoder`` overrides the text encoder
+    (default: the collection's model; mean pooling for word vectors)."""
+    from embedlab.encoders import load_encoder
+    from embedlab.encoders.transformer import is_sentence_transformers_folder
+
+    if spec is None or str(spec).lower() == "minilm" or is_sentence_transformers_folder(spec):
+        enc = load_encoder(spec)
+        return Served("encoder", getattr(enc, "name", str(spec)), enc.dim, encoder=enc)
+    path = Path(spec)
+    if not path.exists():
+        raise FileNotFoundError(2, "nothing to serve at this path", str(path))
+    if (path / "collection.db").is_file():
+        from embedlab.apps.collection import Collection
+
+        col = Collection(path, encoder=load_encoder(encoder) if encoder else None)
+        col.encoder  # load the model now, not on the first request  # noqa: B018
+        return Served("collection", path.name, col.dim, collection=col, encoder=col.encoder, max_points=max_points,
+                      color_by=color_by, method=method)  # fmt: skip
+    from embedlab.encoders.static import StaticEncoder
+    from embedlab.io import load
+
+    kv = load(path)
+    enc = load_encoder(encoder) if encoder else StaticEncoder(kv)
+    return Served("words", path.name, kv.dim, kv=kv, encoder=enc, max_points=max_points, method=method)

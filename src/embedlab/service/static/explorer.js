@@ -1,0 +1,300 @@
+// embedlab explorer: a WebGL map of up to a million points, neighbours and analogies from the server.
+"use strict";
+
+const PALETTE = [
+  [0.12, 0.47, 0.71], [1.0, 0.5, 0.05], [0.17, 0.63, 0.17], [0.84, 0.15, 0.16], [0.58, 0.4, 0.74],
+  [0.55, 0.34, 0.29], [0.89, 0.47, 0.76], [0.5, 0.5, 0.5], [0.74, 0.74, 0.13], [0.09, 0.75, 0.81],
+];
+const params = new URLSearchParams(location.search);
+const headers = params.get("key") ? { "X-API-Key": params.get("key") } : {};
+const $ = (id) => document.getElementById(id);
+
+const state = { n: 0, xy: null, cats: null, labels: [], index: new Map(), scale: 1, cx: 0, cy: 0, marked: [] };
+
+async function api(path, body) {
+  const init = body === undefined ? { headers } : {
+    method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body),
+  };
+  const res = await fetch(path, init);
+  if (!res.ok) {
+    let msg = res.status + " " + res.statusText;
+    try { msg = (await res.json()).error.message; } catch (e) { /* not JSON */ }
+    throw new Error(msg);
+  }
+  return res;
+}
+
+function status(text, isError) {
+  $("status").textContent = text;
+  $("status").className = isError ? "error" : "";
+}
+
+// ---------------------------------------------------------------- WebGL
+const canvas = $("map");
+const gl = canvas.getContext("webgl", { antialias: false, preserveDrawingBuffer: true });
+const VS = `
+attribute vec2 a_pos; attribute float a_cat;
+uniform vec2 u_center; uniform vec2 u_scale; uniform float u_size; uniform vec3 u_palette[10]; uniform float u_mark;
+varying vec3 v_color;
+void main() {
+  gl_Position = vec4((a_pos - u_center) * u_scale, 0.0, 1.0);
+  gl_PointSize = u_size;
+  int c = int(mod(a_cat, 10.0));
+  vec3 col = u_palette[0];
+  for (int i = 0; i < 10; i++) { if (i == c) col = u_palette[i]; }
+  v_color = u_mark > 0.5 ? vec3(0.0, 0.0, 0.0) : col;
+}`;
+const FS = `precision mediump float; varying vec3 v_color;
+void main() { gl_FragColor = vec4(v_color, 0.75); }`;
+
+function shader(type, src) {
+  const s = gl.createShader(type);
+  gl.shaderSource(s, src);
+  gl.compileShader(s);
+  if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(s));
+  return s;
+}
+const prog = gl.createProgram();
+gl.attachShader(prog, shader(gl.VERTEX_SHADER, VS));
+gl.attachShader(prog, shader(gl.FRAGMENT_SHADER, FS));
+gl.linkProgram(prog);
+gl.useProgram(prog);
+const loc = (n) => gl.getUniformLocation(prog, n);
+const aPos = gl.getAttribLocation(prog, "a_pos");
+const aCat = gl.getAttribLocation(prog, "a_cat");
+const posBuf = gl.createBuffer(), catBuf = gl.createBuffer(), markBuf = gl.createBuffer(), markCat = gl.createBuffer();
+gl.uniform3fv(loc("u_palette"), PALETTE.flat());
+gl.enable(gl.BLEND);
+gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
+
+function resize() {
+  const r = canvas.getBoundingClientRect();
+  canvas.width = Math.max(1, r.width * devicePixelRatio);
+  canvas.height = Math.max(1, r.height * devicePixelRatio);
+  gl.viewport(0, 0, canvas.width, canvas.height);
+  draw();
+}
+
+function draw() {
+  if (!state.n) return;
+  gl.clearColor(0.98, 0.98, 0.98, 1);
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  const aspect = canvas.width / canvas.height;
+  gl.uniform2f(loc("u_center"), state.cx, state.cy);
+  gl.uniform2f(loc("u_scale"), state.scale / Math.max(aspect, 1), state.scale * Math.min(aspect, 1));
+  const size = Math.min(9, Math.max(2, 3 + Math.log2(state.scale / state.baseScale)));
+  bind(posBuf, catBuf);
+  gl.uniform1f(loc("u_size"), size * devicePixelRatio);
+  gl.uniform1f(loc("u_mark"), 0);
+  gl.drawArrays(gl.POINTS, 0, state.n);
+  drawMarkLabels();
+  if (state.marked.length) {
+    bind(markBuf, markCat);
+    gl.uniform1f(loc("u_size"), (size + 5) * devicePixelRatio);
+    gl.uniform1f(loc("u_mark"), 1);
+    gl.drawArrays(gl.POINTS, 0, state.marked.length);
+  }
+}
+
+// labels of the highlighted points, as HTML over the canvas
+function drawMarkLabels() {
+  const layer = $("marks");
+  layer.innerHTML = "";
+  const r = canvas.getBoundingClientRect();
+  const aspect = r.width / r.height;
+  const sx = state.scale / Math.max(aspect, 1), sy = state.scale * Math.min(aspect, 1);
+  for (const i of state.marked) {
+    const x = ((state.xy[2 * i] - state.cx) * sx + 1) * r.width / 2;
+    const y = (1 - (state.xy[2 * i + 1] - state.cy) * sy) * r.height / 2;
+    if (x < 0 || y < 0 || x > r.width || y > r.height) continue;
+    const span = document.createElement("span");
+    span.textContent = state.labels[i];
+    span.style.left = x + 6 + "px";
+    span.style.top = y - 8 + "px";
+    layer.append(span);
+  }
+}
+
+function bind(pos, cat) {
+  gl.bindBuffer(gl.ARRAY_BUFFER, pos);
+  gl.enableVertexAttribArray(aPos);
+  gl.vertexAttribPointer(aPos, 2, gl.FLOAT, false, 0, 0);
+  gl.bindBuffer(gl.ARRAY_BUFFER, cat);
+  gl.enableVertexAttribArray(aCat);
+  gl.vertexAttribPointer(aCat, 1, gl.FLOAT, false, 0, 0);
+}
+
+function mark(indices) {
+  state.marked = indices.filter((i) => i !== undefined && i >= 0);
+  const xy = new Float32Array(state.marked.length * 2);
+  state.marked.forEach((i, j) => { xy[2 * j] = state.xy[2 * i]; xy[2 * j + 1] = state.xy[2 * i + 1]; });
+  gl.bindBuffer(gl.ARRAY_BUFFER, markBuf);
+  gl.bufferData(gl.ARRAY_BUFFER, xy, gl.STATIC_DRAW);
+  gl.bindBuffer(gl.ARRAY_BUFFER, markCat);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(state.marked.length), gl.STATIC_DRAW);
+  draw();
+}
+
+// screen pixel -> map coordinates
+function toMap(px, py) {
+  const r = canvas.getBoundingClientRect();
+  const aspect = r.width / r.height;
+  const nx = (2 * (px - r.left)) / r.width - 1, ny = 1 - (2 * (py - r.top)) / r.height;
+  return [nx / (state.scale / Math.max(aspect, 1)) + state.cx, ny / (state.scale * Math.min(aspect, 1)) + state.cy];
+}
+
+function nearest(px, py) {
+  const [mx, my] = toMap(px, py);
+  let best = -1, bestD = Infinity;
+  const xy = state.xy;
+  for (let i = 0; i < state.n; i++) {
+    const dx = xy[2 * i] - mx, dy = xy[2 * i + 1] - my, d = dx * dx + dy * dy;
+    if (d < bestD) { bestD = d; best = i; }
+  }
+  const [ex] = toMap(px + 8, py);
+  return bestD <= (ex - mx) * (ex - mx) ? best : -1;
+}
+
+// ---------------------------------------------------------------- interaction
+let drag = null;
+canvas.addEventListener("mousedown", (e) => { drag = { x: e.clientX, y: e.clientY, moved: false }; });
+window.addEventListener("mouseup", (e) => {
+  if (drag && !drag.moved) {
+    const i = nearest(e.clientX, e.clientY);
+    if (i >= 0) neighbours(state.labels[i]);
+  }
+  drag = null;
+});
+canvas.addEventListener("mousemove", (e) => {
+  if (drag) {
+    const [ax, ay] = toMap(drag.x, drag.y), [bx, by] = toMap(e.clientX, e.clientY);
+    if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 2) drag.moved = true;
+    state.cx -= bx - ax; state.cy -= by - ay;
+    drag.x = e.clientX; drag.y = e.clientY;
+    draw();
+  }
+});
+canvas.addEventListener("wheel", (e) => {
+  e.preventDefault();
+  const [bx, by] = toMap(e.clientX, e.clientY);
+  state.scale *= Math.exp(-e.deltaY * 0.0015);
+  const [ax, ay] = toMap(e.clientX, e.clientY);
+  state.cx += bx - ax; state.cy += by - ay;
+  draw();
+}, { passive: false });
+
+function listInto(ol, rows) {
+  ol.innerHTML = "";
+  for (const r of rows) {
+    const li = document.createElement("li");
+    li.dataset.item = r.item;
+    li.innerHTML = "";
+    li.append(document.createTextNode(r.item + " "));
+    const s = document.createElement("span");
+    s.className = "score";
+    s.textContent = r.score.toFixed(3);
+    li.append(s);
+    li.addEventListener("click", () => neighbours(r.item));
+    ol.append(li);
+  }
+}
+
+function focusOn(i) {
+  if (i === undefined || i < 0) return;
+  state.cx = state.xy[2 * i]; state.cy = state.xy[2 * i + 1];
+  state.scale = Math.max(state.scale, 4 * state.baseScale);
+}
+
+async function neighbours(query) {
+  query = query.trim();
+  if (!query) return;
+  $("search").value = query;
+  status("searching…");
+  const body = state.kind === "words" ? { word: query, k: 10 }
+    : (state.index.has(query) ? { id: query, k: 10 } : { text: query, k: 10 });
+  try {
+    const data = await (await api("v1/similar", body)).json();
+    $("neighbours-of").textContent = "of " + query;
+    listInto($("neighbours"), data.results);
+    const idx = [query, ...data.results.map((r) => r.item)].map((w) => state.index.get(w));
+    focusOn(idx[0] !== undefined ? idx[0] : idx[1]);
+    mark(idx);
+    status(state.n.toLocaleString() + " points · neighbours of “" + query + "”");
+  } catch (err) {
+    listInto($("neighbours"), []);
+    status(err.message, true);
+  }
+}
+
+$("search-form").addEventListener("submit", (e) => { e.preventDefault(); neighbours($("search").value); });
+$("analogy-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const body = { a: $("an-a").value.trim(), b: $("an-b").value.trim(), c: $("an-c").value.trim(), k: 5 };
+  try {
+    const data = await (await api("v1/analogy", body)).json();
+    listInto($("analogy"), data.results);
+    mark([body.a, body.b, body.c, data.results[0] && data.results[0].item].map((w) => state.index.get(w)));
+    status(data.query + " " + (data.results[0] ? data.results[0].item : ""));
+  } catch (err) {
+    listInto($("analogy"), []);
+    status(err.message, true);
+  }
+});
+
+const tooltip = $("tooltip");
+canvas.addEventListener("mousemove", (e) => {
+  if (drag || state.n > 200000) { tooltip.style.display = "none"; return; }
+  const i = nearest(e.clientX, e.clientY);
+  if (i < 0) { tooltip.style.display = "none"; return; }
+  tooltip.textContent = state.labels[i];
+  tooltip.style.left = e.clientX + 10 + "px"; tooltip.style.top = e.clientY + 10 + "px";
+  tooltip.style.display = "block";
+});
+
+// ---------------------------------------------------------------- start
+async function start() {
+  try {
+    const info = await (await api("v1/map")).json();
+    state.kind = info.kind;
+    const [pts, cats, labels] = await Promise.all([
+      api("v1/points").then((r) => r.arrayBuffer()),
+      api("v1/colors").then((r) => r.arrayBuffer()),
+      api("v1/labels").then((r) => r.text()),
+    ]);
+    state.xy = new Float32Array(pts);
+    state.n = state.xy.length / 2;
+    state.labels = labels.split("\n");
+    state.labels.forEach((w, i) => state.index.set(w, i));
+    const c16 = new Uint16Array(cats), cf = new Float32Array(c16.length);
+    for (let i = 0; i < c16.length; i++) cf[i] = c16[i];
+    gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, state.xy, gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, catBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, cf, gl.STATIC_DRAW);
+    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    for (let i = 0; i < state.n; i++) {
+      const x = state.xy[2 * i], y = state.xy[2 * i + 1];
+      if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
+    }
+    state.cx = (minX + maxX) / 2; state.cy = (minY + maxY) / 2;
+    state.scale = state.baseScale = 1.9 / Math.max(maxX - minX, maxY - minY, 1e-9);
+    $("color-by").textContent = info.color_by || "";
+    $("legend").innerHTML = "";
+    info.categories.forEach((c, i) => {
+      const p = PALETTE[i % 10].map((v) => Math.round(v * 255));
+      const d = document.createElement("div");
+      d.innerHTML = `<span style="background:rgb(${p})"></span>`;
+      d.append(document.createTextNode(c || "(none)"));
+      $("legend").append(d);
+    });
+    if (info.kind !== "words") $("analogy-form").parentElement.querySelectorAll("#analogy-form, #analogy")
+      .forEach((el) => { el.style.display = "none"; });
+    resize();
+    status(state.n.toLocaleString() + " points (" + info.method.toUpperCase() + " of " + info.dim + "-d vectors) · ready");
+    document.body.dataset.ready = "1";
+  } catch (err) {
+    status("could not load the map: " + err.message, true);
+  }
+}
+window.addEventListener("resize", resize);
+start();

@@ -1,0 +1,138 @@
+"""Word maps as PNG/SVG (matplotlib) or as one self-contained HTML file (plotly, script embedded).
+
+>>> import numpy as np, tempfile, os
+>>> from embedlab.vectors.keyed import KeyedVectors
+>>> kv = KeyedVectors(list("abcdef"), np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32))
+>>> out = plot_words(kv, list("abcdef"), tempfile.mkdtemp() + "/map.png")
+>>> os.path.getsize(out) > 1000
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from embedlab._validation import check_int
+from embedlab.errors import ConfigError, MissingDependencyError
+from embedlab.viz.axes import axis_coordinates
+from embedlab.viz.projection import project
+
+__all__ = ["plot_points", "plot_words"]
+
+
+def plot_words(
+    kv,
+    words: Sequence[str] | None,
+    output: str | os.PathLike[str],
+    *,
+    top: int | None = None,
+    method: str = "pca",
+    axes: Sequence[tuple[str, str]] | None = None,
+    analogies: Sequence[tuple[str, str, str, str]] = (),
+    title: str | None = None,
+    seed: int = 0,
+) -> Path:
+    """Plot ``words`` (or the ``top`` most frequent) projected with ``method`` or on two semantic ``axes``.
+
+    ``analogies`` draws arrows a→b and c→d for each ``(a, b, c, d)``, which run parallel when the
+    analogy holds. The file type follows the suffix: ``.png``, ``.svg``, ``.pdf`` or ``.html``.
+    """
+    if words is None:
+        if not top:
+            raise ConfigError("give words or top=N")
+        words = kv.words[: check_int("top", top, 2)]
+    words = list(dict.fromkeys([*words, *(w for q in analogies for w in q)]))
+    missing = [w for w in words if w not in kv]
+    if missing:
+        from embedlab.errors import UnknownWordError
+
+        raise UnknownWordError(missing[0], kv.vocab.suggest(missing[0]) if hasattr(kv, "vocab") else [])
+    if axes:
+        if len(axes) != 2:
+            raise ConfigError("semantic plots need exactly two axes, e.g. [('man', 'woman'), ('king', 'queen')]")
+        xy = axis_coordinates(kv, words, axes)
+        labels = (f"{axes[0][0]} → {axes[0][1]}", f"{axes[1][0]} → {axes[1][1]}")
+    else:
+        xy = project(np.stack([kv.get_vector(w) for w in words]), method, 2, seed=seed)
+        labels = (f"{method.upper()} 1", f"{method.upper()} 2")
+    pos = {w: xy[i] for i, w in enumerate(words)}
+    arrows = [(pos[a], pos[b]) for a, b, c, d in analogies] + [(pos[c], pos[d]) for a, b, c, d in analogies]
+    return plot_points(xy, words, output, title=title or "word map", axis_labels=labels, arrows=arrows)
+
+
+def plot_points(
+    xy: np.ndarray,
+    labels: Sequence[str],
+    output: str | os.PathLike[str],
+    *,
+    title: str = "",
+    axis_labels: tuple[str, str] = ("x", "y"),
+    arrows: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    colors: Sequence[str] | None = None,
+) -> Path:
+    """Write a labelled scatter plot of 2-D points; atomic."""
+    from embedlab.io.atomic import atomic_file
+
+    out = Path(output)
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf", ".html"):
+        raise ConfigError(f"output must end in .png, .svg, .pdf or .html, got {out.name!r}")
+    xy = np.asarray(xy, dtype=np.float64)
+    if suffix == ".html":
+        html = _plotly_html(xy, labels, title, axis_labels, arrows, colors)
+        with atomic_file(out, "w") as fh:
+            fh.write(html)
+        return out
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MissingDependencyError("matplotlib", "viz") from None
+    fig, ax = plt.subplots(figsize=(9, 7), dpi=110)
+    ax.scatter(xy[:, 0], xy[:, 1], s=14, c=None if colors is None else list(colors), alpha=0.8)
+    if len(labels) <= 500:
+        for (x, y), text in zip(xy, labels, strict=True):
+            ax.annotate(text, (x, y), fontsize=8, xytext=(3, 3), textcoords="offset points")
+    for a, b in arrows:
+        ax.annotate("", xy=b, xytext=a, arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 1.2})
+    ax.set_title(title)
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    with atomic_file(out, "wb") as fh:
+        fig.savefig(fh, format=suffix[1:])
+    plt.close(fig)
+    return out
+
+
+def _plotly_html(xy, labels, title, axis_labels, arrows, colors) -> str:
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        raise MissingDependencyError("plotly", "viz") from None
+    # SVG traces keep labels as text (searchable, selectable); WebGL only for large maps
+    trace = go.Scatter if len(labels) <= 5000 else go.Scattergl
+    fig = go.Figure(
+        trace(
+            x=xy[:, 0],
+            y=xy[:, 1],
+            mode="markers+text" if len(labels) <= 500 else "markers",
+            text=list(labels),
+            textposition="top center",
+            hovertext=list(labels),
+            marker={"size": 6, "color": None if colors is None else list(colors)},
+        )
+    )
+    for a, b in arrows:
+        fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowcolor="crimson")  # fmt: skip
+    fig.update_layout(title=title, xaxis_title=axis_labels[0], yaxis_title=axis_labels[1], template="plotly_white")
+    # the whole plotly.js goes into the file: it opens offline, with no CDN
+    return fig.to_html(include_plotlyjs=True, full_html=True)

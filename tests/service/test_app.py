@@ -1,0 +1,146 @@
+"""Every route of the REST service: happy paths, bad inputs, limits and the API key."""
+
+import base64
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from embedlab.io import load
+from embedlab.service.app import create_app
+
+
+@pytest.fixture(scope="module")
+def words(planted_model):
+    return TestClient(create_app(str(planted_model), max_texts=4, max_text_chars=200, max_body_bytes=4096))
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory, minilm):
+    from embedlab.apps.collection import Collection
+    from embedlab.service.served import Served
+
+    path = tmp_path_factory.mktemp("svc") / "col"
+    col = Collection.create(path, encoder=minilm)
+    col.add(
+        ["g", "v", "s", "b"],
+        ["A man plays the guitar.", "She plays the violin in an orchestra.", "Stocks fell after the report.",
+         "The central bank raised interest rates."],
+        metadata=[{"topic": "music"}, {"topic": "music"}, {"topic": "finance"}, {"topic": "finance"}],
+    )  # fmt: skip
+    served = Served("collection", "col", 384, collection=col, encoder=minilm, color_by="topic")
+    return TestClient(create_app(served))
+
+
+def err(resp, status, text):
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert text in body["error"]["message"], body
+    assert "Traceback" not in resp.text
+
+
+def test_health(words, docs):
+    h = words.get("/health").json()
+    assert h["status"] == "ok" and h["kind"] == "words" and h["words"] > 50
+    assert docs.get("/health").json()["documents"] == 4
+
+
+def test_embeddings_openai_shape(words, planted_model):
+    r = words.post("/v1/embeddings", json={"input": ["cat dog", "red"], "model": "m", "user": "x"}).json()
+    assert r["object"] == "list" and r["model"] == "m" and len(r["data"]) == 2
+    assert r["data"][1]["object"] == "embedding" and r["data"][1]["index"] == 1
+    kv = load(planted_model)
+    np.testing.assert_allclose(r["data"][1]["embedding"], kv.get_vector("red", norm=True), atol=1e-5)
+    assert r["usage"] == {"prompt_tokens": 3, "total_tokens": 3}
+    b = words.post("/v1/embeddings", json={"input": "red", "encoding_format": "base64"}).json()
+    vec = np.frombuffer(base64.b64decode(b["data"][0]["embedding"]), dtype="<f4")
+    np.testing.assert_allclose(vec, r["data"][1]["embedding"], atol=1e-6)
+
+
+def test_embeddings_bad_inputs(words):
+    err(words.post("/v1/embeddings", json={"input": ["a"] * 5}), 413, "limit is 4")
+    err(words.post("/v1/embeddings", json={"input": "x" * 300}), 413, "characters")
+    err(words.post("/v1/embeddings", json={"input": []}), 400, "input is empty")
+    err(words.post("/v1/embeddings", json={"input": 5}), 422, "input")
+    err(words.post("/v1/embeddings", content=b"{not json", headers={"content-type": "application/json"}), 422, "JSON")
+    err(words.post("/v1/embeddings", content=b"x" * 5000, headers={"content-type": "application/json"}), 413, "limit")
+
+
+def test_similar_and_analogy(words):
+    r = words.post("/v1/similar", json={"word": "cat", "k": 3}).json()
+    assert r["query"] == "cat" and len(r["results"]) == 3
+    assert r["results"][0]["score"] >= r["results"][1]["score"]
+    err(words.post("/v1/similar", json={"word": "zebra"}), 404, "'zebra' is not in the vocabulary")
+    err(words.post("/v1/similar", json={"word": "cat", "k": 0}), 422, "k")
+    err(words.post("/v1/similar", json={"word": "cat", "k": "many"}), 422, "k")
+    err(words.post("/v1/similar", json={"word": "cat", "text": "x"}), 400, "exactly one")
+    err(words.post("/v1/similar", json={"vector": [1.0, 2.0]}), 400, "32 numbers")
+    err(words.post("/v1/similar", json={"wrd": "cat"}), 422, "wrd")
+    a = words.post("/v1/analogy", json={"a": "cat", "b": "dog", "c": "red", "k": 2}).json()
+    assert len(a["results"]) == 2 and a["query"] == "cat : dog :: red : ?"
+    err(words.post("/v1/analogy", json={"a": "cat", "b": "dog", "c": "qqq"}), 404, "qqq")
+    err(words.post("/v1/search", json={"query": "x"}), 400, "needs a server started with a collection")
+
+
+def test_collection_routes(docs):
+    r = docs.post("/v1/search", json={"query": "a concert with strings", "k": 2}).json()
+    assert {h["id"] for h in r["results"][0]["hits"]} == {"g", "v"}
+    r = docs.post("/v1/search", json={"queries": ["money policy"], "k": 4, "filter": {"topic": "finance"}}).json()
+    hits = r["results"][0]["hits"]
+    assert hits[0]["id"] == "b" and len(hits) == 2
+    err(docs.post("/v1/search", json={"query": "x", "filter": {"topic": {"$bad": 1}}}), 400, "unknown filter operator")
+    err(docs.post("/v1/search", json={"query": "x", "index": "annoy"}), 422, "index")
+    r = docs.post("/v1/similar", json={"id": "s", "k": 1}).json()
+    assert r["results"][0]["item"] == "b" and r["results"][0]["metadata"] == {"topic": "finance"}
+    assert docs.post("/v1/similar", json={"text": "guitar music", "k": 1}).json()["results"][0]["item"] == "g"
+    err(docs.post("/v1/similar", json={"id": "nope"}), 404, "unknown id")
+    err(docs.post("/v1/analogy", json={"a": "a", "b": "b", "c": "c"}), 400, "word vectors")
+
+
+def test_map_routes(words, docs):
+    info = words.get("/v1/map").json()
+    assert info["kind"] == "words" and info["categories"][0] == "top 1k"
+    n = info["total"]
+    xy = np.frombuffer(words.get("/v1/points").content, dtype="<f4").reshape(-1, 2)
+    labels = words.get("/v1/labels").text.split("\n")
+    assert xy.shape == (n, 2) and len(labels) == n
+    assert len(words.get("/v1/colors?offset=2&limit=3").content) == 6
+    p = words.post("/v1/project", json={"words": ["cat", labels[5]]}).json()["points"]
+    assert p[1]["index"] == 5 and p[1]["x"] == pytest.approx(float(xy[5, 0]))
+    err(words.post("/v1/project", json={"words": ["zebra"]}), 404, "zebra")
+    dinfo = docs.get("/v1/map").json()
+    assert dinfo["color_by"] == "topic" and dinfo["categories"] == ["finance", "music"]
+    p = docs.post("/v1/project", json={"texts": ["violin music"]}).json()["points"]
+    assert np.isfinite([p[0]["x"], p[0]["y"]]).all()
+
+
+def test_explorer_page_and_docs(words):
+    page = words.get("/")
+    assert page.status_code == 200 and "explorer.js" in page.text and "cdn" not in page.text.lower()
+    js = words.get("/explorer.js")
+    assert js.status_code == 200 and "webgl" in js.text
+    assert "/v1/embeddings" in words.get("/openapi.json").json()["paths"]
+    err(words.get("/nowhere"), 404, "no such route")
+
+
+def test_api_key(planted_model):
+    client = TestClient(create_app(str(planted_model), api_key="s3cret"))
+    assert client.get("/health").status_code == 200  # liveness checks need no key
+    err(client.post("/v1/similar", json={"word": "cat"}), 401, "API key")
+    err(client.post("/v1/similar", json={"word": "cat"}, headers={"X-API-Key": "wrong"}), 401, "API key")
+    assert client.post("/v1/similar", json={"word": "cat"}, headers={"X-API-Key": "s3cret"}).status_code == 200
+    ok = client.post("/v1/embeddings", json={"input": "cat"}, headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+    err(client.get("/v1/points"), 401, "API key")
+
+
+def test_internal_errors_hide_details(planted_model, monkeypatch):
+    app = create_app(str(planted_model))
+    served = app.state.served
+
+    def boom(*a, **k):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(served.kv, "most_similar", boom)
+    r = TestClient(app, raise_server_exceptions=False).post("/v1/similar", json={"word": "cat"})
+    assert r.status_code == 500 and "secret" not in r.text and r.json()["error"]["type"] == "server_error"

@@ -1,0 +1,123 @@
+"""The web explorer in Debian's Chromium: load the map, search a word, read its neighbours; plotly HTML offline.
+
+Needs /usr/bin/chromium and /usr/bin/chromedriver (apt packages chromium, chromium-driver; .ci/run
+installs them). The browser runs with background networking off, so a page that tried to fetch
+anything from the internet would fail to render.
+"""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import GROUPS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("chromium") and shutil.which("chromedriver")),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does it)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(planted_model):
+    import uvicorn
+
+    from embedlab.service.app import create_app
+
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(str(planted_model)), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
+                 "--use-angle=swiftshader", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}", "--window-size=1280,800"):  # fmt: skip
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def test_explorer_search_shows_neighbours(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/")
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    assert "points" in browser.find_element(By.ID, "status").text
+    box = browser.find_element(By.ID, "search")
+    box.send_keys("cat", Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#neighbours li")))
+    items = [li.get_attribute("data-item") for li in browser.find_elements(By.CSS_SELECTOR, "#neighbours li")]
+    assert len(items) == 10
+    assert sum(w in GROUPS[0] or w.startswith("ctx0x") for w in items[:5]) >= 3
+    # the map really drew something: the canvas is not one flat colour
+    pixels = browser.execute_script(
+        "const c = document.getElementById('map'); const g = c.getContext('webgl');"
+        "const p = new Uint8Array(c.width * c.height * 4); g.readPixels(0, 0, c.width, c.height, g.RGBA, "
+        "g.UNSIGNED_BYTE, p); let s = new Set(); for (let i = 0; i < p.length; i += 4 * 97) s.add(p[i]); return s.size;"
+    )
+    assert pixels > 1
+    # an unknown word gives a readable message, not a broken page
+    box.clear()
+    box.send_keys("zebra", Keys.ENTER)
+    wait.until(lambda d: "not in the vocabulary" in d.find_element(By.ID, "status").text)
+    # an analogy through the page
+    for field, word in (("an-a", "cat"), ("an-b", "dog"), ("an-c", "red")):
+        browser.find_element(By.ID, field).send_keys(word)
+    browser.find_element(By.CSS_SELECTOR, "#analogy-form button").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#analogy li")))
+    shot = Path(os.environ.get("EMBEDLAB_SCREENSHOT_DIR", tmp_path)) / "explorer.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_plotly_html_renders_offline(planted_model, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from embedlab.io import load
+    from embedlab.viz.plots import plot_words
+
+    out = plot_words(load(planted_model), GROUPS[0] + GROUPS[2], tmp_path / "map.html")
+    browser.get(out.as_uri())
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return typeof Plotly !== 'undefined'"))
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".main-svg"))
+    labels = {t.text for t in browser.find_elements(By.CSS_SELECTOR, "g.textpoint text")}
+    assert {"cat", "paris", "seoul"} <= labels
+    browser.save_screenshot(str(tmp_path / "plot.png"))
+    assert (tmp_path / "plot.png").stat().st_size > 10_000
