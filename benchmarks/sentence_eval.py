@@ -159,7 +159,15 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=HERE / "results" / "sentence_eval.json")
     ap.add_argument("--update", type=Path)
     ap.add_argument("--skip-static", action="store_true", help="MiniLM rows only (no Word2Vec/FastText training).")
+    ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
     args = ap.parse_args()
+    if args.render:
+        saved = json.loads(args.json.read_text())
+        md = markdown(saved["sts"], saved["scifact"])
+        print(md)
+        if args.update:
+            update_section(args.update, MARK_BEGIN, MARK_END, md)
+        return
     for p in (STSB, KORSTS, SCIFACT):
         if not p.exists():
             sys.exit(f"not found: {p} (the shared data folder beside the checkout)")

@@ -14,7 +14,6 @@ ever leaves the server.
 >>> client.post("/v1/similar", json={"word": "king", "k": 3}).json()    # doctest: +SKIP
 """
 
-
 # No "from __future__ import annotations" here: FastAPI reads the annotations of the route functions
 # defined inside create_app at run time, and the names they use are local to it.
 import base64

@@ -55,6 +55,7 @@ def to_sentence_transformers(kv, folder: str | os.PathLike[str], *, lowercase: b
     """
     try:
         from sentence_transformers import SentenceTransformer
+
         try:
             from sentence_transformers.sentence_transformer.modules import StaticEmbedding
         except ImportError:  # sentence-transformers < 6

@@ -80,5 +80,6 @@ def project(vectors: np.ndarray, method: str = "pca", dim: int = 2, *, seed: int
     except ImportError:
         raise MissingDependencyError("umap-learn", "viz") from None
     n_neighbors = options.pop("n_neighbors", max(2, min(15, x.shape[0] - 1)))
+    options.setdefault("n_jobs", 1)  # a fixed random_state makes umap-learn single-threaded anyway
     reducer = umap.UMAP(n_components=dim, n_neighbors=n_neighbors, metric="cosine", random_state=seed, **options)
     return reducer.fit_transform(x).astype(np.float32)
