@@ -69,3 +69,16 @@ def test_sentence_transformers_export_gives_mean_pooling(planted_model, tmp_path
     ours = StaticEncoder(kv).encode(texts, normalize=True)
     theirs = st.encode(texts, normalize_embeddings=True)
     np.testing.assert_allclose(theirs, ours, atol=1e-5)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".html"])
+def test_three_d_plots(planted_model, tmp_path, suffix):
+    kv = load(planted_model)
+    out = plot_words(
+        kv, GROUPS[0] + GROUPS[3], tmp_path / f"map3{suffix}", dims=3, analogies=[("cat", "dog", "run", "walk")]
+    )
+    assert out.stat().st_size > 5000
+    if suffix == ".html":
+        assert "scatter3d" in out.read_text()
+    out = plot_words(kv, GROUPS[0], tmp_path / f"axes3{suffix}", axes=[("cat", "dog"), ("cat", "cow"), ("cat", "goat")])
+    assert out.stat().st_size > 5000

@@ -45,12 +45,14 @@ def plot(
     top: Annotated[int | None, typer.Option(help="Plot the N most frequent words instead.")] = None,
     method: Annotated[Method, typer.Option(help="Projection to 2-D.")] = Method.pca,
     axes: Annotated[
-        str | None, typer.Option(help="Two semantic axes instead of a projection, e.g. 'man:woman,king:queen'.")
+        str | None,
+        typer.Option(help="Two or three semantic axes instead of a projection, e.g. 'man:woman,king:queen'."),
     ] = None,
     analogy: Annotated[
         str | None, typer.Option(help="Arrows a→b and c→d for each 'a:b:c:d', e.g. 'man:king:woman:queen'.")
     ] = None,
     title: Annotated[str | None, typer.Option(help="Plot title.")] = None,
+    dims: Annotated[int, typer.Option(help="2 or 3 (a 3-D scatter; rotatable in .html).")] = 2,
 ) -> None:
     """Draw a map of words: a PCA / t-SNE / UMAP projection or two semantic axes, with analogy arrows."""
     from embedlab.io import load
@@ -67,6 +69,7 @@ def plot(
         top=top,
         method=method.value,
         axes=_pairs(axes, "--axes", 2) if axes else None,
+        dims=dims,
         analogies=_pairs(analogy, "--analogy", 4) if analogy else (),
         title=title,
     )
