@@ -48,7 +48,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def load(base: str, words: list[str], n: int, clients: int, seed: int) -> dict:
+async def hammer(base: str, words: list[str], n: int, clients: int, seed: int) -> dict:
     import httpx
 
     rng = random.Random(seed)
@@ -139,11 +139,11 @@ def main() -> None:
                 if time.time() > deadline or server.poll() is not None:
                     sys.exit("server did not start")
                 time.sleep(0.3)
-            asyncio.run(load(base, words, 200, args.clients, 0))  # warm-up (JIT, caches)
+            asyncio.run(hammer(base, words, 200, args.clients, 0))  # warm-up (JIT, caches)
             rss_start = rss_mb(server.pid)
-            res = asyncio.run(load(base, words, args.requests, args.clients, 1))
+            res = asyncio.run(hammer(base, words, args.requests, args.clients, 1))
             rss_end = rss_mb(server.pid)
-            res2 = asyncio.run(load(base, words, args.requests, args.clients, 2))  # memory must stay flat
+            res2 = asyncio.run(hammer(base, words, args.requests, args.clients, 2))  # memory must stay flat
             rss_end2 = rss_mb(server.pid)
         finally:
             server.send_signal(signal.SIGINT)

@@ -26,20 +26,26 @@ from embedlab.errors import (
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Collection": "embedlab.apps.collection",
     "EncodedCorpus": "embedlab.vocab.encoded",
     "FastText": "embedlab.train.fasttext",
     "GloVe": "embedlab.train.glove",
     "KeyedVectors": "embedlab.vectors.keyed",
+    "SentenceEncoder": "embedlab.encoders.transformer",
+    "StaticEncoder": "embedlab.encoders.static",
     "SubwordVectors": "embedlab.vectors.subword",
     "Vocab": "embedlab.vocab.vocab",
     "Word2Vec": "embedlab.train.word2vec",
     "evaluate_analogies": "embedlab.eval.analogy",
+    "evaluate_retrieval": "embedlab.eval.retrieval",
+    "evaluate_sts": "embedlab.eval.sts",
     "evaluate_word_pairs": "embedlab.eval.word_similarity",
     "load": "embedlab.io",
     "save": "embedlab.io",
 }
 
 __all__ = [
+    "Collection",
     "ConfigError",
     "CorpusError",
     "EmbedlabError",
@@ -49,6 +55,8 @@ __all__ = [
     "GloVe",
     "KeyedVectors",
     "MissingDependencyError",
+    "SentenceEncoder",
+    "StaticEncoder",
     "SubwordVectors",
     "TrainingInterrupted",
     "UnknownWordError",
@@ -56,6 +64,8 @@ __all__ = [
     "Word2Vec",
     "__version__",
     "evaluate_analogies",
+    "evaluate_retrieval",
+    "evaluate_sts",
     "evaluate_word_pairs",
     "load",
     "save",

@@ -75,3 +75,15 @@ def test_bad_inputs():
         idx.search(np.full((1, 4), np.nan))
     with pytest.raises(ConfigError, match="kind must be one of"):
         make_index("annoy", 4)
+
+
+def test_from_matrix_shares_without_changing_the_matrix():
+    from embedlab.index.exact import ExactIndex
+
+    x = np.eye(4, dtype=np.float32)
+    before = x.copy()
+    idx = ExactIndex.from_matrix(x, np.array([10, 11, 12, 13]), "ip")
+    assert idx.search(x[2:3], 1)[0].tolist() == [[12]]
+    idx.remove([10])
+    assert idx.search(x[3:4], 1)[0].tolist() == [[13]] and len(idx) == 3
+    np.testing.assert_array_equal(x, before)

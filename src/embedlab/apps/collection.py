@@ -414,12 +414,11 @@ class Collection:
         if index == "exact":
             from embedlab.index.exact import ExactIndex
 
-            ex = ExactIndex(self.dim, self.metric)
             if allowed is not None:
                 keep = np.isin(slots, allowed)
                 slots, matrix = slots[keep], matrix[keep]
-            ex._vecs, ex._ids, ex._n = matrix, slots, len(slots)  # share the cached matrix, no copy
-            found, scores = ex.search(q, k)
+            # the cached matrix holds unit rows already (cosine) and is searched in place
+            found, scores = ExactIndex.from_matrix(matrix, slots, self.metric).search(q, k)
         else:
             found, scores = self.ann(index).search(q, k, allowed=allowed)
         return self._hits(found, scores, with_text)

@@ -9,8 +9,8 @@ output of :func:`embedlab.encoders.finetune.finetune`).
 >>> enc.encode(["A man is playing a guitar.", "Someone plays music."]).shape  # doctest: +SKIP
 (2, 384)
 >>> a, b = enc.encode_tokens(["We sat on the river bank.", "She paid the cash into her bank."])  # doctest: +SKIP
->>> float(a.word_vector("bank") @ b.word_vector("bank"))        # doctest: +SKIP
-0.52...
+>>> float(a.word_vector("bank") @ b.word_vector("bank")) < 0.95  # same word, two contexts  # doctest: +SKIP
+True
 """
 
 from __future__ import annotations

@@ -76,7 +76,26 @@ class ExactIndex:
         self._vecs = np.empty((0, self.dim), dtype=np.float32)
         self._ids = np.empty(0, dtype=np.int64)
         self._n = 0
-        self._pos: dict[int, int] = {}
+        self._pos_map: dict[int, int] | None = {}
+        self._shared = False
+
+    @classmethod
+    def from_matrix(cls, matrix: np.ndarray, ids: np.ndarray, metric: str = "cosine") -> ExactIndex:
+        """An index over ``matrix`` as it is (no copy, no normalisation: rows must already be
+        unit length for cosine); used to search a matrix held elsewhere."""
+        idx = cls(matrix.shape[1], metric)
+        idx._vecs = matrix
+        idx._ids = np.asarray(ids, dtype=np.int64)
+        idx._n = len(idx._ids)
+        idx._pos_map = None  # built on first use: plain searches never need it
+        idx._shared = True  # copied before the first removal, never changed in place
+        return idx
+
+    @property
+    def _pos(self) -> dict[int, int]:
+        if self._pos_map is None:
+            self._pos_map = dict(zip(self.ids.tolist(), range(self._n), strict=True))
+        return self._pos_map
 
     def __len__(self) -> int:
         return self._n
@@ -114,6 +133,8 @@ class ExactIndex:
     def remove(self, ids: np.ndarray) -> int:
         """Remove ``ids`` (unknown ids are ignored); returns how many were removed."""
         removed = 0
+        if self._shared:
+            self._vecs, self._ids, self._shared = self._vecs[: self._n].copy(), self._ids[: self._n].copy(), False
         for i in np.asarray(ids, dtype=np.int64).ravel().tolist():
             p = self._pos.pop(i, None)
             if p is None:

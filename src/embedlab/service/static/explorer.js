@@ -82,7 +82,8 @@ function draw() {
   const aspect = canvas.width / canvas.height;
   gl.uniform2f(loc("u_center"), state.cx, state.cy);
   gl.uniform2f(loc("u_scale"), state.scale / Math.max(aspect, 1), state.scale * Math.min(aspect, 1));
-  const size = Math.min(9, Math.max(2, 3 + Math.log2(state.scale / state.baseScale)));
+  const base = state.n > 100000 ? 1.5 : 3;  // dense maps need small points
+  const size = Math.min(9, Math.max(1, base + Math.log2(state.scale / state.baseScale)));
   bind(posBuf, catBuf);
   gl.uniform1f(loc("u_size"), size * devicePixelRatio);
   gl.uniform1f(loc("u_mark"), 0);
