@@ -25,6 +25,11 @@ def run(*args, check_rc=0, env=None):
     return proc
 
 
+def default_sigint():
+    """In the child: Ctrl-C as a terminal delivers it, even when this runner was started with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def assert_one_line_error(proc, text):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -138,6 +143,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     time.sleep(4)
     proc.send_signal(signal.SIGINT)

@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from test_cli_end_to_end import assert_one_line_error, run
+from test_cli_end_to_end import assert_one_line_error, default_sigint, run
 
 
 def test_plot_and_export(planted_model, tmp_path):
@@ -51,7 +51,7 @@ def test_serve_starts_on_loopback_with_a_key_and_stops_on_ctrl_c(planted_model):
     port = free_port()
     env = {**os.environ, "EMBEDLAB_API_KEY": "k3y"}
     proc = subprocess.Popen([sys.executable, "-m", "embedlab", "serve", str(planted_model), "--port", str(port)],
-                            env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            env=env, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

@@ -76,18 +76,24 @@ def test_bad_corpora(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_with_the_weights_so_far(tmp_path):
+    import signal
+
     sents = planted_sentences(n=60_000)
-    stop = threading.Timer(0.5, _thread.interrupt_main)
     w2v = Word2Vec(dim=64, min_count=2, epochs=50, threads=2, sample=0)
-    corpus = w2v.corpus  # nothing yet
-    assert corpus is None
+    assert w2v.corpus is None  # nothing yet
     from embedlab.vocab import EncodedCorpus
 
     enc = EncodedCorpus.from_sentences(sents, min_count=2)
-    stop.start()
-    with pytest.raises(TrainingInterrupted, match="interrupted during epoch") as info:
-        w2v.fit(enc)
-    stop.cancel()
+    # a runner started in the background may have SIGINT ignored, and interrupt_main then does nothing
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    stop = threading.Timer(0.5, _thread.interrupt_main)
+    try:
+        stop.start()
+        with pytest.raises(TrainingInterrupted, match="interrupted during epoch") as info:
+            w2v.fit(enc)
+    finally:
+        stop.cancel()
+        signal.signal(signal.SIGINT, saved)
     kv = info.value.vectors
     assert kv is not None and len(kv) == len(enc.vocab) and np.isfinite(kv.vectors).all()
 
