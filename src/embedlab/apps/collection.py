@@ -22,11 +22,12 @@ before it readable, and rows written without a committed document are simply nev
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,11 +253,9 @@ class Collection:
             norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
         row_bytes = 4 * self.dim
-        cur = self._db.cursor()
         # The write lock is taken first so that concurrent writers never share vector slots; the
         # rows are on disk (fsync) before the documents that point at them are committed.
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write() as cur:
             top = cur.execute("SELECT MAX(slot) FROM docs").fetchone()[0]
             first = max(-1 if top is None else top, self._max_dead_slot(cur)) + 1
             # rows past the last committed slot belong to an add that never committed: reuse them
@@ -280,15 +279,24 @@ class Collection:
                     for i, s, t, m in zip(ids, slots, texts, metas, strict=True)
                 ],
             )
+        for ann in self._ann.values():
+            if old:
+                ann.remove(np.fromiter(old.values(), dtype=np.int64))
+            ann.add(vecs, slots)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction: the database's write lock, then commit with the generation
+        counter bumped, or roll back on any error (Ctrl-C included)."""
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
             cur.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
-        for ann in self._ann.values():
-            if old:
-                ann.remove(np.fromiter(old.values(), dtype=np.int64))
-            ann.add(vecs, slots)
 
     def _max_dead_slot(self, cur: Any = None) -> int:
         row = (cur or self._db).execute("SELECT value FROM settings WHERE key='max_dead_slot'").fetchone()
@@ -317,16 +325,9 @@ class Collection:
             raise ConfigError(f"unknown id(s): {missing[:5]}; nothing was deleted")
         if not slots:
             return 0
-        cur = self._db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write() as cur:
             cur.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in slots])
             self._note_dead(cur, list(slots.values()))
-            cur.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
         for ann in self._ann.values():
             ann.remove(np.fromiter(slots.values(), dtype=np.int64))
         return len(slots)

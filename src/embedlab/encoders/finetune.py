@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import tempfile
 import time
@@ -68,23 +67,18 @@ def read_pairs(path: str | os.PathLike[str]) -> Pairs:
     if not p.is_file():
         raise FileNotFoundError(2, "training file not found", str(p))
     if ".jsonl" in p.name:
+        from embedlab.apps.collection import iter_jsonl
+
         first, second, scores = [], [], []
-        with io.TextIOWrapper(open_binary(p), encoding="utf-8", errors="replace") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    raise FormatError(f"{p}:{n}: not valid JSON") from None
-                a = row.get("sentence1", row.get("anchor"))
-                b = row.get("sentence2", row.get("positive"))
-                if not isinstance(a, str) or not isinstance(b, str):
-                    raise FormatError(f"{p}:{n}: needs sentence1/sentence2 or anchor/positive strings")
-                first.append(a)
-                second.append(b)
-                if "score" in row or "label" in row:
-                    scores.append(float(row.get("score", row.get("label"))))
+        for n, row in enumerate(iter_jsonl(p), 1):
+            a = row.get("sentence1", row.get("anchor"))
+            b = row.get("sentence2", row.get("positive"))
+            if not isinstance(a, str) or not isinstance(b, str):
+                raise FormatError(f"{p}: record {n} needs sentence1/sentence2 or anchor/positive strings")
+            first.append(a)
+            second.append(b)
+            if "score" in row or "label" in row:
+                scores.append(float(row.get("score", row.get("label"))))
         if scores and len(scores) != len(first):
             raise FormatError(f"{p}: some lines have a score and some do not")
         pairs = Pairs(first, second, scores or None)
