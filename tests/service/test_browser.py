@@ -5,6 +5,7 @@ installs them). The browser runs with background networking off, so a page that 
 anything from the internet would fail to render.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -31,24 +32,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(planted_model):
+@contextlib.contextmanager
+def serving(app):
+    """Run ``app`` with uvicorn on a free loopback port in a thread; yields its base URL."""
     import uvicorn
 
-    from embedlab.service.app import create_app
-
     port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(str(planted_model)), host="127.0.0.1", port=port, log_level="warning")
-    )
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.time() + 30
     while not srv.started and time.time() < deadline:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(planted_model):
+    from embedlab.service.app import create_app
+
+    with serving(create_app(str(planted_model))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +129,30 @@ def test_plotly_html_renders_offline(planted_model, browser, tmp_path):
     assert {"cat", "paris", "seoul"} <= labels
     browser.save_screenshot(str(tmp_path / "plot.png"))
     assert (tmp_path / "plot.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_explorer_draws_a_million_points(browser):
+    import numpy as np
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from embedlab.service.app import create_app
+    from embedlab.service.served import Served
+    from embedlab.vectors.keyed import KeyedVectors
+
+    n = 1_000_000
+    vecs = np.random.default_rng(0).standard_normal((n, 16), dtype=np.float32)
+    kv = KeyedVectors([f"w{i}" for i in range(n)], vecs, counts=np.arange(n, 0, -1))
+    with serving(create_app(Served("words", "million", 16, kv=kv, encoder=None))) as url:
+        browser.get(url + "/")
+        wait = WebDriverWait(browser, 120)
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+        assert browser.find_element(By.ID, "status").text.startswith("1,000,000 points")
+        assert browser.execute_script("return document.getElementById('map').width") > 100
+        browser.find_element(By.ID, "search").send_keys("w999999", Keys.ENTER)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#neighbours li")) == 10)
+        want = [w for w, _ in kv.most_similar("w999999", topn=10)]
+        got = [li.get_attribute("data-item") for li in browser.find_elements(By.CSS_SELECTOR, "#neighbours li")]
+        assert got == want
