@@ -42,7 +42,8 @@ def test_evaluate_sts_is_spearman_of_cosine():
 
     enc = Lookup({"a": [1, 0], "b": [1, 0.1], "c": [0, 1], "d": [1, 1]})
     pairs = STSPairs(["a", "a", "a"], ["b", "c", "d"], np.array([5.0, 0.0, 2.5]))
-    assert evaluate_sts(enc, pairs)["spearman"] == pytest.approx(1.0)
+    r = evaluate_sts(enc, pairs)
+    assert r["spearman"] == pytest.approx(1.0) and r["primary_metric"] == "spearman"
 
 
 def test_retrieval_metrics_by_hand():
@@ -69,7 +70,7 @@ def test_read_beir_and_evaluate(tmp_path):
     assert isinstance(data, RetrievalData) and data.doc_texts == ["a .", "c ."]
     enc = Lookup({"a .": [1, 0], "c .": [0, 1], "b": [1, 0.2]})
     r = evaluate_retrieval(enc, data, k=2)
-    assert r["ndcg@1"] == 1.0 and r["recall@2"] == 1.0
+    assert r["ndcg@1"] == 1.0 and r["recall@2"] == 1.0 and r["primary_metric"] == "ndcg@2"
 
 
 @pytest.mark.shared_data

@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._validation import check_choice, check_int
+from embedlab.apps.filters import filter_sql
 from embedlab.errors import ConfigError, FormatError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix
 
@@ -350,7 +351,7 @@ class Collection:
     def metadata_for_slots(self, slots: np.ndarray, field: str | None) -> list[tuple[str, Any]]:
         """``(id, metadata[field])`` for each slot in ``slots`` (field None: ``(id, None)``)."""
         if field is not None:
-            _filter_sql({field: 0})  # validates the field name
+            filter_sql({field: 0})  # validates the field name
             col = f"json_extract(metadata, '$.\"{field}\"')"
         else:
             col = "NULL"
@@ -461,7 +462,7 @@ class Collection:
         return ann
 
     def _filter_slots(self, flt: dict[str, Any]) -> np.ndarray:
-        where, args = _filter_sql(flt)
+        where, args = filter_sql(flt)
         rows = self._db.execute(f"SELECT slot FROM docs WHERE {where}", args)
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
@@ -485,43 +486,6 @@ class Collection:
         return out
 
 
-_OPS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
-
-
-def _filter_sql(flt: dict[str, Any]) -> tuple[str, list[Any]]:
-    """SQL for a metadata filter: ``{"field": value}``, ``{"field": {"$in": [...]}}``, ``$gt``... (AND-ed)."""
-    if not isinstance(flt, dict) or not flt:
-        raise ConfigError('filter must be a non-empty JSON object such as {"lang": "en"}')
-    parts: list[str] = []
-    args: list[Any] = []
-    for key, cond in flt.items():
-        if not isinstance(key, str) or not key.replace("_", "").replace(".", "").replace("-", "").isalnum():
-            raise ConfigError(f"filter field {key!r} must be letters, digits, '_', '-' or '.'")
-        col = f"json_extract(metadata, '$.\"{key}\"')" if "." not in key else f"json_extract(metadata, '$.{key}')"
-        conds = cond if isinstance(cond, dict) else {"$eq": cond}
-        for op, val in conds.items():
-            if op in ("$in", "$nin"):
-                if not isinstance(val, list) or not val:
-                    raise ConfigError(f"{op} needs a non-empty list, got {val!r}")
-                neg = "NOT " if op == "$nin" else ""
-                parts.append(f"{col} {neg}IN ({','.join('?' * len(val))})")
-                args += [_sql_value(v) for v in val]
-            elif op in _OPS:
-                parts.append(f"{col} {_OPS[op]} ?")
-                args.append(_sql_value(val))
-            else:
-                raise ConfigError(f"unknown filter operator {op!r}; use one of {', '.join([*_OPS, '$in', '$nin'])}")
-    return " AND ".join(parts), args
-
-
-def _sql_value(v: Any) -> Any:
-    if isinstance(v, bool):
-        return int(v)
-    if v is None or isinstance(v, (int, float, str)):
-        return v
-    raise ConfigError(f"filter values must be strings, numbers or booleans, got {v!r}")
-
-
 def _check_meta(m: Any, i: int) -> dict[str, Any]:
     if m is None:
         return {}
@@ -532,22 +496,3 @@ def _check_meta(m: Any, i: int) -> dict[str, Any]:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"metadata[{i}] is not JSON-serialisable: {exc}") from None
     return m
-
-
-def iter_jsonl(path: str | os.PathLike[str]) -> Iterable[dict[str, Any]]:
-    """Rows of a JSON-lines file (``.gz``/``.xz``/``.bz2`` too), with the line number in errors."""
-    import io
-
-    from embedlab.text.readers import open_binary
-
-    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise FormatError(f"{path}:{n}: each line must be a JSON object")
-            yield row

@@ -12,8 +12,7 @@ from embedlab.errors import ConfigError, FormatError
 def read_records(path: Path, field: str | None = None) -> list[dict[str, Any]]:
     """Records from ``path``: ``.jsonl`` rows as they are, other files one ``{"text": line}`` per
     non-empty line. ``field`` names the text field of JSON rows (default ``text``)."""
-    from embedlab.apps.collection import iter_jsonl
-    from embedlab.text.readers import open_binary
+    from embedlab.text.readers import iter_jsonl, open_binary
 
     if not path.exists():
         raise FileNotFoundError(2, "input file not found", str(path))

@@ -67,7 +67,7 @@ def read_pairs(path: str | os.PathLike[str]) -> Pairs:
     if not p.is_file():
         raise FileNotFoundError(2, "training file not found", str(p))
     if ".jsonl" in p.name:
-        from embedlab.apps.collection import iter_jsonl
+        from embedlab.text.readers import iter_jsonl
 
         first, second, scores = [], [], []
         for n, row in enumerate(iter_jsonl(p), 1):

@@ -133,7 +133,7 @@ def evaluate_retrieval(
     """Encode the corpus and queries, rank with ``index`` (exact, hnsw, ivf) and score the ranking.
 
     ``doc_vectors`` reuses vectors encoded earlier (same order as ``data.doc_ids``).
-    Returns the metrics plus timings; the primary metric is ``ndcg@10``.
+    Returns the metrics plus timings, with ``"primary_metric": "ndcg@10"``.
     """
     from embedlab.index import make_index
 
@@ -157,6 +157,7 @@ def evaluate_retrieval(
     )
     return {
         "dataset": data.name,
+        "primary_metric": "ndcg@10" if k >= 10 else f"ndcg@{k}",
         "index": index,
         "documents": len(data.doc_ids),
         "queries": len(data.query_ids),

@@ -85,8 +85,8 @@ def read_sts(path: str | os.PathLike[str]) -> STSPairs:
 def evaluate_sts(encoder: Any, pairs: STSPairs, *, batch_size: int = 32, show_progress: Any = None) -> dict[str, Any]:
     """Spearman and Pearson correlation of cosine similarity with the gold scores.
 
-    Each distinct sentence is encoded once. Returns ``{"spearman", "pearson", "pairs", "seconds"}``;
-    the primary metric is ``spearman`` (×100 is how papers print it).
+    Each distinct sentence is encoded once. Returns ``{"spearman", "pearson", "pairs", "seconds", ...}``
+    with ``"primary_metric": "spearman"`` (×100 is how papers print it).
     """
     from scipy.stats import pearsonr, spearmanr
 
@@ -99,6 +99,7 @@ def evaluate_sts(encoder: Any, pairs: STSPairs, *, batch_size: int = 32, show_pr
     cos = np.einsum("ij,ij->i", a, b)
     return {
         "dataset": pairs.name,
+        "primary_metric": "spearman",
         "pairs": len(pairs),
         "spearman": float(spearmanr(cos, pairs.scores).statistic),
         "pearson": float(pearsonr(cos, pairs.scores).statistic),

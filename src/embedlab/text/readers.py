@@ -17,6 +17,7 @@ from __future__ import annotations
 import bz2
 import codecs
 import gzip
+import io
 import json
 import lzma
 import os
@@ -30,7 +31,7 @@ from typing import IO, Any
 from embedlab.errors import CorpusError, FormatError
 from embedlab.text.tokenizers import Tokenizer, get_tokenizer
 
-__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "open_binary"]
+__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "iter_jsonl", "open_binary"]
 
 PathLike = str | os.PathLike[str]
 
@@ -228,3 +229,18 @@ def sentences_from_iterable(sentences: Iterable[Sequence[str]]) -> Iterator[list
                 f"sentence {i} is a string; pass a list of token lists, e.g. [['hello', 'world']], or a file path"
             )
         yield list(sent)
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterable[dict[str, Any]]:
+    """Rows of a JSON-lines file (``.gz``/``.xz``/``.bz2`` too), with the line number in errors."""
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FormatError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise FormatError(f"{path}:{n}: each line must be a JSON object")
+            yield row
