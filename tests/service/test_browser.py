@@ -100,6 +100,13 @@ def test_explorer_search_shows_neighbours(server, browser, tmp_path):
         "g.UNSIGNED_BYTE, p); let s = new Set(); for (let i = 0; i < p.length; i += 4 * 97) s.add(p[i]); return s.size;"
     )
     assert pixels > 1
+    # click the point in the middle of the map (the search centred it): its neighbours come back
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.execute_script("document.getElementById('neighbours').innerHTML = '';")
+    ActionChains(browser).move_to_element(browser.find_element(By.ID, "map")).click().perform()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#neighbours li")))
+    assert browser.find_element(By.ID, "neighbours-of").get_attribute("textContent") == "of cat"
     # an unknown word gives a readable message, not a broken page
     box.clear()
     box.send_keys("zebra", Keys.ENTER)
