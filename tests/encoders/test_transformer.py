@@ -86,3 +86,13 @@ def test_bad_inputs(tmp_path, minilm):
         SentenceEncoder(tmp_path / "empty")
     with pytest.raises(FileNotFoundError):
         load_encoder(tmp_path / "nothing-here")
+
+
+def test_bfloat16_precision_stays_close_to_float32(minilm):
+    fast = SentenceEncoder(precision="bfloat16")
+    a = minilm.encode(TEXTS, normalize=True)
+    b = fast.encode(TEXTS, normalize=True)
+    assert b.dtype == np.float32
+    assert (a * b).sum(axis=1).min() > 0.999
+    with pytest.raises(ConfigError, match="precision must be one of"):
+        SentenceEncoder(precision="int4")

@@ -29,7 +29,10 @@ from embedlab._validation import check_choice, check_int
 from embedlab.encoders.base import check_texts, normalize_rows
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 
+PRECISIONS = ("float32", "bfloat16")
+
 __all__ = [
+    "PRECISIONS",
     "LongEncoding",
     "SentenceEncoder",
     "TokenVectors",
@@ -131,10 +134,19 @@ class SentenceEncoder:
     ``encode`` returns exactly what ``SentenceTransformer.encode`` returns for the same texts
     (float32, same pooling and normalisation), batching texts of similar token length together
     and tokenizing the next batch while the model runs the current one.
+
+    ``precision="bfloat16"`` runs the model under bfloat16 autocast: on CPUs with AVX512-BF16 or
+    AMX about 2.4x faster, with vectors at cosine > 0.9999 of the float32 ones (measured on
+    SciFact; BENCHMARKS.md). Outputs are float32 either way.
     """
 
     def __init__(
-        self, model: str | os.PathLike[str] | None = None, *, device: str = "cpu", max_seq_length: int | None = None
+        self,
+        model: str | os.PathLike[str] | None = None,
+        *,
+        device: str = "cpu",
+        max_seq_length: int | None = None,
+        precision: str = "float32",
     ) -> None:
         path = default_model_path() if model is None else Path(model)
         if not path.exists():
@@ -155,9 +167,11 @@ class SentenceEncoder:
             self.model.max_seq_length = check_int("max_seq_length", max_seq_length, 8)
         self.path = path
         self.name = "all-MiniLM-L6-v2" if model is None else path.name
+        self.precision = check_choice("precision", precision, PRECISIONS)
 
     def __repr__(self) -> str:
-        return f"SentenceEncoder({self.name!r}, dim={self.dim}, max_seq_length={self.max_seq_length})"
+        extra = "" if self.precision == "float32" else f", precision={self.precision!r}"
+        return f"SentenceEncoder({self.name!r}, dim={self.dim}, max_seq_length={self.max_seq_length}{extra})"
 
     @property
     def dim(self) -> int:
@@ -235,11 +249,18 @@ class SentenceEncoder:
                 if b + 1 < len(batches):
                     pending = pool.submit(make_features, batches[b + 1])
                 feats = {k: (v.to(device) if hasattr(v, "to") else v) for k, v in feats.items()}
-                with torch.inference_mode():
+                with torch.inference_mode(), self._autocast():
                     emb = self.model(feats)[key]
                 out[idx] = emb.float().cpu().numpy()
                 done += len(idx)
                 bar.update(done, info=f"{done:,}/{total:,} texts")
+
+    def _autocast(self) -> Any:
+        import contextlib
+
+        if self.precision == "float32":
+            return contextlib.nullcontext()
+        return self._torch.autocast(self.model.device.type, dtype=self._torch.bfloat16)
 
     # ------------------------------------------------------------------ token vectors
     def encode_tokens(self, texts: Sequence[str] | str, *, batch_size: int = 32) -> list[TokenVectors]:
@@ -264,7 +285,7 @@ class SentenceEncoder:
             )
             offsets = enc.pop("offset_mapping")
             feats = {k: v.to(self.model.device) for k, v in enc.items()}
-            with torch.inference_mode():
+            with torch.inference_mode(), self._autocast():
                 tok = self.model(feats)["token_embeddings"].float().cpu().numpy()
             mask = enc["attention_mask"].numpy()
             for i, text in enumerate(batch):
