@@ -37,7 +37,7 @@ import numpy as np
 from embedlab._validation import check_choice, check_int
 from embedlab.apps.filters import filter_sql
 from embedlab.errors import ConfigError, FormatError
-from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix
+from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
 
 __all__ = ["Collection", "Hit"]
 
@@ -249,10 +249,7 @@ class Collection:
         return found
 
     def _commit(self, ids: list[str], texts: list[str | None], vecs: np.ndarray, metas: list[dict]) -> None:
-        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
-        if self.metric == "cosine":
-            norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-            vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
+        vecs = prepare(vecs, self.dim, self.metric)
         row_bytes = 4 * self.dim
         # The write lock is taken first so that concurrent writers never share vector slots; the
         # rows are on disk (fsync) before the documents that point at them are committed.
@@ -410,12 +407,12 @@ class Collection:
         k = check_int("k", k, 1)
         q = as_matrix(queries, self.dim, "queries")
         allowed = self._filter_slots(filter) if filter else None
-        slots, matrix = self.vectors()
         if allowed is not None and index != "exact" and len(allowed) < _BRUTE_FORCE_BELOW:
             index = "exact"  # a graph walk finds too few neighbours inside a small filtered subset
         if index == "exact":
             from embedlab.index.exact import ExactIndex
 
+            slots, matrix = self.vectors()
             if allowed is not None:
                 keep = np.isin(slots, allowed)
                 slots, matrix = slots[keep], matrix[keep]
@@ -432,10 +429,10 @@ class Collection:
         if kind in self._ann and not params:
             ann = self._ann[kind]
             if kind == "hnsw" and ann.stale_fraction > 0.25:
-                ann.compact(*self.vectors()[::-1])
+                slots, matrix = self.vectors()
+                ann.compact(matrix, slots)
             return ann
         gen = self.generation
-        slots, matrix = self.vectors()
         ann = FaissIndex(kind, self.dim, self.metric, **params)
         saved = self.path / f"index-{kind}.faiss"
         stamp = saved.with_suffix(".json")
@@ -443,13 +440,12 @@ class Collection:
             try:
                 info = json.loads(stamp.read_text())
                 if info.get("generation") == gen:
-                    ann.load_state(saved, len(slots))
-                    if kind == "ivf":
-                        ann.nlist = int(info["nlist"])
+                    ann.load_state(saved, int(info["n"]))
                     self._ann[kind] = ann
                     return ann
             except (ValueError, KeyError, FormatError):
                 pass  # rebuilt below
+        slots, matrix = self.vectors()
         if len(slots):
             ann.add(matrix, slots)
         self._ann[kind] = ann
@@ -458,7 +454,7 @@ class Collection:
 
             ann.save(saved)
             with atomic_file(stamp, "w") as fh:
-                json.dump({"generation": gen, "nlist": ann.nlist, "n": len(slots)}, fh)
+                json.dump({"generation": gen, "n": len(slots)}, fh)
         return ann
 
     def _filter_slots(self, flt: dict[str, Any]) -> np.ndarray:

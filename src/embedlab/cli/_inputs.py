@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from embedlab.errors import ConfigError, FormatError
 def read_records(path: Path, field: str | None = None) -> list[dict[str, Any]]:
     """Records from ``path``: ``.jsonl`` rows as they are, other files one ``{"text": line}`` per
     non-empty line. ``field`` names the text field of JSON rows (default ``text``)."""
-    from embedlab.text.readers import iter_jsonl, open_binary
+    from embedlab.text.readers import iter_jsonl, open_text
 
     if not path.exists():
         raise FileNotFoundError(2, "input file not found", str(path))
@@ -26,7 +25,7 @@ def read_records(path: Path, field: str | None = None) -> list[dict[str, Any]]:
     else:
         if field:
             raise ConfigError("--field applies to .jsonl input only")
-        with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as fh:
+        with open_text(path) as fh:
             rows = [{"text": line.rstrip("\n")} for line in fh if line.strip()]
     if not rows:
         raise FormatError(f"{path} holds no texts")

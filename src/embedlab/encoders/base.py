@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from embedlab._linalg import normalize_rows
 from embedlab.errors import ConfigError
 
 __all__ = ["Encoder", "check_texts", "load_encoder", "normalize_rows"]
@@ -50,13 +51,6 @@ def check_texts(texts: Sequence[str] | str, *, allow_empty: bool = False) -> lis
         if not isinstance(t, str):
             raise ConfigError(f"texts[{i}] must be a str, got {type(t).__name__}")
     return out
-
-
-def normalize_rows(m: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length in place (zero rows stay zero)."""
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    np.divide(m, norms, out=m, where=norms > 0)
-    return m
 
 
 def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encoder:

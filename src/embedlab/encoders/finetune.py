@@ -13,7 +13,6 @@ The result is a normal sentence-transformers folder, written atomically.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import tempfile
 import time
@@ -61,7 +60,7 @@ def read_pairs(path: str | os.PathLike[str]) -> Pairs:
     """Pairs from an STS file (scored), a 2-column TSV (positive pairs) or JSON lines with
     ``sentence1``/``sentence2``[/``score``] or ``anchor``/``positive``."""
     from embedlab.eval.sts import read_sts
-    from embedlab.text.readers import open_binary
+    from embedlab.text.readers import open_text
 
     p = Path(path)
     if not p.is_file():
@@ -83,7 +82,7 @@ def read_pairs(path: str | os.PathLike[str]) -> Pairs:
             raise FormatError(f"{p}: some lines have a score and some do not")
         pairs = Pairs(first, second, scores or None)
     else:
-        with io.TextIOWrapper(open_binary(p), encoding="utf-8", errors="replace") as fh:
+        with open_text(p) as fh:
             rows = [r for r in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if r]
         if rows and len(rows[0]) == 2 and "sentence1" not in rows[0]:
             pairs = Pairs([r[0] for r in rows], [r[1] for r in rows if len(r) > 1])

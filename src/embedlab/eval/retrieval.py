@@ -12,7 +12,6 @@ documents whose id equals the query id left out.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import os
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import FormatError
+from embedlab.text.readers import open_text
 
 __all__ = ["RetrievalData", "evaluate_retrieval", "read_beir", "retrieval_metrics"]
 
@@ -38,12 +38,6 @@ class RetrievalData:
     query_texts: list[str]
     qrels: dict[str, dict[str, int]]
     name: str = ""
-
-
-def _open(path: Path):
-    from embedlab.text.readers import open_binary
-
-    return io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace")
 
 
 def _find(folder: Path, *names: str) -> Path:
@@ -63,7 +57,7 @@ def read_beir(folder: str | os.PathLike[str], split: str = "test") -> RetrievalD
         raise FileNotFoundError(2, "BEIR folder not found", str(root))
     qrels: dict[str, dict[str, int]] = {}
     qpath = _find(root, f"qrels/{split}.tsv", f"qrels_{split}.tsv")
-    with _open(qpath) as fh:
+    with open_text(qpath) as fh:
         rows = csv.reader(fh, delimiter="\t")
         for n, row in enumerate(rows, 1):
             if n == 1 and row and not row[-1].lstrip("-").isdigit():
@@ -73,7 +67,7 @@ def read_beir(folder: str | os.PathLike[str], split: str = "test") -> RetrievalD
             qrels.setdefault(row[0], {})[row[1]] = int(row[2])
     doc_ids, doc_texts = [], []
     cpath = _find(root, "corpus.jsonl")
-    with _open(cpath) as fh:
+    with open_text(cpath) as fh:
         for n, line in enumerate(fh, 1):
             if line.strip():
                 try:
@@ -83,7 +77,7 @@ def read_beir(folder: str | os.PathLike[str], split: str = "test") -> RetrievalD
                     raise FormatError(f"{cpath}:{n}: expected a JSON object with _id, title, text") from None
                 doc_texts.append(f"{d.get('title') or ''} {d.get('text') or ''}".strip())
     qids, qtexts = [], []
-    with _open(_find(root, "queries.jsonl")) as fh:
+    with open_text(_find(root, "queries.jsonl")) as fh:
         for line in fh:
             if line.strip():
                 q = json.loads(line)

@@ -7,7 +7,6 @@ Reads the STS Benchmark CSV (tab-separated, no header, score in column 5), KorST
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import time
@@ -37,7 +36,7 @@ class STSPairs:
 
 def read_sts(path: str | os.PathLike[str]) -> STSPairs:
     """Read an STS file (STS Benchmark .csv, KorSTS .tsv, or .jsonl with sentence1/sentence2/score)."""
-    from embedlab.text.readers import open_binary
+    from embedlab.text.readers import open_text
 
     p = Path(path)
     if not p.is_file():
@@ -45,7 +44,7 @@ def read_sts(path: str | os.PathLike[str]) -> STSPairs:
     s1: list[str] = []
     s2: list[str] = []
     sc: list[float] = []
-    with io.TextIOWrapper(open_binary(p), encoding="utf-8", errors="replace") as fh:
+    with open_text(p) as fh:
         if ".jsonl" in p.name:
             for n, line in enumerate(fh, 1):
                 if line.strip():

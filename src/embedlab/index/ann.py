@@ -181,5 +181,7 @@ class FaissIndex:
             raise FormatError(f"{path} is not a readable faiss index: {exc}") from None
         if self._index.d != self.dim:
             raise FormatError(f"{path} holds {self._index.d}-d vectors, expected {self.dim}")
+        if self.kind == "ivf":
+            self.nlist = int(self._index.nlist)
         self._n = n
         self._deleted = set(deleted or ())

@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from embedlab._linalg import normalize_rows
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
 
@@ -52,9 +53,7 @@ def prepare(x: np.ndarray, dim: int, metric: str, what: str = "vectors") -> np.n
     """Validated float32 copy; unit rows for cosine."""
     a = as_matrix(x, dim, what)
     if metric == "cosine":
-        a = a.copy() if a is x else a
-        norms = np.linalg.norm(a, axis=1, keepdims=True)
-        np.divide(a, norms, out=a, where=norms > 0)
+        a = normalize_rows(a.copy() if a is x else a)  # never scale the caller's array
     return a
 
 

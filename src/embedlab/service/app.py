@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._linalg import normalize_rows
 from embedlab.errors import ConfigError, EmbedlabError, FormatError, MissingDependencyError, UnknownWordError
 from embedlab.service import schemas as S
 from embedlab.service.served import Served, load_served
@@ -168,8 +169,7 @@ def create_app(
         if req.dimensions is not None:
             if req.dimensions > vecs.shape[1]:
                 raise ConfigError(f"dimensions must be <= {vecs.shape[1]}, got {req.dimensions}")
-            vecs = vecs[:, : req.dimensions]
-            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+            vecs = normalize_rows(np.ascontiguousarray(vecs[:, : req.dimensions]))
         if req.encoding_format == "base64":
             data = [base64.b64encode(v.astype("<f4").tobytes()).decode() for v in vecs]
         else:

@@ -31,7 +31,7 @@ from typing import IO, Any
 from embedlab.errors import CorpusError, FormatError
 from embedlab.text.tokenizers import Tokenizer, get_tokenizer
 
-__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "iter_jsonl", "open_binary"]
+__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "iter_jsonl", "open_binary", "open_text"]
 
 PathLike = str | os.PathLike[str]
 
@@ -188,10 +188,7 @@ class CorpusReader:
             lineno += 1
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(f"{path}, line {lineno}: not valid JSON ({exc.msg})") from None
+            obj = _parse_json(line, f"{path}, line {lineno}")
             if not isinstance(obj, dict) or self.jsonl_field not in obj:
                 raise FormatError(f"{path}, line {lineno}: no field {self.jsonl_field!r} in this JSON object")
             value = obj[self.jsonl_field]
@@ -231,16 +228,26 @@ def sentences_from_iterable(sentences: Iterable[Sequence[str]]) -> Iterator[list
         yield list(sent)
 
 
-def iter_jsonl(path: str | os.PathLike[str]) -> Iterable[dict[str, Any]]:
+def open_text(path: PathLike) -> IO[str]:
+    """A (compressed) file as UTF-8 text; invalid bytes become U+FFFD."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace")
+
+
+def iter_jsonl(path: PathLike) -> Iterable[dict[str, Any]]:
     """Rows of a JSON-lines file (``.gz``/``.xz``/``.bz2`` too), with the line number in errors."""
-    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as fh:
+    with open_text(path) as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+            row = _parse_json(line, f"{path}:{n}")
             if not isinstance(row, dict):
                 raise FormatError(f"{path}:{n}: each line must be a JSON object")
             yield row
+
+
+def _parse_json(line: str, where: str) -> Any:
+    """One JSON-lines row; a syntax error names ``where``."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{where}: not valid JSON ({exc.msg})") from None

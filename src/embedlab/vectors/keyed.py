@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._linalg import normalize_rows
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
 from embedlab.vocab.vocab import Vocab
@@ -97,10 +98,7 @@ class KeyedVectors:
     def unit_vectors(self) -> np.ndarray:
         """Rows scaled to unit length (computed once, zero rows stay zero)."""
         if self._unit is None:
-            v = np.asarray(self.vectors, dtype=np.float32)
-            norms = np.linalg.norm(v, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            self._unit = (v / norms).astype(np.float32)
+            self._unit = normalize_rows(np.array(self.vectors, dtype=np.float32))  # a copy, never the memmap
         return self._unit
 
     # ----------------------------------------------------------------- pairwise
