@@ -71,6 +71,13 @@ def test_read_beir_and_evaluate(tmp_path):
     enc = Lookup({"a .": [1, 0], "c .": [0, 1], "b": [1, 0.2]})
     r = evaluate_retrieval(enc, data, k=2)
     assert r["ndcg@1"] == 1.0 and r["recall@2"] == 1.0 and r["primary_metric"] == "ndcg@2"
+    (tmp_path / "queries.jsonl").write_text(json.dumps({"id": "q", "text": "b"}) + "\n")
+    with pytest.raises(FormatError, match="record 1 needs _id and a text string"):
+        read_beir(tmp_path)
+    (tmp_path / "queries.jsonl").write_text(json.dumps({"_id": "q", "text": "b"}) + "\n")
+    (tmp_path / "corpus.jsonl").write_text("[1, 2]\n")
+    with pytest.raises(FormatError, match="each line must be a JSON object"):
+        read_beir(tmp_path)
 
 
 @pytest.mark.shared_data

@@ -12,7 +12,6 @@ documents whose id equals the query id left out.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import os
 import time
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import FormatError
-from embedlab.text.readers import open_text
+from embedlab.text.readers import iter_jsonl, open_text
 
 __all__ = ["RetrievalData", "evaluate_retrieval", "read_beir", "retrieval_metrics"]
 
@@ -66,24 +65,18 @@ def read_beir(folder: str | os.PathLike[str], split: str = "test") -> RetrievalD
                 raise FormatError(f"{qpath}:{n}: expected query-id, corpus-id, score")
             qrels.setdefault(row[0], {})[row[1]] = int(row[2])
     doc_ids, doc_texts = [], []
-    cpath = _find(root, "corpus.jsonl")
-    with open_text(cpath) as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    d = json.loads(line)
-                    doc_ids.append(str(d["_id"]))
-                except (ValueError, KeyError):
-                    raise FormatError(f"{cpath}:{n}: expected a JSON object with _id, title, text") from None
-                doc_texts.append(f"{d.get('title') or ''} {d.get('text') or ''}".strip())
+    for n, d in enumerate(iter_jsonl(_find(root, "corpus.jsonl")), 1):
+        if "_id" not in d:
+            raise FormatError(f"{root}/corpus.jsonl: record {n} has no _id (expected _id, title, text)")
+        doc_ids.append(str(d["_id"]))
+        doc_texts.append(f"{d.get('title') or ''} {d.get('text') or ''}".strip())
     qids, qtexts = [], []
-    with open_text(_find(root, "queries.jsonl")) as fh:
-        for line in fh:
-            if line.strip():
-                q = json.loads(line)
-                if str(q["_id"]) in qrels:
-                    qids.append(str(q["_id"]))
-                    qtexts.append(q["text"])
+    for n, q in enumerate(iter_jsonl(_find(root, "queries.jsonl")), 1):
+        if "_id" not in q or not isinstance(q.get("text"), str):
+            raise FormatError(f"{root}/queries.jsonl: record {n} needs _id and a text string")
+        if str(q["_id"]) in qrels:
+            qids.append(str(q["_id"]))
+            qtexts.append(q["text"])
     return RetrievalData(doc_ids, doc_texts, qids, qtexts, qrels, root.name)
 
 
