@@ -65,6 +65,14 @@ def test_embeddings_bad_inputs(words):
     err(words.post("/v1/embeddings", content=b"{not json", headers={"content-type": "application/json"}), 422, "JSON")
     err(words.post("/v1/embeddings", content=b"x" * 5000, headers={"content-type": "application/json"}), 413, "limit")
 
+    def chunks():  # no Content-Length: the body arrives in pieces
+        for _ in range(10):
+            yield b" " * 1000
+
+    err(words.post("/v1/embeddings", content=chunks(), headers={"content-type": "application/json"}), 413, "limit")
+    small = iter([b'{"input": ', b'"cat dog"}'])
+    assert words.post("/v1/embeddings", content=small, headers={"content-type": "application/json"}).status_code == 200
+
 
 def test_similar_and_analogy(words):
     r = words.post("/v1/similar", json={"word": "cat", "k": 3}).json()

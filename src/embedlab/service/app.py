@@ -106,12 +106,7 @@ def create_app(
         return error(500, "internal server error", "server_error")
 
     # ------------------------------------------------------------------ limits and keys
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > max_body_bytes:
-            return error(413, f"request body is {int(length):,} bytes; the limit is {max_body_bytes:,}", "too_large")
-        return await call_next(request)
+    app.add_middleware(_BodyLimit, limit=max_body_bytes)
 
     def check_key(request: Request) -> None:
         if api_key is None:
@@ -315,6 +310,52 @@ def create_app(
         return Response((static / "explorer.js").read_text(encoding="utf-8"), media_type="text/javascript")
 
     return app
+
+
+class _BodyLimit:
+    """ASGI middleware: 413 for a body over ``limit`` bytes, whether it announces its length
+    (Content-Length, refused before reading) or arrives in chunks (read up to the limit first,
+    then handed on whole)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if length.isdigit():
+            if int(length) > self.limit:
+                return await self._refuse(send, f"request body is {int(length):,} bytes; the limit is {self.limit:,}")
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await self._refuse(send, f"request body is over the limit of {self.limit:,} bytes")
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(send: Any, message: str) -> None:
+        import json
+
+        body = json.dumps({"error": {"message": message, "type": "too_large"}}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _vector(v: list[float], dim: int) -> np.ndarray:
