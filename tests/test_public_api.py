@@ -3,11 +3,35 @@ import sys
 
 import embedlab
 
+PUBLIC = {
+    "Collection", "ConfigError", "CorpusError", "EmbedlabError", "EncodedCorpus", "FastText", "FastTextConfig",
+    "FormatError", "GloVe", "GloVeConfig", "KeyedVectors", "MissingDependencyError", "NotFoundError",
+    "SentenceEncoder", "StaticEncoder", "SubwordVectors", "TrainingInterrupted", "UnknownKeyError",
+    "UnknownWordError", "Vocab", "Word2Vec", "Word2VecConfig", "__version__", "evaluate_analogies",
+    "evaluate_retrieval", "evaluate_sts", "evaluate_word_pairs", "load", "load_encoder", "save",
+}  # fmt: skip
 
-def test_all_is_curated_and_importable():
-    assert sorted(embedlab.__all__) == sorted(set(embedlab.__all__))
+
+def test_all_is_exactly_the_curated_list_and_importable():
+    assert len(embedlab.__all__) == len(set(embedlab.__all__))
+    assert set(embedlab.__all__) == PUBLIC, (
+        f"added {set(embedlab.__all__) - PUBLIC}, removed {PUBLIC - set(embedlab.__all__)}"
+    )
     for name in embedlab.__all__:
         assert getattr(embedlab, name) is not None
+    assert sorted(dir(embedlab)) == sorted(PUBLIC)
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    assert embedlab.__version__ == version("embedlab")
+
+
+def test_package_is_typed():
+    from importlib import resources
+
+    assert (resources.files("embedlab") / "py.typed").is_file()
 
 
 def test_import_is_light():
@@ -24,3 +48,9 @@ def test_error_tree():
         assert issubclass(getattr(embedlab, name), embedlab.EmbedlabError)
     err = embedlab.UnknownWordError("kign", ["king"])
     assert "kign" in str(err) and "king" in str(err)
+    assert embedlab.UnknownWordError is embedlab.UnknownKeyError and err.key == err.word == "kign"
+    assert issubclass(embedlab.UnknownKeyError, embedlab.NotFoundError)
+    from embedlab.errors import UnknownIdError
+
+    assert issubclass(UnknownIdError, embedlab.NotFoundError) and issubclass(UnknownIdError, embedlab.ConfigError)
+    assert "item 'x'" in str(embedlab.UnknownKeyError("x", kind="item"))

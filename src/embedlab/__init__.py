@@ -11,6 +11,7 @@ The names below are imported on first use, so ``import embedlab`` stays fast.
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from embedlab.errors import (
@@ -19,27 +20,36 @@ from embedlab.errors import (
     EmbedlabError,
     FormatError,
     MissingDependencyError,
+    NotFoundError,
     TrainingInterrupted,
+    UnknownKeyError,
     UnknownWordError,
 )
 
-__version__ = "0.1.0"
+try:  # one version source: the installed package's metadata (pyproject.toml)
+    __version__ = version("embedlab")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 _LAZY = {
-    "Collection": "embedlab.apps.collection",
+    "Collection": "embedlab.search.collection",
     "EncodedCorpus": "embedlab.vocab.encoded",
     "FastText": "embedlab.train.fasttext",
+    "FastTextConfig": "embedlab.train.config",
     "GloVe": "embedlab.train.glove",
+    "GloVeConfig": "embedlab.train.config",
     "KeyedVectors": "embedlab.vectors.keyed",
     "SentenceEncoder": "embedlab.encoders.transformer",
     "StaticEncoder": "embedlab.encoders.static",
     "SubwordVectors": "embedlab.vectors.subword",
     "Vocab": "embedlab.vocab.vocab",
     "Word2Vec": "embedlab.train.word2vec",
+    "Word2VecConfig": "embedlab.train.config",
     "evaluate_analogies": "embedlab.eval.analogy",
     "evaluate_retrieval": "embedlab.eval.retrieval",
     "evaluate_sts": "embedlab.eval.sts",
     "evaluate_word_pairs": "embedlab.eval.word_similarity",
+    "load_encoder": "embedlab.encoders.factory",
     "load": "embedlab.io",
     "save": "embedlab.io",
 }
@@ -51,23 +61,29 @@ __all__ = [
     "EmbedlabError",
     "EncodedCorpus",
     "FastText",
+    "FastTextConfig",
     "FormatError",
     "GloVe",
+    "GloVeConfig",
     "KeyedVectors",
     "MissingDependencyError",
+    "NotFoundError",
     "SentenceEncoder",
     "StaticEncoder",
     "SubwordVectors",
     "TrainingInterrupted",
+    "UnknownKeyError",
     "UnknownWordError",
     "Vocab",
     "Word2Vec",
+    "Word2VecConfig",
     "__version__",
     "evaluate_analogies",
     "evaluate_retrieval",
     "evaluate_sts",
     "evaluate_word_pairs",
     "load",
+    "load_encoder",
     "save",
 ]
 
@@ -86,9 +102,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
+    from embedlab.encoders.factory import load_encoder
+    from embedlab.encoders.static import StaticEncoder
+    from embedlab.encoders.transformer import SentenceEncoder
     from embedlab.eval.analogy import evaluate_analogies
+    from embedlab.eval.retrieval import evaluate_retrieval
+    from embedlab.eval.sts import evaluate_sts
     from embedlab.eval.word_similarity import evaluate_word_pairs
     from embedlab.io import load, save
+    from embedlab.search.collection import Collection
+    from embedlab.train.config import FastTextConfig, GloVeConfig, Word2VecConfig
     from embedlab.train.fasttext import FastText
     from embedlab.train.glove import GloVe
     from embedlab.train.word2vec import Word2Vec

@@ -7,7 +7,10 @@ for plain Python keeps working::
 
     EmbedlabError
     ├── ConfigError(ValueError)          a parameter is out of range or of the wrong type
-    ├── UnknownWordError(KeyError)       a word is not in the vocabulary
+    ├── NotFoundError(LookupError)       something asked for by name does not exist
+    │   ├── UnknownKeyError(KeyError)    a key (word, item, node, label) is not in the vectors;
+    │   │                                UnknownWordError is the same class under its word name
+    │   └── UnknownIdError(ConfigError)  a document id is not in the collection
     ├── FormatError(ValueError)          a file is not in the format it claims, or is damaged
     ├── CorpusError(ValueError)          a corpus is missing, empty, or has no word left to train on
     ├── MissingDependencyError(ImportError)  an optional extra is not installed
@@ -25,7 +28,10 @@ __all__ = [
     "EmbedlabError",
     "FormatError",
     "MissingDependencyError",
+    "NotFoundError",
     "TrainingInterrupted",
+    "UnknownIdError",
+    "UnknownKeyError",
     "UnknownWordError",
 ]
 
@@ -58,22 +64,39 @@ class MissingDependencyError(EmbedlabError, ImportError):
         self.extra = extra
 
 
-class UnknownWordError(EmbedlabError, KeyError):
-    """A word is not in the vocabulary.
+class NotFoundError(EmbedlabError, LookupError):
+    """Something asked for by its name, key or id does not exist (the service answers 404)."""
 
-    ``suggestions`` holds close spellings that are in the vocabulary.
+
+class UnknownKeyError(NotFoundError, KeyError):
+    """A key (a word, item, node or label) is not in the vectors.
+
+    ``suggestions`` holds close spellings that are there. ``word`` is the same as ``key``.
     """
 
-    def __init__(self, word: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
-        self.word = word
+    def __init__(self, key: str, suggestions: list[str] | tuple[str, ...] = (), *, kind: str = "word") -> None:
+        self.key = key
         self.suggestions = list(suggestions)
-        super().__init__(word)
+        self.kind = kind  # what the keys are: "word", "item", "node", "label", ...
+        super().__init__(key)
+
+    @property
+    def word(self) -> str:
+        return self.key
 
     def __str__(self) -> str:  # KeyError would repr() the key; we want a sentence
-        msg = f"word {self.word!r} is not in the vocabulary"
+        msg = f"{self.kind} {self.key!r} is not in the vocabulary"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         return msg
+
+
+#: The word name of :class:`UnknownKeyError` (the same class).
+UnknownWordError = UnknownKeyError
+
+
+class UnknownIdError(NotFoundError, ConfigError):
+    """A document id is not in the collection."""
 
 
 class TrainingInterrupted(EmbedlabError):

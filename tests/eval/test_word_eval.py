@@ -8,12 +8,11 @@ from embedlab import KeyedVectors, evaluate_analogies, evaluate_word_pairs
 from embedlab.errors import FormatError
 from embedlab.eval import bundled_path, read_analogies, read_word_pairs
 
-gensim_models = pytest.importorskip("gensim.models")
-
 
 @pytest.fixture(scope="module")
 def vectors():
     """Vectors for every word of the bundled sets (plus case variants), with some structure."""
+    gensim_models = pytest.importorskip("gensim.models")
     words: list[str] = []
     seen = set()
     for a in read_analogies(bundled_path("questions-words")).sections:
@@ -110,3 +109,15 @@ def test_subword_models_can_answer_unknown_words(tmp_path):
     answered = evaluate_word_pairs(kv, p, answer_oov=True)
     assert plain["pairs"] == 2 and plain["oov"] == 2
     assert answered["pairs"] == 4 and answered["oov"] == 0  # "zzzz" still has n-grams (<zz, zzz, ...)
+
+
+def test_every_evaluator_names_its_primary_metric(tmp_path):
+    from embedlab.eval.datasets import AnalogySet, WordPairs
+
+    kv = KeyedVectors(["a", "b", "c", "d"], np.array([[1, 0], [1, 1], [0, 1], [0, 2]], dtype=np.float32))
+    results = [
+        evaluate_word_pairs(kv, WordPairs("toy", [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 4.0)])),
+        evaluate_analogies(kv, AnalogySet("toy", [("s", [("a", "b", "c", "d")])])),
+    ]
+    for r in results:
+        assert r["primary_metric"] in r and isinstance(r[r["primary_metric"]], float)

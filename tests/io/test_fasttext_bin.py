@@ -11,8 +11,6 @@ from embedlab import FormatError
 from embedlab.train.fasttext import FastText
 from embedlab.vectors.subword import SubwordVectors
 
-fasttext = pytest.importorskip("fasttext")
-
 WORDS = ["where", "there", "café", "naïve", "임베딩", "한국어", "cat", "cats", "dog", "dogs", "running", "runner"]
 
 
@@ -27,6 +25,7 @@ def corpus(tmp_path_factory):
 
 
 def test_we_read_the_fasttext_packages_model(corpus, tmp_path):
+    pytest.importorskip("fasttext")
     model = train_fasttext_package(corpus, minCount=1, dim=8, epoch=2, thread=1, verbose=0, bucket=5000)
     path = tmp_path / "theirs.bin"
     model.save_model(str(path))
@@ -38,6 +37,7 @@ def test_we_read_the_fasttext_packages_model(corpus, tmp_path):
 
 
 def test_the_fasttext_package_reads_ours(corpus, tmp_path):
+    fasttext = pytest.importorskip("fasttext")
     kv = FastText(dim=8, min_count=1, epochs=2, bucket=5000, threads=1).fit(corpus)
     path = tmp_path / "ours.bin"
     kv.save(path, format="fasttext-bin")

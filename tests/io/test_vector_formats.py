@@ -6,8 +6,6 @@ import pytest
 import embedlab
 from embedlab import FormatError, KeyedVectors
 
-gensim_models = pytest.importorskip("gensim.models")
-
 
 @pytest.fixture
 def kv():
@@ -33,6 +31,7 @@ def test_round_trip_and_detection(tmp_path, kv, fmt, name):
 
 @pytest.mark.parametrize("binary", [True, False])
 def test_gensim_reads_ours_and_we_read_gensims(tmp_path, kv, binary):
+    gensim_models = pytest.importorskip("gensim.models")
     ours = tmp_path / "ours.w2v"
     embedlab.save(kv, ours, format="word2vec-bin" if binary else "word2vec-txt")
     g = gensim_models.KeyedVectors.load_word2vec_format(str(ours), binary=binary)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
+from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.reference import cbow_step, sgns_step
 from embedlab.kernels.word2vec import cbow_job, sgns_job
 

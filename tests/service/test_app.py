@@ -17,7 +17,7 @@ def words(planted_model):
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory, minilm):
-    from embedlab.apps.collection import Collection
+    from embedlab.search.collection import Collection
     from embedlab.service.served import Served
 
     path = tmp_path_factory.mktemp("svc") / "col"
@@ -152,3 +152,15 @@ def test_internal_errors_hide_details(planted_model, monkeypatch):
     monkeypatch.setattr(served.kv, "most_similar", boom)
     r = TestClient(app, raise_server_exceptions=False).post("/v1/similar", json={"word": "cat"})
     assert r.status_code == 500 and "secret" not in r.text and r.json()["error"]["type"] == "server_error"
+
+
+def test_status_comes_from_the_exception_class_not_its_message():
+    from embedlab.errors import ConfigError, FormatError, UnknownIdError, UnknownKeyError
+    from embedlab.service.errors import TooLargeError, status_of
+
+    assert status_of(UnknownKeyError("x")) == (404, "not_found")
+    assert status_of(UnknownIdError("nothing about ids here")) == (404, "not_found")
+    assert status_of(ConfigError("unknown id 'x'")) == (400, "invalid_request")  # the text decides nothing
+    assert status_of(TooLargeError("big")) == (413, "too_large")
+    assert status_of(FormatError("bad")) == (400, "invalid_request")
+    assert status_of(RuntimeError("boom")) == (500, "server_error")

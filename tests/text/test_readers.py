@@ -85,7 +85,7 @@ def test_utf8_validator_agrees_with_python():
 
     import numpy as np
 
-    from embedlab.text._unicode_kernel import is_valid_utf8
+    from embedlab.kernels.unicode import is_valid_utf8
 
     rng = random.Random(1)
     samples = [b"", b"plain", "한국어 café 😀".encode(), b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf"]

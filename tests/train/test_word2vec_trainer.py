@@ -7,6 +7,7 @@ import pytest
 from conftest import group_hit_rate, planted_sentences
 from embedlab import ConfigError, CorpusError, TrainingInterrupted, Word2Vec
 from embedlab.train.driver import job_bounds
+from embedlab.vocab.build import encode_sentences
 
 
 @pytest.mark.parametrize("arch", ["skipgram", "cbow"])
@@ -81,9 +82,8 @@ def test_ctrl_c_stops_cleanly_with_the_weights_so_far(tmp_path):
     sents = planted_sentences(n=60_000)
     w2v = Word2Vec(dim=64, min_count=2, epochs=50, threads=2, sample=0)
     assert w2v.corpus is None  # nothing yet
-    from embedlab.vocab import EncodedCorpus
 
-    enc = EncodedCorpus.from_sentences(sents, min_count=2)
+    enc = encode_sentences(sents, min_count=2)
     # a runner started in the background may have SIGINT ignored, and interrupt_main then does nothing
     saved = signal.signal(signal.SIGINT, signal.default_int_handler)
     stop = threading.Timer(0.5, _thread.interrupt_main)

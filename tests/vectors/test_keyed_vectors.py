@@ -5,11 +5,10 @@ import pytest
 
 from embedlab import ConfigError, KeyedVectors, UnknownWordError
 
-gensim_models = pytest.importorskip("gensim.models")
-
 
 @pytest.fixture(scope="module")
 def pair():
+    gensim_models = pytest.importorskip("gensim.models")
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(500)] + ["king", "queen", "man", "woman"]
     vectors = rng.standard_normal((len(words), 24)).astype(np.float32)
@@ -93,3 +92,16 @@ def test_analogy_api():
         kv.most_similar()
     with pytest.raises(ConfigError, match="dimension 3"):
         kv.similar_by_vector(np.zeros(3))
+
+
+def test_keys_are_the_words_under_a_neutral_name():
+    from embedlab import UnknownKeyError
+    from embedlab.vectors.protocol import ReadableVectors
+
+    kv = KeyedVectors(["item1", "item2"], np.eye(2, dtype=np.float32))
+    assert kv.keys == kv.words == kv.vocab.keys == ["item1", "item2"]
+    assert isinstance(kv, ReadableVectors)
+    assert kv.unit_rows(1, 2).tolist() == [[0.0, 1.0]]
+    with pytest.raises(UnknownKeyError) as err:
+        kv.get_vector("item3")
+    assert err.value.key == "item3" and isinstance(err.value, KeyError)

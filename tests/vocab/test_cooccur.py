@@ -5,6 +5,7 @@ import pytest
 
 from embedlab.errors import ConfigError
 from embedlab.vocab import EncodedCorpus
+from embedlab.vocab.build import encode_sentences
 from embedlab.vocab.cooccur import count_cooccurrences
 
 
@@ -26,7 +27,7 @@ def corpus():
     rng = random.Random(3)
     words = [f"w{i}" for i in range(60)]
     sents = [rng.choices(words, [1 / (i + 1) for i in range(60)], k=rng.randrange(1, 40)) for _ in range(300)]
-    return EncodedCorpus.from_sentences(sents, min_count=1)
+    return encode_sentences(sents, min_count=1)
 
 
 @pytest.mark.parametrize("window", [1, 3, 10])
@@ -47,9 +48,7 @@ def test_spilling_to_disk_gives_the_same_counts(corpus, tmp_path):
 
 
 def test_growth_from_a_small_table_keeps_counts(corpus):
-    big = EncodedCorpus.from_sentences(
-        [[f"t{i % 700}" for i in range(j, j + 50)] for j in range(0, 5000, 7)], min_count=1
-    )
+    big = encode_sentences([[f"t{i % 700}" for i in range(j, j + 50)] for j in range(0, 5000, 7)], min_count=1)
     X = count_cooccurrences(big, window=4)
     np.testing.assert_allclose(X.to_dense(), brute_force(big, 4), rtol=1e-6)
 

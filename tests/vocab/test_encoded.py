@@ -7,6 +7,7 @@ import pytest
 from conftest import write_lines
 from embedlab.errors import CorpusError, FormatError
 from embedlab.vocab import EncodedCorpus, Vocab
+from embedlab.vocab.build import build_corpus, encode_sentences
 
 
 def random_corpus(n_sent=400, vocab=300, seed=0):
@@ -37,7 +38,7 @@ def reference_encoding(sentences, min_count):
 def test_build_matches_brute_force_counting(tmp_path, min_count):
     sents = random_corpus()
     path = write_lines(tmp_path / "c.txt", sents)
-    corpus = EncodedCorpus.build(path, min_count=min_count, cache_dir=False)
+    corpus = build_corpus(path, min_count=min_count, cache_dir=False)
     words, counts, tokens, offsets = reference_encoding(sents, min_count)
     assert corpus.vocab.words == words
     assert corpus.vocab.counts.tolist() == counts
@@ -45,7 +46,7 @@ def test_build_matches_brute_force_counting(tmp_path, min_count):
     assert corpus.offsets.tolist() == offsets
     assert corpus.stats["n_raw_tokens"] == sum(len(s) for s in sents)
     # the in-memory path agrees with the file path
-    mem = EncodedCorpus.from_sentences(sents, min_count=min_count)
+    mem = encode_sentences(sents, min_count=min_count)
     assert mem.vocab.words == words and mem.tokens.tolist() == tokens
 
 
@@ -53,7 +54,7 @@ def test_table_growth_keeps_exact_counts(tmp_path):
     # many distinct words force the hash table and arena to grow several times
     sents = [[f"w{i}x{j}" for j in range(50)] for i in range(2000)] + [["w0x0"] * 5]
     path = write_lines(tmp_path / "big.txt", sents)
-    corpus = EncodedCorpus.build(path, min_count=1, cache_dir=False)
+    corpus = build_corpus(path, min_count=1, cache_dir=False)
     assert len(corpus.vocab) == 100_000
     assert corpus.vocab.words[0] == "w0x0" and corpus.vocab.counts[0] == 6
 
@@ -61,8 +62,8 @@ def test_table_growth_keeps_exact_counts(tmp_path):
 def test_pruning_bounds_the_table_like_word2vec(tmp_path):
     sents = random_corpus(n_sent=2000, vocab=5000, seed=1)
     path = write_lines(tmp_path / "c.txt", sents)
-    full = EncodedCorpus.build(path, min_count=1, cache_dir=False)
-    pruned = EncodedCorpus.build(path, min_count=1, max_vocab_size=500, cache_dir=False)
+    full = build_corpus(path, min_count=1, cache_dir=False)
+    pruned = build_corpus(path, min_count=1, max_vocab_size=500, cache_dir=False)
     assert pruned.stats["pruned_below"] >= 1
     assert pruned.stats["n_distinct_seen"] <= 500
     # frequent words survive pruning with nearly their full counts
@@ -76,27 +77,27 @@ def test_pruning_bounds_the_table_like_word2vec(tmp_path):
 
 def test_long_sentences_are_split(tmp_path):
     path = write_lines(tmp_path / "long.txt", [["a", "b"] * 12_500])
-    corpus = EncodedCorpus.build(path, min_count=1, cache_dir=False)
+    corpus = build_corpus(path, min_count=1, cache_dir=False)
     assert np.diff(corpus.offsets).tolist() == [10_000, 10_000, 5_000]
 
 
 def test_cache_is_reused_and_invalidated(tmp_path):
     path = write_lines(tmp_path / "c.txt", random_corpus())
     cache = tmp_path / "cache"
-    first = EncodedCorpus.build(path, min_count=2, cache_dir=cache)
-    second = EncodedCorpus.build(path, min_count=2, cache_dir=cache)
+    first = build_corpus(path, min_count=2, cache_dir=cache)
+    second = build_corpus(path, min_count=2, cache_dir=cache)
     assert first.stats["cache_hit"] is False and second.stats["cache_hit"] is True
     assert isinstance(second.tokens, np.memmap)
     assert second.tokens.tolist() == first.tokens.tolist()
-    other = EncodedCorpus.build(path, min_count=3, cache_dir=cache)
+    other = build_corpus(path, min_count=3, cache_dir=cache)
     assert other.stats["cache_hit"] is False
     write_lines(path, random_corpus(seed=5))
-    changed = EncodedCorpus.build(path, min_count=2, cache_dir=cache)
+    changed = build_corpus(path, min_count=2, cache_dir=cache)
     assert changed.stats["cache_hit"] is False
 
 
 def test_save_load_and_validation(tmp_path):
-    corpus = EncodedCorpus.from_sentences(random_corpus(), min_count=2)
+    corpus = encode_sentences(random_corpus(), min_count=2)
     out = corpus.save(tmp_path / "enc")
     back = EncodedCorpus.load(out)
     assert back.tokens.tolist() == corpus.tokens.tolist() and back.vocab.words == corpus.vocab.words
@@ -108,7 +109,7 @@ def test_save_load_and_validation(tmp_path):
 
 
 def test_restrict_drops_rare_words_and_empty_sentences():
-    corpus = EncodedCorpus.from_sentences([["a", "a", "b"], ["c"], ["a", "c", "b"], ["d"]], min_count=1)
+    corpus = encode_sentences([["a", "a", "b"], ["c"], ["a", "c", "b"], ["d"]], min_count=1)
     r = corpus.restrict(2)
     assert r.vocab.words == ["a", "b", "c"]
     assert [[r.vocab.words[t] for t in r.sentence(i)] for i in range(r.n_sentences)] == [
@@ -122,12 +123,12 @@ def test_empty_and_too_rare_corpora(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n  \n")
     with pytest.raises(CorpusError, match="empty"):
-        EncodedCorpus.build(empty, cache_dir=False)
+        build_corpus(empty, cache_dir=False)
     rare = write_lines(tmp_path / "rare.txt", [["only", "once", "each"]])
     with pytest.raises(CorpusError, match="min_count=5"):
-        EncodedCorpus.build(rare, min_count=5, cache_dir=False)
+        build_corpus(rare, min_count=5, cache_dir=False)
     with pytest.raises(CorpusError, match="min_count=5"):
-        EncodedCorpus.from_sentences([["x", "y"]], min_count=5)
+        encode_sentences([["x", "y"]], min_count=5)
 
 
 def test_vocab_tsv_round_trip_and_errors(tmp_path):

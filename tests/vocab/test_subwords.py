@@ -9,13 +9,12 @@ from conftest import train_fasttext_package
 from embedlab.text.korean import decompose_jamo
 from embedlab.vocab.subwords import char_ngrams, fasttext_hash, subword_ids, word_subword_ids
 
-fasttext = pytest.importorskip("fasttext")
-
 WORDS = ["where", "the", "café", "naïve", "임베딩", "한국어를", "a", "日本語", "x" * 12, "ümlaut", "😀ok"]
 
 
 @pytest.fixture(scope="module")
 def ft_model(tmp_path_factory):
+    pytest.importorskip("fasttext")
     rng = random.Random(0)
     lines = [" ".join(rng.choice(WORDS) for _ in range(12)) for _ in range(200)]
     path = tmp_path_factory.mktemp("ft") / "corpus.txt"

@@ -17,6 +17,14 @@ from embedlab.errors import EmbedlabError, TrainingInterrupted
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Projection(StrEnum):
+    """How a map of the vectors is drawn (``--method`` of plot and serve)."""
+
+    pca = "pca"
+    tsne = "tsne"
+    umap = "umap"
+
+
 class VectorFormat(StrEnum):
     """File formats the CLI writes (embedlab.io.FORMATS)."""
 
@@ -51,17 +59,13 @@ def handle_errors(fn: F) -> F:
             typer.echo("interrupted; nothing was written", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except EmbedlabError as exc:
-            fail(_message(exc))
+            fail(str(exc))
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
             fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
         except OSError as exc:
             fail(str(exc))
 
     return wrapper  # type: ignore[return-value]
-
-
-def _message(exc: BaseException) -> str:
-    return str(exc)
 
 
 def print_json(obj: Any) -> None:

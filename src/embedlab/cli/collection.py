@@ -25,7 +25,7 @@ def create(
     metric: Annotated[str, typer.Option(help="cosine, ip or l2.")] = "cosine",
 ) -> None:
     """Create an empty collection."""
-    from embedlab.apps.collection import Collection
+    from embedlab.search.collection import Collection
 
     col = Collection.create(path, dim=dim, model=model, metric=metric)
     typer.echo(f"created {path} ({col.dim}-d, {col.metric})", err=True)
@@ -42,8 +42,8 @@ def add(
     batch_size: Annotated[int, typer.Option(help="Documents per committed batch.")] = 256,
 ) -> None:
     """Encode and add documents. Fields other than id and text become metadata."""
-    from embedlab.apps.collection import Collection
     from embedlab.cli._inputs import read_records
+    from embedlab.search.collection import Collection
 
     records = read_records(input, field if ".jsonl" in input.name else None)
     ids, texts, metas = [], [], []
@@ -73,7 +73,7 @@ def delete(
     missing_ok: Annotated[bool, typer.Option(help="Ignore ids that are not there.")] = False,
 ) -> None:
     """Delete documents by id."""
-    from embedlab.apps.collection import Collection
+    from embedlab.search.collection import Collection
 
     col = Collection(path)
     n = col.delete(ids, missing_ok=missing_ok)
@@ -94,15 +94,15 @@ def search(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search by meaning: the k documents closest to each query."""
-    from embedlab.apps.collection import Collection
+    from embedlab.search.collection import Collection
 
     if (query is None) == (queries is None):
         raise ConfigError("give one QUERY or --queries FILE")
-    qs = (
-        [query]
-        if query is not None
-        else [x.strip() for x in queries.read_text(encoding="utf-8").splitlines() if x.strip()]
-    )
+    if query is not None:
+        qs = [query]
+    else:
+        assert queries is not None
+        qs = [x.strip() for x in queries.read_text(encoding="utf-8").splitlines() if x.strip()]
     flt = None
     if filter:
         try:
@@ -142,7 +142,7 @@ def info(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Size, dimension, metric and model of a collection."""
-    from embedlab.apps.collection import Collection
+    from embedlab.search.collection import Collection
 
     col = Collection(path)
     d = {"path": str(path), "documents": len(col), "dim": col.dim, "metric": col.metric, "model": col.model or "minilm"}

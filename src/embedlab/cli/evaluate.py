@@ -1,13 +1,14 @@
-"""``embedlab evaluate``: word similarity and analogy scores of a model."""
+"""``embedlab evaluate``, ``evaluate-sts`` and ``evaluate-retrieval``: scores of word, sentence and retrieval models."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from embedlab.cli._common import console, fmt, handle_errors, print_json
+from embedlab.cli._common import console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._options import MODEL_HELP, PRECISION_HELP, encoder_options
 
 
 @handle_errors
@@ -39,9 +40,9 @@ def evaluate(
     from embedlab.io import load
 
     kv = load(model)
-    analogy_files = list(analogies) if analogies else [bundled_path("questions-words")]
-    pair_files = list(pairs) if pairs else [bundled_path("wordsim353"), bundled_path("simlex999")]
-    results = {"model": str(model), "word_pairs": [], "analogies": []}
+    analogy_files: list[Path] = list(analogies) if analogies else [bundled_path("questions-words")]
+    pair_files: list[Path] = list(pairs) if pairs else [bundled_path("wordsim353"), bundled_path("simlex999")]
+    results: dict[str, Any] = {"model": str(model), "word_pairs": [], "analogies": []}
     for f in pair_files:
         results["word_pairs"].append(evaluate_word_pairs(kv, f))
     for f in analogy_files:
@@ -77,3 +78,87 @@ def evaluate(
                 for s in r["sections"]:
                     t.add_row(s["section"], fmt(s["accuracy"]), str(s["answered"]), str(s["oov"]))
         con.print(t)
+
+
+@handle_errors
+def evaluate_sts(
+    files: Annotated[list[Path], typer.Argument(help="STS files (STS Benchmark .csv, KorSTS .tsv, .jsonl).")],
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help=MODEL_HELP + " Repeat to compare models.")
+    ] = None,
+    pooling: Annotated[
+        str, typer.Option(help="For word-vector models: 'mean', 'sif' or 'mean,sif' (one row each).")
+    ] = "mean,sif",
+    batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 32,
+    precision: Annotated[str, typer.Option(help=PRECISION_HELP)] = "float32",
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Spearman correlation of cosine similarity with gold STS scores, one row per model and file."""
+    from embedlab.encoders import load_encoder
+    from embedlab.encoders.transformer import is_sentence_transformers_folder
+    from embedlab.eval.sts import evaluate_sts as run
+    from embedlab.eval.sts import read_sts
+
+    datasets = [read_sts(f) for f in files]
+    rows = []
+    specs: list[str | None] = list(model) if model else [None]
+    for spec in specs:
+        poolings: list[str | None] = [None]
+        if spec not in (None, "minilm") and not is_sentence_transformers_folder(spec):
+            poolings = [p.strip() for p in pooling.split(",") if p.strip()]
+        for pool in poolings:
+            enc = load_encoder(spec, **encoder_options(precision)) if pool is None else load_encoder(spec, pooling=pool)
+            label = (spec or "minilm") + ("" if pool is None else f" ({pool})")
+            for ds in datasets:
+                r = run(enc, ds, batch_size=batch_size, show_progress=progress_enabled(quiet))
+                rows.append({"model": label, **r})
+    if json_out:
+        print_json({"results": rows})
+        return
+    from rich.table import Table
+
+    t = Table(title="semantic textual similarity (Spearman of cosine)")
+    for col in ("model", "dataset", "spearman", "pearson", "pairs", "seconds"):
+        t.add_column(col, justify="left" if col in ("model", "dataset") else "right")
+    for r in rows:
+        t.add_row(
+            r["model"], r["dataset"], fmt(r["spearman"]), fmt(r["pearson"]), str(r["pairs"]), f"{r['seconds']:.1f}"
+        )
+    console().print(t)
+
+
+@handle_errors
+def evaluate_retrieval(
+    folder: Annotated[Path, typer.Argument(help="BEIR-layout folder (corpus.jsonl, queries.jsonl, qrels).")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
+    split: Annotated[str, typer.Option(help="Which qrels to score.")] = "test",
+    index: Annotated[str, typer.Option(help="exact, hnsw or ivf.")] = "exact",
+    k: Annotated[int, typer.Option(help="Documents retrieved per query.")] = 100,
+    batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 32,
+    precision: Annotated[str, typer.Option(help=PRECISION_HELP)] = "float32",
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """nDCG@10, Recall@100, MRR and MAP of cosine ranking on a BEIR dataset."""
+    from embedlab.encoders import load_encoder
+    from embedlab.eval.retrieval import evaluate_retrieval as run
+    from embedlab.eval.retrieval import read_beir
+
+    data = read_beir(folder, split)
+    enc = load_encoder(model, **encoder_options(precision))
+    r = run(enc, data, index=index, k=k, batch_size=batch_size, show_progress=progress_enabled(quiet))
+    r["model"] = model or "minilm"
+    if json_out:
+        print_json(r)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"retrieval on {data.name} ({r['queries']} queries, {r['documents']:,} documents, {index})")
+    t.add_column("k", justify="right")
+    for col in ("nDCG", "Recall", "MRR", "MAP"):
+        t.add_column(col, justify="right")
+    for kk in (1, 3, 5, 10, 100):
+        if f"ndcg@{kk}" in r:
+            t.add_row(str(kk), *(fmt(r[f"{m}@{kk}"]) for m in ("ndcg", "recall", "mrr", "map")))
+    console().print(t)

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from embedlab.cli import collection as _collection
-from embedlab.cli import evaluate as _evaluate
-from embedlab.cli import query as _query
-from embedlab.cli import sentence as _sentence
-from embedlab.cli import train as _train
-from embedlab.cli import viz_serve as _viz_serve
+from embedlab.cli import collection, convert, encode, evaluate, plot, serve, similar, train
 
 app = typer.Typer(
     name="embedlab",
@@ -18,20 +13,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(_train.app, name="train")
-app.command("similar")(_query.similar)
-app.command("analogy")(_query.analogy)
-app.command("convert")(_query.convert)
-app.command("info")(_query.info)
-app.command("evaluate")(_evaluate.evaluate)
-app.command("encode")(_sentence.encode)
-app.command("evaluate-sts")(_sentence.evaluate_sts)
-app.command("evaluate-retrieval")(_sentence.evaluate_retrieval)
-app.command("finetune")(_sentence.finetune)
-app.add_typer(_collection.app, name="collection")
-app.command("plot")(_viz_serve.plot)
-app.command("export")(_viz_serve.export)
-app.command("serve")(_viz_serve.serve)
+app.add_typer(train.app, name="train")
+app.command("similar")(similar.similar)
+app.command("analogy")(similar.analogy)
+app.command("convert")(convert.convert)
+app.command("export")(convert.export)
+app.command("info")(convert.info)
+app.command("evaluate")(evaluate.evaluate)
+app.command("evaluate-sts")(evaluate.evaluate_sts)
+app.command("evaluate-retrieval")(evaluate.evaluate_retrieval)
+app.command("encode")(encode.encode)
+app.command("finetune")(encode.finetune)
+app.add_typer(collection.app, name="collection")
+app.command("plot")(plot.plot)
+app.command("serve")(serve.serve)
 
 
 @app.callback()

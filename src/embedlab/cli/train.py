@@ -1,4 +1,4 @@
-"""``embedlab train word2vec``."""
+"""``embedlab train word2vec|glove|fasttext``; every option's default comes from the trainer's config."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.train.config import FastTextConfig as FT
+from embedlab.train.config import GloVeConfig as GV
+from embedlab.train.config import Word2VecConfig as W2V
 
 app = typer.Typer(help="Train static word embeddings.", no_args_is_help=True)
 
@@ -31,6 +34,16 @@ class GloveOutput(StrEnum):
     concat = "concat"
 
 
+class Subword(StrEnum):
+    char = "char"
+    jamo = "jamo"
+
+
+# enum defaults, read from the configs
+_W2V_ARCH, _FT_ARCH = Arch(W2V.arch), Arch(FT.arch)
+_FT_SUBWORD, _GV_OUTPUT = Subword(FT.subword), GloveOutput(GV.output)
+
+
 @app.command("word2vec")
 @handle_errors
 def word2vec(
@@ -42,19 +55,19 @@ def word2vec(
         ),
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model.")] = Path("model"),
-    arch: Annotated[Arch, typer.Option(help="skipgram or cbow.")] = Arch.skipgram,
-    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
-    window: Annotated[int, typer.Option(help="Max distance between a word and its context.")] = 5,
-    negative: Annotated[int, typer.Option(help="Noise words per positive pair.")] = 5,
-    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0 = off).")] = 1e-3,
-    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = 5,
-    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
+    arch: Annotated[Arch, typer.Option(help="skipgram or cbow.")] = _W2V_ARCH,
+    dim: Annotated[int, typer.Option(help="Vector size.")] = W2V.dim,
+    window: Annotated[int, typer.Option(help="Max distance between a word and its context.")] = W2V.window,
+    negative: Annotated[int, typer.Option(help="Noise words per positive pair.")] = W2V.negative,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0 = off).")] = W2V.sample,
+    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = W2V.min_count,
+    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = W2V.epochs,
     alpha: Annotated[
         float | None, typer.Option(help="Start learning rate (default: 0.025 skipgram, 0.05 cbow).")
     ] = None,
-    min_alpha: Annotated[float, typer.Option(help="Final learning rate.")] = 0.0001,
+    min_alpha: Annotated[float, typer.Option(help="Final learning rate.")] = W2V.min_alpha,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = W2V.seed,
     tokenizer: Annotated[
         Tok, typer.Option(help="unicode (lowercased words), whitespace (pre-tokenized) or kiwi (Korean morphemes).")
     ] = Tok.unicode,
@@ -89,19 +102,21 @@ def glove(
         typer.Argument(help="Text file(s) or folder(s), one sentence per line. Leave out for the demo corpus."),
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model.")] = Path("model"),
-    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
-    window: Annotated[int, typer.Option(help="Symmetric window; counts weighted by 1/distance.")] = 10,
-    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = 5,
-    epochs: Annotated[int, typer.Option(help="Passes over the co-occurrence entries.")] = 15,
+    dim: Annotated[int, typer.Option(help="Vector size.")] = GV.dim,
+    window: Annotated[int, typer.Option(help="Symmetric window; counts weighted by 1/distance.")] = GV.window,
+    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = GV.min_count,
+    epochs: Annotated[int, typer.Option(help="Passes over the co-occurrence entries.")] = GV.epochs,
     x_max: Annotated[
         float, typer.Option(help="Counts at or above this get full weight (try 10 on small corpora).")
-    ] = 100.0,
-    alpha: Annotated[float, typer.Option(help="Exponent of the weighting function.")] = 0.75,
-    eta: Annotated[float, typer.Option(help="AdaGrad's initial learning rate.")] = 0.05,
-    vectors: Annotated[GloveOutput, typer.Option(help="sum (W + W̃), word (W only) or concat.")] = None,
-    memory_mb: Annotated[int, typer.Option(help="Memory for counting; past it sorted runs spill to disk.")] = 1024,
+    ] = GV.x_max,
+    alpha: Annotated[float, typer.Option(help="Exponent of the weighting function.")] = GV.alpha,
+    eta: Annotated[float, typer.Option(help="AdaGrad's initial learning rate.")] = GV.eta,
+    vectors: Annotated[GloveOutput, typer.Option(help="sum (W + W̃), word (W only) or concat.")] = _GV_OUTPUT,
+    memory_mb: Annotated[
+        int, typer.Option(help="Memory for counting; past it sorted runs spill to disk.")
+    ] = GV.memory_mb,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = GV.seed,
     tokenizer: Annotated[
         Tok, typer.Option(help="unicode (lowercased words), whitespace (pre-tokenized) or kiwi (Korean morphemes).")
     ] = Tok.unicode,
@@ -120,17 +135,12 @@ def glove(
 
     trainer = GloVe(
         dim=dim, window=window, min_count=min_count, epochs=epochs, x_max=x_max, alpha=alpha, eta=eta,
-        output=(vectors or GloveOutput.sum).value, memory_mb=memory_mb, threads=threads, seed=seed,
+        output=vectors.value, memory_mb=memory_mb, threads=threads, seed=seed,
     )  # fmt: skip
     _train_and_save(
         trainer, "glove", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet,
         {"x_max": x_max},
     )  # fmt: skip
-
-
-class Subword(StrEnum):
-    char = "char"
-    jamo = "jamo"
 
 
 @app.command("fasttext")
@@ -141,22 +151,22 @@ def fasttext(
         typer.Argument(help="Text file(s) or folder(s), one sentence per line. Leave out for the demo corpus."),
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model.")] = Path("model"),
-    arch: Annotated[Arch, typer.Option(help="skipgram or cbow.")] = Arch.skipgram,
-    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
-    window: Annotated[int, typer.Option(help="Max distance between a word and its context.")] = 5,
-    negative: Annotated[int, typer.Option(help="Noise words per positive pair.")] = 5,
-    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0 = off).")] = 1e-4,
-    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = 5,
-    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
-    alpha: Annotated[float, typer.Option(help="Start learning rate (decays linearly to 0).")] = 0.05,
-    minn: Annotated[int, typer.Option(help="Shortest character n-gram.")] = 3,
-    maxn: Annotated[int, typer.Option(help="Longest character n-gram (0: no n-grams).")] = 6,
-    bucket: Annotated[int, typer.Option(help="Hash buckets for n-grams.")] = 2_000_000,
+    arch: Annotated[Arch, typer.Option(help="skipgram or cbow.")] = _FT_ARCH,
+    dim: Annotated[int, typer.Option(help="Vector size.")] = FT.dim,
+    window: Annotated[int, typer.Option(help="Max distance between a word and its context.")] = FT.window,
+    negative: Annotated[int, typer.Option(help="Noise words per positive pair.")] = FT.negative,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0 = off).")] = FT.sample,
+    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = FT.min_count,
+    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = FT.epochs,
+    alpha: Annotated[float, typer.Option(help="Start learning rate (decays linearly to 0).")] = FT.alpha,
+    minn: Annotated[int, typer.Option(help="Shortest character n-gram.")] = FT.minn,
+    maxn: Annotated[int, typer.Option(help="Longest character n-gram (0: no n-grams).")] = FT.maxn,
+    bucket: Annotated[int, typer.Option(help="Hash buckets for n-grams.")] = FT.bucket,
     subword: Annotated[
         Subword, typer.Option(help="char n-grams, or jamo (Hangul split into jamo first).")
-    ] = Subword.char,
+    ] = _FT_SUBWORD,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = FT.seed,
     tokenizer: Annotated[Tok, typer.Option(help="unicode, whitespace or kiwi (Korean morphemes).")] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,

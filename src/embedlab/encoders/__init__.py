@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
-from embedlab.encoders.base import Encoder, check_texts, load_encoder
+from embedlab.encoders.base import Encoder, check_texts
+from embedlab.encoders.factory import load_encoder
 
 __all__ = ["Encoder", "check_texts", "load_encoder"]

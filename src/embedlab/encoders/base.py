@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -12,12 +10,21 @@ import numpy as np
 from embedlab._linalg import normalize_rows
 from embedlab.errors import ConfigError
 
-__all__ = ["Encoder", "check_texts", "load_encoder", "normalize_rows"]
+__all__ = ["MODALITIES", "Encoder", "check_texts", "normalize_rows"]
+
+#: What an encoder's ``encode`` takes: ``"text"`` (strings); image encoders will say ``"image"``.
+MODALITIES = ("text", "image")
 
 
 @runtime_checkable
 class Encoder(Protocol):
-    """Anything that turns texts into a ``float32 [n, dim]`` matrix."""
+    """Anything that turns inputs of one modality into a ``float32 [n, dim]`` matrix.
+
+    ``modality`` says what ``encode`` takes (one of :data:`MODALITIES`), so collections, the
+    service and the explorer know whether to hand it texts or images.
+    """
+
+    modality: str
 
     @property
     def dim(self) -> int: ...
@@ -51,30 +58,3 @@ def check_texts(texts: Sequence[str] | str, *, allow_empty: bool = False) -> lis
         if not isinstance(t, str):
             raise ConfigError(f"texts[{i}] must be a str, got {type(t).__name__}")
     return out
-
-
-def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encoder:
-    """An encoder from a name or path.
-
-    ``None`` or ``"minilm"`` is the bundled MiniLM; a sentence-transformers folder gives a
-    :class:`SentenceEncoder`; an embedlab word-vector model (any format ``embedlab.load``
-    reads) gives a :class:`StaticEncoder`, with ``pooling`` (``"mean"`` or ``"sif"``) as option.
-    """
-    from embedlab.encoders.static import StaticEncoder
-    from embedlab.encoders.transformer import SentenceEncoder, is_sentence_transformers_folder
-
-    if spec is None or str(spec).lower() in ("minilm", "default", "all-minilm-l6-v2"):
-        return SentenceEncoder(None, **options)
-    path = Path(spec)
-    if not path.exists():
-        raise FileNotFoundError(
-            2, "model not found (give a sentence-transformers folder or an embedlab model)", str(path)
-        )
-    if is_sentence_transformers_folder(path):
-        return SentenceEncoder(path, **options)
-    from embedlab.io import load
-
-    pooling = options.pop("pooling", "mean")
-    if options:
-        raise ConfigError(f"options {sorted(options)} do not apply to word-vector models")
-    return StaticEncoder(load(path), pooling=pooling)

@@ -77,7 +77,7 @@ def read_pairs(path: str | os.PathLike[str]) -> Pairs:
             first.append(a)
             second.append(b)
             if "score" in row or "label" in row:
-                scores.append(float(row.get("score", row.get("label"))))
+                scores.append(float(row["score"] if "score" in row else row["label"]))
         if scores and len(scores) != len(first):
             raise FormatError(f"{p}: some lines have a score and some do not")
         pairs = Pairs(first, second, scores or None)
@@ -113,8 +113,8 @@ def finetune(
 
     ``loss="auto"`` picks CoSENT for scored pairs and in-batch negatives (``mnrl``) for positive pairs.
     """
+    from embedlab._files import atomic_dir
     from embedlab.encoders.transformer import SentenceEncoder, _sentence_transformers
-    from embedlab.io.atomic import atomic_dir
 
     loss = check_choice("loss", loss, LOSSES)
     epochs = check_int("epochs", epochs, 1)
@@ -135,7 +135,7 @@ def finetune(
         try:
             from sentence_transformers.sentence_transformer.training_args import BatchSamplers
         except ImportError:  # sentence-transformers < 6
-            from sentence_transformers.training_args import BatchSamplers
+            from sentence_transformers.training_args import BatchSamplers  # type: ignore[no-redef]
     except ImportError:
         from embedlab.errors import MissingDependencyError
 

@@ -37,6 +37,8 @@ class StaticEncoder:
     ``tokenizer`` should be the one the vectors were trained with (default: ``"unicode"``).
     """
 
+    modality = "text"
+
     def __init__(
         self,
         vectors: KeyedVectors,
@@ -113,9 +115,9 @@ class StaticEncoder:
         if ids:
             ids_a, owner_a = np.asarray(ids), np.asarray(owner)
             rows = np.asarray(kv.vectors[ids_a], dtype=np.float32)
-            w = self._weights[ids_a] if self._weights is not None else np.ones(len(ids_a), dtype=np.float32)
-            np.add.at(out, owner_a, rows * w[:, None])
-            np.add.at(total, owner_a, w)
+            weight = self._weights[ids_a] if self._weights is not None else np.ones(len(ids_a), dtype=np.float32)
+            np.add.at(out, owner_a, rows * weight[:, None])
+            np.add.at(total, owner_a, weight)
         if extra:
             # an unseen word is at least as rare as the rarest known one
             w_oov = float(self._weights.max()) if self._weights is not None else 1.0

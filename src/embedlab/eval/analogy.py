@@ -17,7 +17,7 @@ import numpy as np
 from embedlab._validation import check_choice
 from embedlab.eval._vocab_view import key, lookup_table
 from embedlab.eval.datasets import AnalogySet, bundled_path, read_analogies
-from embedlab.vectors.keyed import KeyedVectors
+from embedlab.vectors.protocol import ReadableVectors
 
 __all__ = ["evaluate_analogies"]
 
@@ -25,7 +25,7 @@ _BLOCK = 512
 
 
 def evaluate_analogies(
-    kv: KeyedVectors,
+    kv: ReadableVectors,
     analogies: str | os.PathLike[str] | AnalogySet = "questions-words",
     *,
     restrict_vocab: int | None = 30_000,
@@ -34,7 +34,7 @@ def evaluate_analogies(
 ) -> dict[str, Any]:
     """Accuracy overall and per section.
 
-    Returns ``{"name", "method", "accuracy" (primary), "correct", "answered", "oov",
+    Returns ``{"name", "method", "primary_metric": "accuracy", "accuracy", "correct", "answered", "oov",
     "coverage", "semantic", "syntactic", "sections": [...]}``. Sections whose name starts
     with ``gram`` (Google's set) or ``syn`` (the Korean set) count as syntactic.
     """
@@ -47,7 +47,7 @@ def evaluate_analogies(
         data = read_analogies(analogies)
     table = lookup_table(kv, restrict_vocab, case_insensitive)
     n_cand = min(len(kv), restrict_vocab) if restrict_vocab else len(kv)
-    u = np.ascontiguousarray(kv.unit_vectors[:n_cand])
+    u = np.ascontiguousarray(kv.unit_rows(0, n_cand))
     variants: dict[str, list[int]] = {}
     for i, w in enumerate(kv.words[:n_cand]):
         variants.setdefault(key(w, case_insensitive), []).append(i)
@@ -88,6 +88,7 @@ def evaluate_analogies(
     return {
         "name": data.name,
         "method": "3CosAdd" if method == "add" else "3CosMul",
+        "primary_metric": "accuracy",
         "accuracy": tot_correct / tot_answered if tot_answered else float("nan"),
         "correct": tot_correct,
         "answered": tot_answered,

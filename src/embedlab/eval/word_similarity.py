@@ -15,13 +15,13 @@ from scipy import stats
 
 from embedlab.eval._vocab_view import key, lookup_table
 from embedlab.eval.datasets import WordPairs, bundled_path, read_word_pairs
-from embedlab.vectors.keyed import KeyedVectors
+from embedlab.vectors.protocol import ReadableVectors
 
 __all__ = ["evaluate_word_pairs"]
 
 
 def evaluate_word_pairs(
-    kv: KeyedVectors,
+    kv: ReadableVectors,
     pairs: str | os.PathLike[str] | WordPairs = "wordsim353",
     *,
     restrict_vocab: int | None = 300_000,
@@ -31,12 +31,13 @@ def evaluate_word_pairs(
     """Correlate model cosines with human scores.
 
     ``pairs`` is a bundled set name (``"wordsim353"``, ``"simlex999"``), a file path or a
-    :class:`WordPairs`. Returns ``{"name", "spearman" (primary), "pearson", "pairs",
+    :class:`WordPairs`. Returns ``{"name", "primary_metric": "spearman", "spearman", "pearson", "pairs",
     "oov", "oov_ratio"}``; ``oov_ratio`` is a fraction (gensim prints it in percent).
     ``answer_oov=True`` lets subword models (FastText) answer unknown words from their
     n-grams; ``oov`` then counts only the words they cannot answer either.
 
     >>> import numpy as np
+    >>> from embedlab import KeyedVectors
     >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], dtype=np.float32))
     >>> wp = WordPairs("toy", [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 5.0)])
     >>> evaluate_word_pairs(kv, wp)["spearman"]
@@ -50,7 +51,7 @@ def evaluate_word_pairs(
     else:
         data = read_word_pairs(pairs)
     table = lookup_table(kv, restrict_vocab, case_insensitive)
-    u = kv.unit_vectors
+    u = kv.unit_rows()
     gold, model = [], []
     oov = 0
     for a, b, score in data.pairs:
@@ -75,6 +76,7 @@ def evaluate_word_pairs(
         pearson = spearman = float("nan")
     return {
         "name": data.name,
+        "primary_metric": "spearman",
         "spearman": spearman,
         "pearson": pearson,
         "pairs": n,
@@ -83,7 +85,7 @@ def evaluate_word_pairs(
     }
 
 
-def _oov_unit(kv: KeyedVectors, word: str, case_insensitive: bool) -> np.ndarray | None:
+def _oov_unit(kv: ReadableVectors, word: str, case_insensitive: bool) -> np.ndarray | None:
     w = word.lower() if case_insensitive else word
     if w in kv:
         v = np.asarray(kv.get_vector(w), dtype=np.float32)

@@ -7,6 +7,7 @@ Every index has the same small interface (:class:`~embedlab.index.base.VectorInd
 
 from __future__ import annotations
 
-from embedlab.index.base import INDEX_KINDS, METRICS, VectorIndex, make_index
+from embedlab.index.base import INDEX_KINDS, METRICS, VectorIndex
+from embedlab.index.factory import make_index
 
 __all__ = ["INDEX_KINDS", "METRICS", "VectorIndex", "make_index"]

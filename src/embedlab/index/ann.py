@@ -86,6 +86,13 @@ class FaissIndex:
         self.nlist = nlist
         return index
 
+    @property
+    def _lists(self) -> int:
+        """IVF lists, known once the first add has learnt them (or a saved index was loaded)."""
+        if self.nlist is None:
+            raise ConfigError("this IVF index has no lists yet: add vectors first")
+        return self.nlist
+
     def __len__(self) -> int:
         return self._n
 
@@ -102,9 +109,10 @@ class FaissIndex:
             return
         if self._index is None:  # IVF: learn the lists from the first batch
             self._index = self._new_ivf(len(ids))
+            nlist = self._lists
             sample = v
-            if len(v) > 64 * self.nlist:
-                pick = np.random.default_rng(0).choice(len(v), 64 * self.nlist, replace=False)
+            if len(v) > 64 * nlist:
+                pick = np.random.default_rng(0).choice(len(v), 64 * nlist, replace=False)
                 sample = v[np.sort(pick)]
             self._index.train(sample)
         self._deleted.difference_update(ids.tolist())
@@ -155,7 +163,7 @@ class FaissIndex:
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k), sel=sel)
         else:
-            params = faiss.SearchParametersIVF(nprobe=min(self.nprobe, self.nlist), sel=sel)
+            params = faiss.SearchParametersIVF(nprobe=min(self.nprobe, self._lists), sel=sel)
         scores, ids = self._index.search(q, k, params=params)
         if self.metric == "l2":
             scores = -scores
@@ -163,7 +171,7 @@ class FaissIndex:
         return ids.astype(np.int64), scores
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        from embedlab.io.atomic import atomic_file
+        from embedlab._files import atomic_file
 
         if self._index is None:
             raise ConfigError("nothing to save: the index is empty")

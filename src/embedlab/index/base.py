@@ -1,16 +1,15 @@
-"""The index protocol, metrics and the factory."""
+"""The index protocol, metrics and the input checks every index shares."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from embedlab._linalg import normalize_rows
-from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
 
-__all__ = ["INDEX_KINDS", "METRICS", "VectorIndex", "as_matrix", "make_index", "prepare"]
+__all__ = ["INDEX_KINDS", "METRICS", "VectorIndex", "as_matrix", "prepare"]
 
 METRICS = ("cosine", "ip", "l2")
 INDEX_KINDS = ("exact", "hnsw", "ivf")
@@ -55,23 +54,3 @@ def prepare(x: np.ndarray, dim: int, metric: str, what: str = "vectors") -> np.n
     if metric == "cosine":
         a = normalize_rows(a.copy() if a is x else a)  # never scale the caller's array
     return a
-
-
-def make_index(kind: str, dim: int, metric: str = "cosine", **params: Any) -> VectorIndex:
-    """An empty index: ``"exact"``, ``"hnsw"`` (M, ef_construction, ef_search) or ``"ivf"`` (nlist, nprobe).
-
-    >>> idx = make_index("exact", 2)
-    >>> idx.add(np.array([[1, 0], [0, 1]], dtype=np.float32), np.array([10, 20]))
-    >>> idx.search(np.array([[0.9, 0.1]]), k=1)[0].tolist()
-    [[10]]
-    """
-    check_choice("kind", kind, INDEX_KINDS)
-    check_choice("metric", metric, METRICS)
-    check_int("dim", dim, 1)
-    if kind == "exact":
-        from embedlab.index.exact import ExactIndex
-
-        return ExactIndex(dim, metric, **params)
-    from embedlab.index.ann import FaissIndex
-
-    return FaissIndex(kind, dim, metric, **params)

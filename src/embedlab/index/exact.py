@@ -22,7 +22,7 @@ def exact_search(
     negated squared Euclidean distance. Rows and queries are scored in blocks so memory stays
     bounded whatever the sizes.
     """
-    from embedlab.index._topk import topk_rows
+    from embedlab.kernels.topk import topk_rows
 
     nq, n = queries.shape[0], matrix.shape[0]
     kk = max(1, min(k, n))
@@ -40,6 +40,7 @@ def exact_search(
         q = queries[start : start + q_block]
         s = q @ matrix.T
         if metric == "l2":
+            assert sq_norms is not None
             s *= 2.0
             s -= sq_norms[None, :]
             s -= np.einsum("ij,ij->i", q, q)[:, None]

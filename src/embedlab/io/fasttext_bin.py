@@ -14,13 +14,17 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embedlab._files import atomic_file
 from embedlab.errors import FormatError
-from embedlab.io.atomic import atomic_file
-from embedlab.vectors.subword import SubwordVectors
+from embedlab.io.artifacts import artifact_class
 from embedlab.vocab.subwords import subword_ids
+
+if TYPE_CHECKING:
+    from embedlab.vectors.subword import SubwordVectors
 
 MAGIC = 793712314
 VERSION = 12
@@ -31,7 +35,7 @@ _LOSS_NS, _MODEL_CBOW, _MODEL_SG = 2, 1, 2
 
 def save_fasttext_bin(kv: SubwordVectors, path: str | os.PathLike[str], output: np.ndarray | None = None) -> None:
     """Write ``kv`` as a fastText ``.bin``; ``output`` is the output matrix (zeros if not given)."""
-    if not isinstance(kv, SubwordVectors):
+    if getattr(kv, "ngrams", None) is None:
         raise FormatError("fastText .bin needs subword vectors (train with FastText); use word2vec formats instead")
     if kv.jamo:
         raise FormatError("fastText .bin cannot record jamo subwords: the fasttext package would cut other n-grams")
@@ -157,6 +161,6 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
         },
         "source_format": "fasttext-bin",
     }
-    return SubwordVectors(
+    return artifact_class("SubwordVectors")(
         words, vectors, counts, ngrams=inp[nwords:], minn=minn, maxn=maxn, bucket=bucket, metadata=meta
     )

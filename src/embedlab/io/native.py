@@ -3,10 +3,15 @@
 ::
 
     model/
-      config.json    {"format": "embedlab-vectors", "version": 1, "dim": ..., "n_words": ...,
-                      "metadata": {params, corpus statistics, training report}}
+      config.json    {"format": "embedlab-vectors", "version": 1, "kind": "KeyedVectors", "dim": ...,
+                      "n_words": ..., "metadata": {params, corpus statistics, training report}, ...}
       vectors.npy    float32 [n_words, dim], loads memory-mapped
-      vocab.tsv      word<TAB>count, one line per row of vectors.npy
+      vocab.tsv      key<TAB>count, one line per row of vectors.npy
+      *.npy          whatever else the artifact keeps (SubwordVectors: ngrams.npy)
+
+The folder layout is written and checked here; what goes in it beyond the vectors and the
+vocabulary is the artifact's own (``_native_state`` / ``_from_native``), and ``kind`` names
+its class (:mod:`embedlab.io.artifacts`).
 
 No pickle anywhere: loading a model never runs code from the file.
 """
@@ -17,34 +22,39 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embedlab._files import atomic_dir
 from embedlab.errors import FormatError
-from embedlab.io.atomic import atomic_dir
-from embedlab.vectors.keyed import KeyedVectors
+from embedlab.io.artifacts import artifact_class
 from embedlab.vocab.vocab import Vocab
+
+if TYPE_CHECKING:
+    from embedlab.vectors.keyed import KeyedVectors
 
 FORMAT_NAME = "embedlab-vectors"
 FORMAT_VERSION = 1
 
 
 def save_native(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
+    extra, arrays = kv._native_state()
     with atomic_dir(path) as tmp:
         np.save(tmp / "vectors.npy", np.ascontiguousarray(kv.vectors, dtype=np.float32))
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float32))
         kv.vocab.save_tsv(tmp / "vocab.tsv")
         config = {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
+            "kind": type(kv).__name__,
             "dim": kv.dim,
             "n_words": len(kv),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "metadata": kv.metadata,
+            **extra,
         }
-        ngrams = getattr(kv, "ngrams", None)
-        if ngrams is not None:  # SubwordVectors: n-gram rows answer out-of-vocabulary words
-            np.save(tmp / "ngrams.npy", np.ascontiguousarray(ngrams, dtype=np.float32))
-            config["subwords"] = {"minn": kv.minn, "maxn": kv.maxn, "bucket": kv.bucket, "jamo": kv.jamo}
         (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False, default=_jsonable), "utf-8")
 
 
@@ -79,22 +89,16 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
             f"{p}: config.json says {n} words x {dim} dims, vectors.npy is {vectors.shape[0]} x {vectors.shape[1]} "
             f"and vocab.tsv has {len(vocab)} words (truncated or mixed-up files)"
         )
-    sub = config.get("subwords")
-    if sub is None:
-        return KeyedVectors(vocab.words, vectors, vocab.counts, metadata=config.get("metadata", {}))
-    from embedlab.vectors.subword import SubwordVectors
+    # folders written before "kind" was recorded: subword models are the ones with "subwords"
+    kind = config.get("kind") or ("SubwordVectors" if "subwords" in config else "KeyedVectors")
 
-    try:
-        ngrams = np.load(p / "ngrams.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"{p}/ngrams.npy is missing, unreadable or truncated ({exc})") from None
-    expected = (sub["bucket"] if sub["maxn"] > 0 else 0, dim)
-    if ngrams.shape != expected or ngrams.dtype != np.float32:
-        raise FormatError(f"{p}/ngrams.npy should be float32 {expected}, got {ngrams.dtype} {ngrams.shape}")
-    return SubwordVectors(
-        vocab.words, vectors, vocab.counts, ngrams=ngrams, minn=sub["minn"], maxn=sub["maxn"], bucket=sub["bucket"],
-        jamo=sub["jamo"], metadata=config.get("metadata", {}),
-    )  # fmt: skip
+    def load_array(name: str) -> np.ndarray:
+        try:
+            return np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise FormatError(f"{p}/{name}.npy is missing, unreadable or truncated ({exc})") from None
+
+    return artifact_class(kind)._from_native(vocab, vectors, config, load_array, p)
 
 
 def _jsonable(o: object) -> object:

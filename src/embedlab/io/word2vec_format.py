@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embedlab._files import atomic_file
 from embedlab.errors import FormatError
-from embedlab.io.atomic import atomic_file
-from embedlab.vectors.keyed import KeyedVectors
+from embedlab.io.artifacts import artifact_class
+
+if TYPE_CHECKING:
+    from embedlab.vectors.keyed import KeyedVectors
 
 
 def save_word2vec(kv: KeyedVectors, path: str | os.PathLike[str], *, binary: bool, header: bool = True) -> None:
@@ -115,7 +119,7 @@ def _read_text(data: bytes, start: int, n: int, dim: int, path: Path, first_line
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
             raise FormatError(f"{path}, line {i + first_line}: vector values are not all numbers") from None
-    return KeyedVectors(words, vectors)
+    return artifact_class("KeyedVectors")(words, vectors)
 
 
 def _read_binary(data: bytes, pos: int, n: int, dim: int, path: Path) -> KeyedVectors:
@@ -135,4 +139,4 @@ def _read_binary(data: bytes, pos: int, n: int, dim: int, path: Path) -> KeyedVe
             words.append(data[pos:sp].decode("utf-8", errors="replace"))
         vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=sp + 1)
         pos = sp + 1 + size
-    return KeyedVectors(words, vectors)
+    return artifact_class("KeyedVectors")(words, vectors)

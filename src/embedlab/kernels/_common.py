@@ -1,10 +1,7 @@
-"""Shared pieces of the numba kernels: the random number generator and the sigmoid tables.
+"""Shared pieces of every numba kernel: the compile options, the random number generator, alias draws.
 
 Kernels take all their state as arrays and scalars; nothing here prints or allocates
-global state at call time. The tables follow word2vec's C tool (``MAX_EXP = 6``,
-1000 entries), which is also what gensim uses: a table lookup is several times cheaper
-than ``exp`` inside the innermost loop, and saturating beyond ``|f| >= 6`` is what both
-reference implementations do.
+global state at call time.
 """
 
 from __future__ import annotations
@@ -12,20 +9,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-MAX_EXP = 6.0
-EXP_TABLE_SIZE = 1000
-
-_x = (np.arange(EXP_TABLE_SIZE, dtype=np.float64) / EXP_TABLE_SIZE * 2.0 - 1.0) * MAX_EXP
-#: sigmoid(x) sampled on [-MAX_EXP, MAX_EXP) like word2vec.c's expTable.
-SIGMOID_TABLE = (1.0 / (1.0 + np.exp(-_x))).astype(np.float32)
-#: log(sigmoid(x)) on the same grid, for the loss.
-LOG_SIGMOID_TABLE = (-np.logaddexp(0.0, -_x)).astype(np.float32)
-del _x
-
-JIT = dict(nogil=True, cache=True, fastmath=True, boundscheck=False, error_model="numpy")
+#: The decorator of every kernel: compiled once and cached on disk, releases the GIL (threads train
+#: in parallel), no bounds checks, numpy's error model (no exceptions in the hot loop).
+jit = njit(nogil=True, cache=True, fastmath=True, boundscheck=False, error_model="numpy")
 
 
-@njit(**JIT)
+@jit
 def splitmix64(x: np.uint64) -> np.uint64:
     """One step of splitmix64; used to derive independent per-job seeds."""
     x = x + np.uint64(0x9E3779B97F4A7C15)
@@ -35,7 +24,7 @@ def splitmix64(x: np.uint64) -> np.uint64:
     return z ^ (z >> np.uint64(31))
 
 
-@njit(**JIT)
+@jit
 def xorshift(state: np.ndarray) -> np.uint64:
     """xorshift64* step; ``state`` is a length-1 uint64 array (explicit RNG state)."""
     x = state[0]
@@ -46,7 +35,7 @@ def xorshift(state: np.ndarray) -> np.uint64:
     return x * np.uint64(2685821657736338717)
 
 
-@njit(**JIT)
+@jit
 def draw_alias(prob: np.ndarray, alias: np.ndarray, r: np.uint64) -> np.int64:
     """Draw one id from a Vose alias table with one 64-bit random number."""
     n = prob.shape[0]
@@ -54,9 +43,3 @@ def draw_alias(prob: np.ndarray, alias: np.ndarray, r: np.uint64) -> np.int64:
     if (r & np.uint64(0xFFFFFFFF)) < prob[i]:
         return i
     return np.int64(alias[i])
-
-
-@njit(**JIT)
-def sigmoid_lookup(f: float, table: np.ndarray) -> float:
-    idx = int((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2.0))
-    return table[idx]

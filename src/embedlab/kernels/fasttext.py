@@ -14,14 +14,13 @@ one step early, and their rows prefetched like the centre's next subword rows.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import JIT, draw_alias, splitmix64, xorshift
+from embedlab.kernels._common import draw_alias, jit, splitmix64, xorshift
 from embedlab.kernels._prefetch import prefetch_row
-from embedlab.kernels.word2vec import MAX_SENTENCE_LEN, _grad_and_loss, _subsample
+from embedlab.kernels._sgd import MAX_SENTENCE_LEN, grad_and_loss, subsample
 
 
-@njit(**JIT)
+@jit
 def _hidden(rows_from, rows_to, sub_ids, syn0, h):
     dim = h.shape[0]
     for d in range(dim):
@@ -35,13 +34,13 @@ def _hidden(rows_from, rows_to, sub_ids, syn0, h):
         h[d] *= inv
 
 
-@njit(**JIT)
+@jit
 def _predict(h, target, label, syn1, grad, alpha, sig_table, logsig_table):
     dim = h.shape[0]
     f = np.float32(0.0)
     for d in range(dim):
         f += h[d] * syn1[target, d]
-    g, loss = _grad_and_loss(f, label, alpha, sig_table, logsig_table)
+    g, loss = grad_and_loss(f, label, alpha, sig_table, logsig_table)
     g32 = np.float32(g)
     for d in range(dim):
         grad[d] += g32 * syn1[target, d]
@@ -49,7 +48,7 @@ def _predict(h, target, label, syn1, grad, alpha, sig_table, logsig_table):
     return loss
 
 
-@njit(**JIT)
+@jit
 def ft_skipgram_job(
     tokens, offsets, s_begin, s_end, sub_offsets, sub_ids, syn0, syn1, keep, alias_prob, alias_idx,
     window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats,
@@ -71,7 +70,7 @@ def ft_skipgram_job(
         b = offsets[s + 1]
         alpha = alpha_start + (alpha_end - alpha_start) * (done / total)
         done += b - a
-        n = _subsample(tokens, a, b, keep, rng, sent)
+        n = subsample(tokens, a, b, keep, rng, sent)
         n_eff += n
         for k in range(negative):
             noise[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
@@ -112,7 +111,7 @@ def ft_skipgram_job(
     stats[2] += n_eff
 
 
-@njit(**JIT)
+@jit
 def ft_cbow_job(
     tokens, offsets, s_begin, s_end, sub_offsets, sub_ids, syn0, syn1, keep, alias_prob, alias_idx,
     window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats,
@@ -134,7 +133,7 @@ def ft_cbow_job(
         b = offsets[s + 1]
         alpha = alpha_start + (alpha_end - alpha_start) * (done / total)
         done += b - a
-        n = _subsample(tokens, a, b, keep, rng, sent)
+        n = subsample(tokens, a, b, keep, rng, sent)
         n_eff += n
         for k in range(negative):
             noise[k] = draw_alias(alias_prob, alias_idx, xorshift(rng))
@@ -182,7 +181,7 @@ def ft_cbow_job(
     stats[2] += n_eff
 
 
-@njit(**JIT)
+@jit
 def mean_rows(sub_offsets, sub_ids, syn0, out):
     """``out[w]`` = mean of word ``w``'s subword rows (fastText's word vector)."""
     dim = out.shape[1]

@@ -13,15 +13,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import JIT, splitmix64, xorshift
+from embedlab.kernels._common import jit, splitmix64, xorshift
 from embedlab.kernels._prefetch import prefetch_row
 
 _AHEAD = 4  # entries between a prefetch and its use
 
 
-@njit(**JIT)
+@jit
 def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta):
     dim = W.shape[1]
     diff = np.float32(bw[i] + bwt[j] - logx)
@@ -46,7 +45,7 @@ def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta):
     return cost
 
 
-@njit(**JIT)
+@jit
 def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, stats):
     """Train the entries ``perm[p_begin:p_end]``; ``stats`` gets ``[cost_sum, updates, entries]``."""
     cost = 0.0
@@ -79,7 +78,7 @@ def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gW
     stats[2] += p_end - p_begin
 
 
-@njit(**JIT)
+@jit
 def shuffle(perm, seed):
     """Fisher–Yates shuffle of ``perm`` in place, from ``seed``."""
     rng = np.empty(1, np.uint64)
@@ -91,7 +90,7 @@ def shuffle(perm, seed):
         perm[r] = tmp
 
 
-@njit(**JIT)
+@jit
 def weights_and_logs(vals, x_max, alpha, fx, logx):
     """``f(X) = min(1, (X/x_max)^alpha)`` and ``log X`` for every entry."""
     for e in range(vals.shape[0]):

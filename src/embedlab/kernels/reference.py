@@ -1,15 +1,16 @@
-"""Plain numpy references of one Word2Vec update, for testing the numba kernels.
+"""Plain numpy references of one update of every SGD kernel, for testing the numba kernels.
 
-Each function applies, in place and in the kernels' order, the update for one centre
-word given its context words and noise words explicitly, with an exact sigmoid
-saturated at ±MAX_EXP the way the kernels' tables are.
+Each function applies, in place and in the kernels' order, the update for one centre word
+(Word2Vec, FastText) or one co-occurrence entry (GloVe) given everything explicitly — its
+context words, noise words, subword rows — with the same sigmoid table, saturated at
+±MAX_EXP as the kernels' is. Written for clarity, not speed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from embedlab.kernels._common import EXP_TABLE_SIZE, MAX_EXP, SIGMOID_TABLE
+from embedlab.kernels._sgd import EXP_TABLE_SIZE, MAX_EXP, SIGMOID_TABLE
 
 
 def _sigmoid(f: float) -> float:
@@ -51,3 +52,85 @@ def cbow_step(
         syn1[t] += g * h
     for c in contexts:
         syn0[c] += neu1e
+
+
+def ft_skipgram_step(
+    syn0: np.ndarray,
+    syn1: np.ndarray,
+    center_rows: list[int],
+    contexts: list[int],
+    negatives: list[list[int]],
+    alpha: float,
+) -> None:
+    """FastText skip-gram: the mean of the centre's subword rows predicts each context word
+    (with that context's own noise words); the summed gradient goes to every centre row once."""
+    h = syn0[center_rows].mean(axis=0).astype(np.float32)
+    grad = np.zeros(syn0.shape[1], dtype=np.float32)
+    for c, noise in zip(contexts, negatives, strict=True):
+        for t, label in [(c, 1.0)] + [(n, 0.0) for n in noise if n != c]:
+            f = float(np.dot(h.astype(np.float64), syn1[t].astype(np.float64)))
+            g = np.float32(_gradient(f, label, alpha))
+            grad += g * syn1[t]
+            syn1[t] += g * h
+    for r in center_rows:
+        syn0[r] += grad
+
+
+def ft_cbow_step(
+    syn0: np.ndarray,
+    syn1: np.ndarray,
+    center: int,
+    context_rows: list[list[int]],
+    negatives: list[int],
+    alpha: float,
+) -> None:
+    """FastText CBOW: the mean of all the context words' subword rows predicts ``center``."""
+    rows = [r for rs in context_rows for r in rs]
+    h = syn0[rows].mean(axis=0).astype(np.float32)
+    grad = np.zeros(syn0.shape[1], dtype=np.float32)
+    for t, label in [(center, 1.0)] + [(n, 0.0) for n in negatives if n != center]:
+        f = float(np.dot(h.astype(np.float64), syn1[t].astype(np.float64)))
+        g = np.float32(_gradient(f, label, alpha))
+        grad += g * syn1[t]
+        syn1[t] += g * h
+    for r in rows:
+        syn0[r] += grad
+
+
+def glove_step(
+    W: np.ndarray,
+    Wt: np.ndarray,
+    bw: np.ndarray,
+    bwt: np.ndarray,
+    gW: np.ndarray,
+    gWt: np.ndarray,
+    gbw: np.ndarray,
+    gbwt: np.ndarray,
+    i: int,
+    j: int,
+    x: float,
+    x_max: float,
+    power: float,
+    eta: float,
+) -> float:
+    """GloVe, one stored entry ``X[i, j] = x`` of the upper triangle: AdaGrad on
+    ``f(x) (w_i·w̃_j + b_i + b̃_j - log x)^2 / 2`` for ``(i, j)``, then for ``(j, i)`` when
+    ``i != j`` (the matrix is symmetric). Returns the summed cost."""
+    fx = 1.0 if x >= x_max else (x / x_max) ** power
+    cost = 0.0
+    for a, b in [(i, j)] if i == j else [(i, j), (j, i)]:
+        diff = float(np.dot(W[a].astype(np.float64), Wt[b].astype(np.float64))) + bw[a] + bwt[b] - np.log(x)
+        fdiff = fx * diff
+        cost += 0.5 * fdiff * diff
+        fdiff *= eta
+        t1 = (fdiff * Wt[b]).astype(np.float32)
+        t2 = (fdiff * W[a]).astype(np.float32)
+        W[a] -= t1 / np.sqrt(gW[a])
+        Wt[b] -= t2 / np.sqrt(gWt[b])
+        gW[a] += t1 * t1
+        gWt[b] += t2 * t2
+        bw[a] -= fdiff / np.sqrt(gbw[a])
+        bwt[b] -= fdiff / np.sqrt(gbwt[b])
+        gbw[a] += fdiff * fdiff
+        gbwt[b] += fdiff * fdiff
+    return cost

@@ -24,68 +24,14 @@ thread is reproducible bit for bit.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import (
-    EXP_TABLE_SIZE,
-    JIT,
-    MAX_EXP,
-    draw_alias,
-    splitmix64,
-    xorshift,
-)
+from embedlab.kernels._common import draw_alias, jit, splitmix64, xorshift
 from embedlab.kernels._prefetch import prefetch_row
-
-#: Longest sentence a kernel accepts; EncodedCorpus splits longer ones.
-MAX_SENTENCE_LEN = 10_000
-
-_SCALE = EXP_TABLE_SIZE / MAX_EXP / 2.0
+from embedlab.kernels._sgd import MAX_SENTENCE_LEN, grad_and_loss, subsample
 
 
-@njit(**JIT)
-def _grad_and_loss(f, label, alpha, sig_table, logsig_table):
-    """Gradient scale g = (label - σ(f))·alpha and the pair's loss.
-
-    Pairs with ``|f| >= MAX_EXP`` get no update, as in gensim (word2vec.c instead pushes
-    them with the saturated gradient); their loss is still counted exactly.
-    """
-    if f >= MAX_EXP:
-        g = 0.0
-        loss = f + math.log1p(math.exp(-f)) if label == 0.0 else math.log1p(math.exp(-f))
-    elif f <= -MAX_EXP:
-        g = 0.0
-        loss = -f + math.log1p(math.exp(f)) if label == 1.0 else math.log1p(math.exp(f))
-    else:
-        g = (label - sig_table[int((f + MAX_EXP) * _SCALE)]) * alpha
-        if label == 1.0:
-            loss = -logsig_table[int((f + MAX_EXP) * _SCALE)]
-        else:
-            idx = int((MAX_EXP - f) * _SCALE)
-            if idx >= EXP_TABLE_SIZE:
-                idx = EXP_TABLE_SIZE - 1
-            loss = -logsig_table[idx]
-    return g, loss
-
-
-@njit(**JIT)
-def _subsample(tokens, a, b, keep, rng, sent):
-    """Copy tokens[a:b] into ``sent``, dropping frequent words with word2vec's keep probability."""
-    n = 0
-    for p in range(a, b):
-        w = tokens[p]
-        k = keep[w]
-        # a random number is drawn only for words that may be dropped, as in word2vec.c
-        if k < np.uint64(4294967296) and (xorshift(rng) >> np.uint64(32)) >= k:
-            continue
-        sent[n] = w
-        n += 1
-    return n
-
-
-@njit(**JIT)
+@jit
 def _draw_noise(out, negative, alias_prob, alias_idx, rng, syn1):
     """Draw ``negative`` noise words into ``out[1:]`` and start loading their output rows."""
     for k in range(1, negative + 1):
@@ -94,7 +40,7 @@ def _draw_noise(out, negative, alias_prob, alias_idx, rng, syn1):
         prefetch_row(syn1, t)
 
 
-@njit(**JIT)
+@jit
 def sgns_job(
     tokens, offsets, s_begin, s_end, syn0, syn1, keep, alias_prob, alias_idx,
     window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats,
@@ -118,7 +64,7 @@ def sgns_job(
         b = offsets[s + 1]
         alpha = alpha_start + (alpha_end - alpha_start) * (done / total)
         done += b - a
-        n = _subsample(tokens, a, b, keep, rng, sent)
+        n = subsample(tokens, a, b, keep, rng, sent)
         n_eff += n
         if n > 0:
             _draw_noise(upcoming, negative, alias_prob, alias_idx, rng, syn1)
@@ -147,7 +93,7 @@ def sgns_job(
                     f = np.float32(0.0)
                     for d in range(dim):
                         f += syn0[c, d] * syn1[t, d]
-                    g, loss = _grad_and_loss(f, label, alpha, sig_table, logsig_table)
+                    g, loss = grad_and_loss(f, label, alpha, sig_table, logsig_table)
                     loss_sum += loss
                     g32 = np.float32(g)
                     for d in range(dim):
@@ -161,7 +107,7 @@ def sgns_job(
     stats[2] += n_eff
 
 
-@njit(**JIT)
+@jit
 def cbow_job(
     tokens, offsets, s_begin, s_end, syn0, syn1, keep, alias_prob, alias_idx,
     window, negative, alpha_start, alpha_end, seed, sig_table, logsig_table, stats,
@@ -186,7 +132,7 @@ def cbow_job(
         b = offsets[s + 1]
         alpha = alpha_start + (alpha_end - alpha_start) * (done / total)
         done += b - a
-        n = _subsample(tokens, a, b, keep, rng, sent)
+        n = subsample(tokens, a, b, keep, rng, sent)
         n_eff += n
         if n > 0:
             _draw_noise(upcoming, negative, alias_prob, alias_idx, rng, syn1)
@@ -225,7 +171,7 @@ def cbow_job(
                 f = np.float32(0.0)
                 for d in range(dim):
                     f += neu1[d] * syn1[t, d]
-                g, loss = _grad_and_loss(f, label, alpha, sig_table, logsig_table)
+                g, loss = grad_and_loss(f, label, alpha, sig_table, logsig_table)
                 loss_sum += loss
                 g32 = np.float32(g)
                 for d in range(dim):

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from embedlab.errors import ConfigError
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -48,6 +50,13 @@ class SimilarRequest(_Strict):
     id: str | None = None
     vector: list[float] | None = None
     k: int = Field(default=10, ge=1, le=1000)
+
+    def one_of(self) -> str:
+        """The one field given (``"word"``, ``"text"``, ``"id"`` or ``"vector"``); ConfigError otherwise."""
+        given = [x for x in ("word", "text", "id", "vector") if getattr(self, x) is not None]
+        if len(given) != 1:
+            raise ConfigError("give exactly one of word, text, id or vector")
+        return given[0]
 
 
 class Neighbour(BaseModel):

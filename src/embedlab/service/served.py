@@ -12,7 +12,7 @@ import numpy as np
 
 from embedlab.errors import ConfigError
 
-__all__ = ["Served", "load_served"]
+__all__ = ["Served", "load_served", "serve_vectors"]
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Served:
             bands = [("top 1k", 1_000), ("1k-10k", 10_000), ("10k-100k", 100_000), ("100k+", 1 << 62)]
             cats = np.searchsorted(np.array([b for _, b in bands]), ranks, side="right").astype(np.uint16)
             categories = [name for name, _ in bands]
-            color_by = "frequency rank"
+            color_by: str | None = "frequency rank"
         else:
             slots, matrix = self.collection.vectors()
             n = min(len(slots), self.max_points)
@@ -98,15 +98,23 @@ def load_served(
     if not path.exists():
         raise FileNotFoundError(2, "nothing to serve at this path", str(path))
     if (path / "collection.db").is_file():
-        from embedlab.apps.collection import Collection
+        from embedlab.search.collection import Collection
 
         col = Collection(path, encoder=load_encoder(encoder) if encoder else None)
         col.encoder  # load the model now, not on the first request  # noqa: B018
         return Served("collection", path.name, col.dim, collection=col, encoder=col.encoder, max_points=max_points,
                       color_by=color_by, method=method)  # fmt: skip
-    from embedlab.encoders.static import StaticEncoder
     from embedlab.io import load
 
-    kv = load(path)
-    enc = load_encoder(encoder) if encoder else StaticEncoder(kv)
-    return Served("words", path.name, kv.dim, kv=kv, encoder=enc, max_points=max_points, method=method)
+    return serve_vectors(load(path), path.name, encoder=load_encoder(encoder) if encoder else None,
+                         max_points=max_points, method=method)  # fmt: skip
+
+
+def serve_vectors(
+    kv: Any, name: str, *, encoder: Any = None, max_points: int = 1_000_000, method: str = "pca"
+) -> Served:
+    """Serve key-addressed vectors already in memory; texts are encoded by ``encoder`` (default: mean pooling)."""
+    from embedlab.encoders.static import StaticEncoder
+
+    enc = encoder if encoder is not None else StaticEncoder(kv)
+    return Served("words", name, kv.dim, kv=kv, encoder=enc, max_points=max_points, method=method)

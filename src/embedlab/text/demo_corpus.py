@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from embedlab.io.atomic import atomic_file
+from embedlab._files import atomic_file
 
 __all__ = ["ANALOGIES", "demo_analogies", "demo_sentences", "write_demo_corpus"]
 

@@ -41,8 +41,9 @@ _DEFAULT_CHUNK = 1 << 22  # 4 MiB: large enough for speed, small enough to keep 
 _bad_bytes = threading.local()
 
 
-def _count_and_replace(err: UnicodeDecodeError) -> tuple[str, int]:
+def _count_and_replace(err: UnicodeError) -> tuple[str, int]:
     _bad_bytes.count = getattr(_bad_bytes, "count", 0) + 1
+    assert isinstance(err, UnicodeDecodeError)  # registered for decoding only
     return "\ufffd", err.end
 
 
@@ -63,7 +64,7 @@ def _valid_utf8(data: bytes) -> tuple[bytes, int]:
     """Return ``data`` with invalid UTF-8 replaced (only re-encoded when something was bad)."""
     import numpy as np
 
-    from embedlab.text._unicode_kernel import is_valid_utf8
+    from embedlab.kernels.unicode import is_valid_utf8
 
     if is_valid_utf8(np.frombuffer(data, dtype=np.uint8)):  # checks without building a str
         return data, 0
@@ -76,7 +77,7 @@ def open_binary(path: PathLike) -> IO[bytes]:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".gz":
-        return gzip.open(p, "rb")
+        return gzip.open(p, "rb")  # type: ignore[return-value]  # a GzipFile reads bytes
     if suffix == ".bz2":
         return bz2.open(p, "rb")
     if suffix in (".xz", ".lzma"):

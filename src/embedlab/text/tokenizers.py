@@ -17,6 +17,7 @@ Every tokenizer has two entry points:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from embedlab.errors import ConfigError
@@ -57,7 +58,7 @@ class UnicodeTokenizer:
     def normalize_bytes(self, data: bytes) -> bytes:
         import numpy as np
 
-        from embedlab.text._unicode_kernel import tables, unicode_words
+        from embedlab.kernels.unicode import tables, unicode_words
 
         is_word, lower = tables()
         src = np.frombuffer(data, dtype=np.uint8)
@@ -103,7 +104,11 @@ def _kiwi(**options: Any) -> Tokenizer:
     return KiwiTokenizer(**options)
 
 
-_TOKENIZERS = {"unicode": UnicodeTokenizer, "whitespace": WhitespaceTokenizer, "kiwi": _kiwi}
+_TOKENIZERS: dict[str, Callable[..., Tokenizer]] = {
+    "unicode": UnicodeTokenizer,
+    "whitespace": WhitespaceTokenizer,
+    "kiwi": _kiwi,
+}
 
 
 def get_tokenizer(spec: str | Tokenizer | None = None, **options: Any) -> Tokenizer:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from embedlab._progress import ProgressArg
-from embedlab.vocab.encoded import EncodedCorpus, as_encoded_corpus
+from embedlab.vocab.build import as_encoded_corpus
+from embedlab.vocab.encoded import EncodedCorpus
 
 
 def encode_for_training(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from embedlab.kernels.weights import compact_in_place
 
 
 def padded_width(dim: int) -> int:
@@ -21,17 +22,8 @@ def compact_rows(padded: np.ndarray, dim: int) -> np.ndarray:
     if width == dim:
         return padded
     flat = padded.reshape(-1)
-    _compact(flat, rows, width, dim)
+    compact_in_place(flat, rows, width, dim)
     return flat[: rows * dim].reshape(rows, dim)
-
-
-@njit(cache=True, nogil=True)
-def _compact(flat, rows, width, dim):
-    for r in range(rows):
-        src = r * width
-        dst = r * dim
-        for d in range(dim):
-            flat[dst + d] = flat[src + d]
 
 
 def aligned_zeros(rows: int, cols: int, align: int = 64) -> np.ndarray:

@@ -1,16 +1,20 @@
 """The shared training driver: threads, epochs, learning-rate schedule, progress, callbacks.
 
-Trainers describe one *job* (a range of sentences trained by a numba kernel that
-releases the GIL); the driver runs jobs on ``threads`` Python threads (Hogwild: shared
-weights, no locks), decays the learning rate linearly by words processed across the
-whole run, shows a progress bar, calls epoch callbacks and turns Ctrl-C into
-:class:`~embedlab.errors.TrainingInterrupted` once the jobs in flight have finished, so
-the weights are never left mid-update.
+It knows nothing of words: a corpus is ``offsets`` over units (tokens of sentences, nodes
+of walks, items of sessions, entries of a co-occurrence matrix, lines of a labelled file),
+and progress is counted in ``unit``. Trainers describe one *job* (a range of sequences
+trained by a numba kernel that releases the GIL); the driver runs jobs on ``threads``
+Python threads (Hogwild: shared weights, no locks), sets each job's learning rate from the
+schedule (linear decay by units handed out across the whole run, as word2vec.c), calls
+``on_epoch_start`` before each epoch and the callbacks after it, shows a progress bar, and
+turns Ctrl-C into :class:`~embedlab.errors.TrainingInterrupted` once the jobs in flight
+have finished, so the weights are never left mid-update.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,10 +26,34 @@ import numpy as np
 from embedlab._progress import Progress, ProgressArg
 from embedlab.errors import TrainingInterrupted
 
-__all__ = ["EpochReport", "TrainReport", "job_bounds", "run_epochs"]
+__all__ = ["EpochReport", "TrainReport", "default_threads", "job_bounds", "linear_schedule", "run_epochs"]
 
-#: kernel(job_id, s_begin, s_end, alpha_start, alpha_end, stats) -> None; stats = [loss, pairs, effective words]
+#: kernel(job_id, s_begin, s_end, alpha_start, alpha_end, stats) -> None; stats = [loss, pairs, effective units]
 JobFn = Callable[[int, int, int, float, float, np.ndarray], None]
+#: learning rate after ``done`` of ``total`` units
+Schedule = Callable[[int, int], float]
+
+
+def default_threads() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def linear_schedule(alpha: float, min_alpha: float) -> Schedule:
+    """From ``alpha`` down to ``min_alpha`` linearly in the units processed (word2vec.c, gensim, fastText).
+
+    >>> rate = linear_schedule(0.025, 0.0001)
+    >>> [round(rate(done, 100), 5) for done in (0, 50, 100)]
+    [0.025, 0.01255, 0.0001]
+    """
+
+    def rate(done: int, total: int) -> float:
+        return alpha - (alpha - min_alpha) * (done / total) if total else alpha
+
+    return rate
 
 
 @dataclass
@@ -125,19 +153,22 @@ def run_epochs(
     *,
     epochs: int,
     threads: int,
-    alpha: float,
-    min_alpha: float,
+    schedule: Schedule,
     words_per_job: int = 20_000,
     progress: ProgressArg = None,
     callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    on_epoch_start: Callable[[int], Any] | None = None,
     description: str = "training",
+    unit: str = "words",
     snapshot: Callable[[], Any] | None = None,
 ) -> TrainReport:
     """Run ``epochs`` passes of ``run_job`` over all jobs; return the report.
 
-    The learning rate of a job runs from ``alpha`` towards ``min_alpha`` by the words
-    handed out before it and with it, over all threads. A job's id (its random stream)
-    depends only on its place in the corpus, so with one thread a fixed seed gives
+    A job's learning rate runs from ``schedule(before, total)`` to ``schedule(after, total)``
+    by the units handed out before it and with it, over all threads (``words_per_job`` units
+    make a job). ``on_epoch_start(epoch)`` (0-based) runs before each epoch's jobs, e.g. to
+    reshuffle; ``callbacks`` get the :class:`EpochReport` after it. A job's id (its random
+    stream) depends only on its place in the corpus, so with one thread a fixed seed gives
     identical results.
     """
     jobs = job_bounds(offsets, words_per_job)
@@ -150,10 +181,12 @@ def run_epochs(
     lock = threading.Lock()
 
     def rate(words: int) -> float:
-        return alpha - (alpha - min_alpha) * (words / total)
+        return schedule(words, total)
 
     with Progress(description, total, enabled=progress) as bar:
         for epoch in range(epochs):
+            if on_epoch_start is not None:
+                on_epoch_start(epoch)
             t_epoch = time.perf_counter()
             stats = np.zeros(3, dtype=np.float64)
             stripes = _Stripes(len(jobs), threads)
@@ -196,7 +229,7 @@ def run_epochs(
                         loss = stats[0] / stats[1] if stats[1] > 0 else float("nan")
                     elapsed = time.perf_counter() - t_start
                     speed = done / max(elapsed, 1e-9)
-                    bar.update(done, info=f"epoch {epoch + 1}/{epochs}  loss {loss:.4f}  {speed:,.0f} words/s")
+                    bar.update(done, info=f"epoch {epoch + 1}/{epochs}  loss {loss:.4f}  {speed:,.0f} {unit}/s")
             except KeyboardInterrupt:
                 stop.set()
                 for th in pool:

@@ -10,50 +10,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab._validation import check_choice, check_float, check_int
-from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
+from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.fasttext import ft_cbow_job, ft_skipgram_job, mean_rows
 from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
-from embedlab.train.driver import EpochReport, TrainReport, run_epochs
-from embedlab.train.word2vec import ARCHS, default_threads
+from embedlab.train.config import FastTextConfig, make_config, trainer_signature
+from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
 from embedlab.vectors.subword import SubwordVectors
 from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 from embedlab.vocab.subwords import subword_ids
 
 __all__ = ["FastText", "FastTextConfig"]
-
-SUBWORDS = ("char", "jamo")
-
-
-@dataclass(frozen=True, kw_only=True)
-class FastTextConfig:
-    dim: int = 100
-    window: int = 5
-    negative: int = 5
-    sample: float = 1e-4
-    min_count: int = 5
-    max_vocab_size: int | None = 20_000_000
-    epochs: int = 5
-    arch: str = "skipgram"
-    alpha: float = 0.05
-    min_alpha: float = 0.0
-    minn: int = 3
-    maxn: int = 6
-    bucket: int = 2_000_000
-    subword: str = "char"
-    threads: int = 1
-    seed: int = 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class FastText:
@@ -70,50 +43,8 @@ class FastText:
     thread a seed reproduces a run exactly.
     """
 
-    def __init__(
-        self,
-        *,
-        dim: int = 100,
-        window: int = 5,
-        negative: int = 5,
-        sample: float = 1e-4,
-        min_count: int = 5,
-        max_vocab_size: int | None = 20_000_000,
-        epochs: int = 5,
-        arch: str = "skipgram",
-        alpha: float = 0.05,
-        min_alpha: float = 0.0,
-        minn: int = 3,
-        maxn: int = 6,
-        bucket: int = 2_000_000,
-        subword: str = "char",
-        threads: int | None = None,
-        seed: int = 1,
-    ) -> None:
-        minn = check_int("minn", minn, 0, 100)
-        maxn = check_int("maxn", maxn, 0, 100)
-        if maxn and maxn < minn:
-            from embedlab.errors import ConfigError
-
-            raise ConfigError(f"maxn must be 0 (no n-grams) or >= minn={minn}, got {maxn}")
-        self.config = FastTextConfig(
-            dim=check_int("dim", dim, 1, 10_000),
-            window=check_int("window", window, 1),
-            negative=check_int("negative", negative, 1, 1_000),
-            sample=check_float("sample", sample, 0.0, 1.0),
-            min_count=check_int("min_count", min_count, 1),
-            max_vocab_size=None if max_vocab_size is None else check_int("max_vocab_size", max_vocab_size, 1),
-            epochs=check_int("epochs", epochs, 1),
-            arch=check_choice("arch", arch, ARCHS),
-            alpha=check_float("alpha", alpha, 0.0, 10.0, exclusive_minimum=True),
-            min_alpha=check_float("min_alpha", min_alpha, 0.0, 10.0),
-            minn=minn,
-            maxn=maxn,
-            bucket=check_int("bucket", bucket, 1, 2**31 - 1),
-            subword=check_choice("subword", subword, SUBWORDS),
-            threads=default_threads() if threads is None else check_int("threads", threads, 1, 1024),
-            seed=check_int("seed", seed, 0),
-        )
+    def __init__(self, config: FastTextConfig | None = None, /, **params: Any) -> None:
+        self.config = make_config(FastTextConfig, config, params, "FastText")
         self.report: TrainReport | None = None
         self.corpus: EncodedCorpus | None = None
 
@@ -166,13 +97,13 @@ class FastText:
         kernel(read_tokens(0, 0), offsets[:1], 0, 0, sub_offsets, sub_ids, syn0, syn1, keep, prob, alias,
                c.window, c.negative, c.alpha, c.alpha, 0, SIGMOID_TABLE, LOG_SIGMOID_TABLE, np.zeros(3))  # fmt: skip
         try:
+            assert c.threads is not None  # resolved by the config
             self.report = run_epochs(
                 run_job,
                 offsets,
                 epochs=c.epochs,
                 threads=c.threads,
-                alpha=c.alpha,
-                min_alpha=c.min_alpha,
+                schedule=linear_schedule(c.alpha, c.min_alpha),
                 progress=progress,
                 callbacks=callbacks,
                 description=f"fasttext {c.arch}",
@@ -205,3 +136,6 @@ class FastText:
             enc.vocab.words, words, enc.vocab.counts, ngrams=ngrams, minn=c.minn, maxn=c.maxn, bucket=c.bucket,
             jamo=c.subword == "jamo", metadata=meta,
         )  # fmt: skip
+
+
+FastText.__init__.__signature__ = trainer_signature(FastTextConfig)  # type: ignore[attr-defined]

@@ -10,45 +10,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab._validation import check_choice, check_float, check_int
 from embedlab.kernels.glove import glove_job, shuffle, weights_and_logs
 from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
-from embedlab.train.driver import EpochReport, TrainReport, run_epochs
-from embedlab.train.word2vec import default_threads
+from embedlab.train.config import GloVeConfig, make_config, trainer_signature
+from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.cooccur import Cooccurrence, count_cooccurrences
 from embedlab.vocab.encoded import EncodedCorpus
 
 __all__ = ["GloVe", "GloVeConfig"]
 
-OUTPUTS = ("sum", "word", "concat")
 _BLOCK = 1 << 14  # entries per scheduling unit
-
-
-@dataclass(frozen=True, kw_only=True)
-class GloVeConfig:
-    dim: int = 100
-    window: int = 10
-    min_count: int = 5
-    max_vocab_size: int | None = 20_000_000
-    epochs: int = 15
-    x_max: float = 100.0
-    alpha: float = 0.75
-    eta: float = 0.05
-    output: str = "sum"
-    memory_mb: int = 1024
-    threads: int = 1
-    seed: int = 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class GloVe:
@@ -67,36 +45,8 @@ class GloVe:
     Wikipedia after 15 epochs; BENCHMARKS.md).
     """
 
-    def __init__(
-        self,
-        *,
-        dim: int = 100,
-        window: int = 10,
-        min_count: int = 5,
-        max_vocab_size: int | None = 20_000_000,
-        epochs: int = 15,
-        x_max: float = 100.0,
-        alpha: float = 0.75,
-        eta: float = 0.05,
-        output: str = "sum",
-        memory_mb: int = 1024,
-        threads: int | None = None,
-        seed: int = 1,
-    ) -> None:
-        self.config = GloVeConfig(
-            dim=check_int("dim", dim, 1, 10_000),
-            window=check_int("window", window, 1),
-            min_count=check_int("min_count", min_count, 1),
-            max_vocab_size=None if max_vocab_size is None else check_int("max_vocab_size", max_vocab_size, 1),
-            epochs=check_int("epochs", epochs, 1),
-            x_max=check_float("x_max", x_max, 0.0, exclusive_minimum=True),
-            alpha=check_float("alpha", alpha, 0.0, 10.0),
-            eta=check_float("eta", eta, 0.0, 10.0, exclusive_minimum=True),
-            output=check_choice("output", output, OUTPUTS),
-            memory_mb=check_int("memory_mb", memory_mb, 1),
-            threads=default_threads() if threads is None else check_int("threads", threads, 1, 1024),
-            seed=check_int("seed", seed, 0),
-        )
+    def __init__(self, config: GloVeConfig | None = None, /, **params: Any) -> None:
+        self.config = make_config(GloVeConfig, config, params, "GloVe")
         self.report: TrainReport | None = None
         self.cooccurrence: Cooccurrence | None = None
         self.corpus: EncodedCorpus | None = None
@@ -163,22 +113,24 @@ class GloVe:
             glove_job(perm, int(blocks[a]), int(blocks[b]), rows, cols, logx, fx, W, Wt, bw, bwt,
                       gW, gWt, gbw, gbwt, c.eta, stats)  # fmt: skip
 
-        def reshuffle(ep: EpochReport) -> None:
-            if ep.epoch < c.epochs:
-                shuffle(perm, c.seed * 1_000_003 + ep.epoch)
+        def reshuffle(epoch: int) -> None:  # a new order of the entries for every epoch after the first
+            if epoch > 0:
+                shuffle(perm, c.seed * 1_000_003 + epoch)
 
         glove_job(perm, 0, 0, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, c.eta, np.zeros(3))
+        assert c.threads is not None  # resolved by the config
         self.report = run_epochs(
             run_job,
             blocks,
             epochs=c.epochs,
             threads=c.threads,
-            alpha=c.eta,
-            min_alpha=c.eta,
+            schedule=linear_schedule(c.eta, c.eta),  # AdaGrad adapts the rate itself
             words_per_job=4 * _BLOCK,
             progress=progress,
-            callbacks=[reshuffle, *callbacks],
+            callbacks=callbacks,
+            on_epoch_start=reshuffle,
             description="glove",
+            unit="entries",
             snapshot=lambda: self._vectors(
                 np.ascontiguousarray(W[:, : c.dim]), np.ascontiguousarray(Wt[:, : c.dim]), X
             ),
@@ -201,3 +153,6 @@ class GloVe:
         if self.report is not None:
             meta["training"] = self.report.as_dict()
         return KeyedVectors(X.vocab.words, vectors, X.vocab.counts, metadata=meta)
+
+
+GloVe.__init__.__signature__ = trainer_signature(GloVeConfig)  # type: ignore[attr-defined]

@@ -9,57 +9,23 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab._validation import check_choice, check_float, check_int
-from embedlab.kernels._common import LOG_SIGMOID_TABLE, SIGMOID_TABLE
+from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.word2vec import cbow_job, sgns_job
 from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
-from embedlab.train.driver import EpochReport, TrainReport, run_epochs
+from embedlab.train.config import Word2VecConfig, make_config, trainer_signature
+from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 
-__all__ = ["Word2Vec", "Word2VecConfig", "default_threads"]
-
-ARCHS = ("skipgram", "cbow")
-
-
-def default_threads() -> int:
-    """Cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Word2VecConfig:
-    """Validated hyperparameters of a Word2Vec run (what ``config.json`` records)."""
-
-    dim: int = 100
-    window: int = 5
-    negative: int = 5
-    sample: float = 1e-3
-    min_count: int = 5
-    max_vocab_size: int | None = 20_000_000
-    epochs: int = 5
-    arch: str = "skipgram"
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
-    ns_exponent: float = 0.75
-    threads: int = 1
-    seed: int = 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["Word2Vec", "Word2VecConfig"]
 
 
 class Word2Vec:
@@ -82,41 +48,8 @@ class Word2Vec:
     per-epoch loss (mean negative-sampling loss per positive pair) and speed.
     """
 
-    def __init__(
-        self,
-        *,
-        dim: int = 100,
-        window: int = 5,
-        negative: int = 5,
-        sample: float = 1e-3,
-        min_count: int = 5,
-        max_vocab_size: int | None = 20_000_000,
-        epochs: int = 5,
-        arch: str = "skipgram",
-        alpha: float | None = None,
-        min_alpha: float = 0.0001,
-        ns_exponent: float = 0.75,
-        threads: int | None = None,
-        seed: int = 1,
-    ) -> None:
-        arch = check_choice("arch", arch, ARCHS)
-        if alpha is None:
-            alpha = 0.025 if arch == "skipgram" else 0.05
-        self.config = Word2VecConfig(
-            dim=check_int("dim", dim, 1, 10_000),
-            window=check_int("window", window, 1),
-            negative=check_int("negative", negative, 1, 1_000),
-            sample=check_float("sample", sample, 0.0, 1.0),
-            min_count=check_int("min_count", min_count, 1),
-            max_vocab_size=None if max_vocab_size is None else check_int("max_vocab_size", max_vocab_size, 1),
-            epochs=check_int("epochs", epochs, 1),
-            arch=arch,
-            alpha=check_float("alpha", alpha, 0.0, 10.0, exclusive_minimum=True),
-            min_alpha=check_float("min_alpha", min_alpha, 0.0, 10.0),
-            ns_exponent=check_float("ns_exponent", ns_exponent, -10.0, 10.0),
-            threads=default_threads() if threads is None else check_int("threads", threads, 1, 1024),
-            seed=check_int("seed", seed, 0),
-        )
+    def __init__(self, config: Word2VecConfig | None = None, /, **params: Any) -> None:
+        self.config = make_config(Word2VecConfig, config, params, "Word2Vec")
         self.report: TrainReport | None = None
         self.corpus: EncodedCorpus | None = None
 
@@ -171,13 +104,13 @@ class Word2Vec:
         kernel(read_tokens(0, 0), offsets[:1], 0, 0, syn0, syn1, keep, prob, alias, c.window, c.negative,
                c.alpha, c.alpha, 0, SIGMOID_TABLE, LOG_SIGMOID_TABLE, np.zeros(3))  # fmt: skip
         try:
+            assert c.threads is not None and c.alpha is not None  # resolved by the config
             self.report = run_epochs(
                 run_job,
                 offsets,
                 epochs=c.epochs,
                 threads=c.threads,
-                alpha=c.alpha,
-                min_alpha=c.min_alpha,
+                schedule=linear_schedule(c.alpha, c.min_alpha),
                 progress=progress,
                 callbacks=callbacks,
                 description=f"word2vec {c.arch}",
@@ -215,3 +148,6 @@ def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndar
         block[:] = (rng.random(block.shape, dtype=np.float32) * 2.0 - 1.0) / dim
     syn1 = aligned_zeros(n_words, width)
     return syn0, syn1
+
+
+Word2Vec.__init__.__signature__ = trainer_signature(Word2VecConfig)  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """KeyedVectors: the query-time artifact of every static embedding model.
 
-It maps words to rows of a float32 matrix and answers the questions gensim users ask:
+It maps keys (words, items, graph nodes, labels) to rows of a float32 matrix and answers the questions gensim users ask:
 similarity, distance, nearest neighbours, analogies, odd-one-out. Queries are matrix
 products over unit-normalized rows; many queries at once run as blocked products.
 
@@ -33,7 +33,7 @@ _BLOCK = 4096  # rows of queries per blocked matrix product
 
 
 class KeyedVectors:
-    """Words and their vectors.
+    """Keys (words, items, nodes, labels) and their vectors.
 
     ``vectors`` is ``[len(words), dim]`` float32 (it may be a read-only memory map);
     ``counts`` are corpus frequencies when known; ``metadata`` holds what produced the
@@ -62,7 +62,13 @@ class KeyedVectors:
 
     # ----------------------------------------------------------------- container protocol
     @property
+    def keys(self) -> list[str]:
+        """The keys (words, items, nodes, labels), row order."""
+        return self.vocab.words
+
+    @property
     def words(self) -> list[str]:
+        """The keys under their word name (the same list as :attr:`keys`)."""
         return self.vocab.words
 
     @property
@@ -79,11 +85,11 @@ class KeyedVectors:
         return iter(self.vocab.words)
 
     def __repr__(self) -> str:
-        return f"KeyedVectors({len(self)} words, dim={self.dim})"
+        return f"{type(self).__name__}({len(self)} keys, dim={self.dim})"
 
-    def index(self, word: str) -> int:
-        """Row of ``word``; raises :class:`UnknownWordError` (a KeyError) with suggestions."""
-        return self.vocab[word]
+    def index(self, key: str) -> int:
+        """Row of ``key``; raises :class:`~embedlab.errors.UnknownKeyError` (a KeyError) with suggestions."""
+        return self.vocab[key]
 
     def __getitem__(self, key: str | Iterable[str]) -> np.ndarray:
         if isinstance(key, str):
@@ -100,6 +106,10 @@ class KeyedVectors:
         if self._unit is None:
             self._unit = normalize_rows(np.array(self.vectors, dtype=np.float32))  # a copy, never the memmap
         return self._unit
+
+    def unit_rows(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Unit-length float32 rows ``start:stop`` (the :class:`~embedlab.vectors.protocol.ReadableVectors` read)."""
+        return self.unit_vectors[start:stop]
 
     # ----------------------------------------------------------------- pairwise
     def _unit_of(self, word: str) -> tuple[np.ndarray, int | None]:
@@ -232,7 +242,8 @@ class KeyedVectors:
         return u
 
     def _terms(self, items: list[WordOrVector], weight: float) -> tuple[list[np.ndarray], set[int]]:
-        terms, exclude = [], set()
+        terms: list[np.ndarray] = []
+        exclude: set[int] = set()
         for item in items:
             if isinstance(item, str):
                 unit, i = self._unit_of(item)
@@ -260,6 +271,17 @@ class KeyedVectors:
         from embedlab.io import save
 
         save(self, path, format=format)
+
+    def _native_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """What the native folder holds beyond vectors and vocabulary: (config entries, named arrays)."""
+        return {}, {}
+
+    @classmethod
+    def _from_native(
+        cls, vocab: Vocab, vectors: np.ndarray, config: dict[str, Any], load_array: Any, path: Any
+    ) -> KeyedVectors:
+        """Rebuild from a native folder that ``io`` has read and checked (vectors and vocabulary agree)."""
+        return cls(vocab.words, vectors, vocab.counts, metadata=config.get("metadata", {}))
 
 
 def topk_rows(

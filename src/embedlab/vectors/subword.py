@@ -8,14 +8,15 @@ have neighbours.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from embedlab.errors import UnknownWordError
+from embedlab.errors import FormatError, UnknownWordError
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.subwords import word_subword_ids
+from embedlab.vocab.vocab import Vocab
 
 __all__ = ["SubwordVectors"]
 
@@ -44,6 +45,26 @@ class SubwordVectors(KeyedVectors):
         self.ngrams = ngrams
         self.minn, self.maxn, self.bucket, self.jamo = int(minn), int(maxn), int(bucket), bool(jamo)
 
+    def _native_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        subwords = {"minn": self.minn, "maxn": self.maxn, "bucket": self.bucket, "jamo": self.jamo}
+        return {"subwords": subwords}, {"ngrams": self.ngrams}
+
+    @classmethod
+    def _from_native(
+        cls, vocab: Vocab, vectors: np.ndarray, config: dict[str, Any], load_array: Any, path: Any
+    ) -> SubwordVectors:
+        sub = config.get("subwords")
+        if not isinstance(sub, dict) or not {"minn", "maxn", "bucket", "jamo"} <= sub.keys():
+            raise FormatError(f"{path}/config.json: a subword model needs 'subwords' with minn, maxn, bucket, jamo")
+        ngrams = load_array("ngrams")
+        expected = (sub["bucket"] if sub["maxn"] > 0 else 0, vectors.shape[1])
+        if ngrams.shape != expected or ngrams.dtype != np.float32:
+            raise FormatError(f"{path}/ngrams.npy should be float32 {expected}, got {ngrams.dtype} {ngrams.shape}")
+        return cls(
+            vocab.words, vectors, vocab.counts, ngrams=ngrams, minn=sub["minn"], maxn=sub["maxn"],
+            bucket=sub["bucket"], jamo=sub["jamo"], metadata=config.get("metadata", {}),
+        )  # fmt: skip
+
     def ngram_rows(self, word: str) -> np.ndarray:
         """Rows of ``ngrams`` used by ``word``."""
         ids = word_subword_ids(word, 0, self.minn, self.maxn, self.bucket, jamo=self.jamo)
@@ -67,7 +88,7 @@ class SubwordVectors(KeyedVectors):
             v = v / n if n > 0 else v
         return v
 
-    def __getitem__(self, key: str | Sequence[str]) -> np.ndarray:
+    def __getitem__(self, key: str | Iterable[str]) -> np.ndarray:
         if isinstance(key, str):
             return self.get_vector(key)
         return np.stack([self.get_vector(w) for w in key])

@@ -18,7 +18,7 @@ def to_projector_tsv(kv, folder: str | os.PathLike[str], *, limit: int | None = 
 
     ``limit`` keeps the most frequent words (the Projector itself handles about 100k points).
     """
-    from embedlab.io.atomic import atomic_file
+    from embedlab._files import atomic_file
 
     out = Path(folder)
     n = len(kv) if limit is None else min(limit, len(kv))
@@ -59,11 +59,11 @@ def to_sentence_transformers(kv, folder: str | os.PathLike[str], *, lowercase: b
         try:
             from sentence_transformers.sentence_transformer.modules import StaticEmbedding
         except ImportError:  # sentence-transformers < 6
-            from sentence_transformers.models import StaticEmbedding
+            from sentence_transformers.models import StaticEmbedding  # type: ignore[no-redef]
         from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
     except ImportError:
         raise MissingDependencyError("sentence-transformers", "sentence") from None
-    from embedlab.io.atomic import atomic_dir
+    from embedlab._files import atomic_dir
 
     vocab = {"[UNK]": 0, "[PAD]": 1}
     for w in kv.words:

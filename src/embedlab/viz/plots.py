@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def plot_points(
     colors: Sequence[str] | None = None,
 ) -> Path:
     """Write a labelled scatter plot of 2-D or 3-D points (``xy`` with 2 or 3 columns); atomic."""
-    from embedlab.io.atomic import atomic_file
+    from embedlab._files import atomic_file
 
     out = Path(output)
     suffix = out.suffix.lower()
@@ -100,7 +101,7 @@ def plot_points(
         raise MissingDependencyError("matplotlib", "viz") from None
     three = xy.shape[1] == 3
     fig = plt.figure(figsize=(9, 7), dpi=110)
-    ax = fig.add_subplot(projection="3d" if three else None)
+    ax: Any = fig.add_subplot(projection="3d" if three else None)  # 2-D or 3-D axes
     ax.scatter(*xy.T, s=14, c=None if colors is None else list(colors), alpha=0.8)
     if len(labels) <= 500:
         for p, text in zip(xy, labels, strict=True):

@@ -8,8 +8,8 @@ on; the sorted runs are merged at the end. A corpus much larger than RAM therefo
 needs only the budget plus the final matrix, and a single scratch file — never one file
 per spill, so there is no "too many open files".
 
->>> from embedlab.vocab import EncodedCorpus
->>> c = EncodedCorpus.from_sentences([["a", "b", "a"]], min_count=1)
+>>> from embedlab.vocab.build import encode_sentences
+>>> c = encode_sentences([["a", "b", "a"]], min_count=1)
 >>> X = count_cooccurrences(c, window=2)
 >>> sorted(zip(X.rows.tolist(), X.cols.tolist(), X.vals.tolist()))
 [(0, 0, 1.0), (0, 1, 2.0)]
@@ -29,7 +29,7 @@ import numpy as np
 from embedlab._progress import Progress, ProgressArg
 from embedlab._validation import check_int
 from embedlab.errors import CorpusError
-from embedlab.vocab import _cooccur_kernels as K
+from embedlab.kernels import cooccur as K
 from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.vocab import Vocab
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import JIT
+from embedlab.kernels.sampling import vose_fill
 
 __all__ = ["alias_table", "keep_thresholds", "noise_weights"]
 
@@ -49,41 +48,5 @@ def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     scaled = w * (w.size / w.sum())
     prob = np.empty(w.size, dtype=np.float64)
     alias = np.empty(w.size, dtype=np.int32)
-    _vose(scaled, prob, alias)
+    vose_fill(scaled, prob, alias)
     return np.minimum(prob * _TWO32, _TWO32 - 1).astype(np.uint64), alias
-
-
-@njit(**JIT)
-def _vose(scaled, prob, alias):
-    n = scaled.shape[0]
-    small = np.empty(n, np.int64)
-    large = np.empty(n, np.int64)
-    ns = 0
-    nl = 0
-    for i in range(n):
-        if scaled[i] < 1.0:
-            small[ns] = i
-            ns += 1
-        else:
-            large[nl] = i
-            nl += 1
-    while ns > 0 and nl > 0:
-        ns -= 1
-        s = small[ns]
-        nl -= 1
-        g = large[nl]
-        prob[s] = scaled[s]
-        alias[s] = g
-        scaled[g] = scaled[g] + scaled[s] - 1.0
-        if scaled[g] < 1.0:
-            small[ns] = g
-            ns += 1
-        else:
-            large[nl] = g
-            nl += 1
-    for k in range(nl):
-        prob[large[k]] = 1.0
-        alias[large[k]] = large[k]
-    for k in range(ns):  # only reached through rounding error
-        prob[small[k]] = 1.0
-        alias[small[k]] = small[k]

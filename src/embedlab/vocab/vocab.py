@@ -1,4 +1,4 @@
-"""Vocab: the words a model knows, their corpus counts, and frequency-sorted ids."""
+"""Vocab: the keys a model knows (words, items, nodes, labels), their counts, and frequency-sorted ids."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from embedlab.errors import FormatError, UnknownWordError
-from embedlab.io.atomic import atomic_file
+from embedlab._files import atomic_file
+from embedlab.errors import FormatError, UnknownKeyError
 
 __all__ = ["Vocab"]
 
@@ -41,6 +41,11 @@ class Vocab:
         return cls([w for w, _ in items], [c for _, c in items])
 
     @property
+    def keys(self) -> list[str]:
+        """The keys, id order (``words`` is the same list)."""
+        return self.words
+
+    @property
     def index(self) -> dict[str, int]:
         if self._index is None:
             self._index = {w: i for i, w in enumerate(self.words)}
@@ -58,7 +63,7 @@ class Vocab:
         try:
             return self.index[word]
         except KeyError:
-            raise UnknownWordError(word, self.suggest(word)) from None
+            raise UnknownKeyError(word, self.suggest(word)) from None
 
     def get(self, word: str, default: int = -1) -> int:
         return self.index.get(word, default)

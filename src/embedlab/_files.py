@@ -1,4 +1,9 @@
-"""Atomic writes: a file or folder appears complete under its final name, or not at all."""
+"""File helpers every layer uses: atomic writes and a streaming ``.npy`` writer.
+
+Atomic writes: a file or folder appears complete under its final name, or not at all.
+``NpyStreamWriter`` writes a 1-D ``.npy`` file whose length is known only at the end,
+without holding it in memory.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_dir", "atomic_file"]
+import numpy as np
+
+__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file"]
 
 
 @contextlib.contextmanager
@@ -63,3 +70,53 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Itera
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+_HEADER_LEN = 128  # bytes, a multiple of 64 as the .npy format asks; room for any 1-D shape
+
+
+def _header(dtype: np.dtype, length: int) -> bytes:
+    descr = np.lib.format.dtype_to_descr(np.dtype(dtype))
+    body = repr({"descr": descr, "fortran_order": False, "shape": (int(length),)}).encode("latin1")
+    prefix = b"\x93NUMPY\x01\x00"
+    pad = _HEADER_LEN - len(prefix) - 2 - len(body) - 1
+    return prefix + (_HEADER_LEN - len(prefix) - 2).to_bytes(2, "little") + body + b" " * pad + b"\n"
+
+
+class NpyStreamWriter:
+    """Append arrays to a growing 1-D ``.npy`` file; ``close()`` writes the final length.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.npy")
+    >>> with NpyStreamWriter(p, np.int32) as w:
+    ...     w.write(np.arange(3, dtype=np.int32)); w.write(np.arange(2, dtype=np.int32))
+    >>> np.load(p).tolist()
+    [0, 1, 2, 0, 1]
+    """
+
+    def __init__(self, path: str | os.PathLike[str], dtype: np.dtype | type) -> None:
+        self.path = Path(path)
+        self.dtype = np.dtype(dtype)
+        self.length = 0
+        self._fh = open(self.path, "wb")  # noqa: SIM115 -- closed by close() / __exit__
+        self._fh.write(_header(self.dtype, 0))
+
+    def write(self, array: np.ndarray) -> None:
+        a = np.ascontiguousarray(array, dtype=self.dtype)
+        self._fh.write(a.tobytes())
+        self.length += a.shape[0]
+
+    def close(self) -> None:
+        if self._fh.closed:
+            return
+        self._fh.seek(0)
+        self._fh.write(_header(self.dtype, self.length))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+
+    def __enter__(self) -> NpyStreamWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

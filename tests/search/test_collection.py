@@ -11,8 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from embedlab.apps.collection import Collection
 from embedlab.errors import ConfigError, FormatError
+from embedlab.search.collection import Collection
 
 
 def vecs(n, dim=8, seed=0):
@@ -93,7 +93,7 @@ def test_an_add_killed_midway_keeps_every_committed_document(tmp_path):
     script = textwrap.dedent(
         f"""
         import numpy as np
-        from embedlab.apps.collection import Collection
+        from embedlab.search.collection import Collection
         c = Collection({str(path)!r})
         rng = np.random.default_rng(0)
         for b in range(100000):

@@ -10,20 +10,19 @@ size however large the corpus is.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import JIT
+from embedlab.kernels._common import jit
 
 EMPTY = np.int64(-1)
 
 
-@njit(**JIT)
+@jit
 def _mix(key):
     h = np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)
     return h ^ (h >> np.uint64(29))
 
 
-@njit(**JIT)
+@jit
 def count_pairs(tokens, offsets, s_begin, s_end, window, vocab_size, keys, vals, state, max_fill):
     """Add ``1/distance`` for every pair within ``window`` in sentences ``[s_begin, s_end)``.
 
@@ -78,7 +77,7 @@ def count_pairs(tokens, offsets, s_begin, s_end, window, vocab_size, keys, vals,
     return True
 
 
-@njit(**JIT)
+@jit
 def drain_sorted(keys, vals, out_keys, out_vals):
     """Move the table's entries to ``out_*`` sorted by key and clear the table; returns the count."""
     n = 0
@@ -95,7 +94,7 @@ def drain_sorted(keys, vals, out_keys, out_vals):
     return n
 
 
-@njit(**JIT)
+@jit
 def merge_runs(run_keys, run_vals, starts, ends, out_keys, out_vals):
     """k-way merge of sorted runs (concatenated in ``run_*``), adding values of equal keys.
 
@@ -126,7 +125,7 @@ def merge_runs(run_keys, run_vals, starts, ends, out_keys, out_vals):
     return n
 
 
-@njit(**JIT)
+@jit
 def rehash(old_keys, old_vals, new_keys, new_vals):
     """Insert every entry of the old table into the (empty) new one."""
     mask = np.uint64(new_keys.shape[0] - 1)

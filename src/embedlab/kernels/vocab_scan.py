@@ -10,21 +10,20 @@ side can grow the arrays and call again; nothing here allocates or prints.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import JIT
+from embedlab.kernels._common import jit
 
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 NEWLINE = -2  # sentinel written between sentences in the provisional id stream
 
 
-@njit(**JIT)
+@jit
 def _is_space(c):
     return c == 32 or c == 10 or c == 9 or c == 13 or c == 11 or c == 12
 
 
-@njit(**JIT)
+@jit
 def _find(buf, i, j, h, slots, hashes, starts, lengths, arena):
     """Return (slot, entry) for the token buf[i:j]; entry is -1 when absent."""
     mask = slots.shape[0] - 1
@@ -46,7 +45,7 @@ def _find(buf, i, j, h, slots, hashes, starts, lengths, arena):
         slot = (slot + 1) & mask
 
 
-@njit(**JIT)
+@jit
 def count_chunk(buf, pos, slots, hashes, starts, lengths, counts, arena, state, entry_limit, out_ids, n_out):
     """Count tokens of ``buf[pos:]`` and append their entry ids (and NEWLINE marks) to ``out_ids``.
 
@@ -96,7 +95,7 @@ def count_chunk(buf, pos, slots, hashes, starts, lengths, counts, arena, state, 
     return i, n_out
 
 
-@njit(**JIT)
+@jit
 def rebuild_slots(slots, hashes, n_entries):
     """Refill ``slots`` (all -1 on entry) from the first ``n_entries`` entries."""
     mask = slots.shape[0] - 1
@@ -107,7 +106,7 @@ def rebuild_slots(slots, hashes, n_entries):
         slots[slot] = e
 
 
-@njit(**JIT)
+@jit
 def prune_entries(hashes, starts, lengths, counts, arena, n_entries, min_reduce, remap):
     """Drop entries with ``count <= min_reduce`` in place, compacting entries and arena.
 
@@ -133,7 +132,7 @@ def prune_entries(hashes, starts, lengths, counts, arena, n_entries, min_reduce,
     return new, used
 
 
-@njit(**JIT)
+@jit
 def remap_stream(prov, fmap, out_tokens, out_ends, state, max_len):
     """Turn provisional entry ids into final ids, splitting sentences.
 

@@ -1,4 +1,4 @@
-"""``embedlab similar``, ``embedlab analogy``, ``embedlab convert``, ``embedlab info``."""
+"""``embedlab similar`` and ``embedlab analogy``: ask a model for neighbours and analogies."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from embedlab.cli._common import VectorFormat, console, handle_errors, print_json
+from embedlab.cli._common import console, handle_errors, print_json
 
 
 class Method(StrEnum):
@@ -67,35 +67,3 @@ def analogy(
         )
     else:
         console().print(_neighbours_table(f"{a} : {b} :: {c} : ?", rows))
-
-
-@handle_errors
-def convert(
-    source: Annotated[Path, typer.Argument(help="Model to read (format detected).")],
-    target: Annotated[Path, typer.Argument(help="Where to write.")],
-    to: Annotated[VectorFormat, typer.Option("--to", help="Output format.")] = VectorFormat.word2vec_bin,
-) -> None:
-    """Convert vectors between the native folder, word2vec text / binary and GloVe text."""
-    from embedlab.io import load, save
-
-    kv = load(source)
-    save(kv, target, format=to.value)
-    typer.echo(f"wrote {len(kv):,} vectors of dim {kv.dim} to {target} ({to.value})")
-
-
-@handle_errors
-def info(
-    model: Annotated[Path, typer.Argument(help="Model folder or word2vec file.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Show what a model is: size, dimension, parameters and training report."""
-    from embedlab.io import detect_format, load
-
-    kv = load(model)
-    out = {"model": str(model), "format": detect_format(model), "words": len(kv), "dim": kv.dim, **kv.metadata}
-    if json_out:
-        print_json(out)
-        return
-    from rich.pretty import Pretty
-
-    console().print(Pretty(out))

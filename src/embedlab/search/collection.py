@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 
 from embedlab._validation import check_choice, check_int
-from embedlab.apps.filters import filter_sql
-from embedlab.errors import ConfigError, FormatError
+from embedlab.errors import ConfigError, FormatError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
+from embedlab.search.filters import filter_sql
 
 __all__ = ["Collection", "Hit"]
 
@@ -225,7 +225,7 @@ class Collection:
         for start in range(0, n, batch_size):
             stop = min(n, start + batch_size)
             chunk_ids = ids[start:stop]
-            chunk_texts = list(texts[start:stop]) if texts is not None else [None] * (stop - start)
+            chunk_texts: list[str | None] = list(texts[start:stop]) if texts is not None else [None] * (stop - start)
             if vectors is not None:
                 vecs = vectors[start:stop]
             else:
@@ -320,7 +320,7 @@ class Collection:
         slots = self._slots_of(ids)
         missing = [i for i in ids if i not in slots]
         if missing and not missing_ok:
-            raise ConfigError(f"unknown id(s): {missing[:5]}; nothing was deleted")
+            raise UnknownIdError(f"unknown id(s): {missing[:5]}; nothing was deleted")
         if not slots:
             return 0
         with self._write() as cur:
@@ -335,14 +335,14 @@ class Collection:
         """The document ``doc_id`` (score 1.0); ConfigError when unknown."""
         row = self._db.execute("SELECT id, text, metadata FROM docs WHERE id = ?", (str(doc_id),)).fetchone()
         if row is None:
-            raise ConfigError(f"unknown id {doc_id!r}")
+            raise UnknownIdError(f"unknown id {doc_id!r}")
         return Hit(row[0], 1.0, row[1], json.loads(row[2]))
 
     def slot_of(self, doc_id: str) -> int:
         """The vector slot of ``doc_id``; ConfigError when unknown."""
         row = self._db.execute("SELECT slot FROM docs WHERE id = ?", (str(doc_id),)).fetchone()
         if row is None:
-            raise ConfigError(f"unknown id {doc_id!r}")
+            raise UnknownIdError(f"unknown id {doc_id!r}")
         return int(row[0])
 
     def metadata_for_slots(self, slots: np.ndarray, field: str | None) -> list[tuple[str, Any]]:
@@ -450,7 +450,7 @@ class Collection:
             ann.add(matrix, slots)
         self._ann[kind] = ann
         if len(slots):
-            from embedlab.io.atomic import atomic_file
+            from embedlab._files import atomic_file
 
             ann.save(saved)
             with atomic_file(stamp, "w") as fh:

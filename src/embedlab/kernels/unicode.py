@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from numba import njit
 
-from embedlab.kernels._common import JIT
+from embedlab.kernels._common import jit
 
 # Tables cover every code point below this bound (all of the BMP, SMP, SIP and TIP,
 # which hold every script in use); code points above it separate words.
@@ -33,7 +32,7 @@ def tables() -> tuple[np.ndarray, np.ndarray]:
     return is_word, lower
 
 
-@njit(**JIT)
+@jit
 def _put(dst, o, cp):
     if cp < 0x80:
         dst[o] = cp
@@ -54,7 +53,7 @@ def _put(dst, o, cp):
     return o + 4
 
 
-@njit(**JIT)
+@jit
 def unicode_words(src, dst, is_word, lower, lowercase):
     """Write words of ``src`` (valid UTF-8) to ``dst`` separated by spaces, keeping newlines.
 
@@ -105,7 +104,7 @@ def unicode_words(src, dst, is_word, lower, lowercase):
     return o
 
 
-@njit(**JIT)
+@jit
 def is_valid_utf8(src):
     """True when ``src`` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF)."""
     n = src.shape[0]

@@ -1,1 +1,0 @@
-"""Applications built on embeddings: search collections (and, later, classifiers, recommenders)."""

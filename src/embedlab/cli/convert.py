@@ -1,0 +1,84 @@
+"""``embedlab convert``, ``embedlab export`` and ``embedlab info``: a model's files, in other formats or described."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from embedlab.cli._common import VectorFormat, console, handle_errors, print_json
+
+
+class ExportFormat(StrEnum):
+    projector = "projector"
+    sentence_transformers = "sentence-transformers"
+    torch = "torch"
+
+
+@handle_errors
+def convert(
+    source: Annotated[Path, typer.Argument(help="Model to read (format detected).")],
+    target: Annotated[Path, typer.Argument(help="Where to write.")],
+    to: Annotated[VectorFormat, typer.Option("--to", help="Output format.")] = VectorFormat.word2vec_bin,
+) -> None:
+    """Convert vectors between the native folder, word2vec text / binary and GloVe text."""
+    from embedlab.io import load, save
+
+    kv = load(source)
+    save(kv, target, format=to.value)
+    typer.echo(f"wrote {len(kv):,} vectors of dim {kv.dim} to {target} ({to.value})")
+
+
+@handle_errors
+def export(
+    model: Annotated[Path, typer.Argument(help="Word-vector model (any format embedlab reads).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder (projector, sentence-transformers) or .pt file.")
+    ],
+    to: Annotated[ExportFormat, typer.Option("--to", help="Target tool.")] = ExportFormat.projector,
+    limit: Annotated[int | None, typer.Option(help="Projector: only the N most frequent words.")] = None,
+) -> None:
+    """Export word vectors to the TensorFlow Embedding Projector, sentence-transformers or PyTorch."""
+    from embedlab.io import load
+    from embedlab.viz import export as ex
+
+    kv = load(model)
+    if to is ExportFormat.projector:
+        vecs, meta = ex.to_projector_tsv(kv, output, limit=limit)
+        typer.echo(f"wrote {vecs} and {meta}; load them at projector.tensorflow.org", err=True)
+    elif to is ExportFormat.sentence_transformers:
+        ex.to_sentence_transformers(kv, output)
+        typer.echo(f"wrote a sentence-transformers model to {output}", err=True)
+    else:
+        import torch
+
+        from embedlab._files import atomic_file
+
+        layer, _ = ex.to_torch_embedding(kv)
+        with atomic_file(output) as fh:
+            torch.save({"weight": layer.weight.data, "words": kv.words}, fh)
+        typer.echo(
+            f"wrote {output}; load with d = torch.load(path); "
+            "nn.Embedding.from_pretrained(d['weight']) and d['words'] for the row order",
+            err=True,
+        )
+
+
+@handle_errors
+def info(
+    model: Annotated[Path, typer.Argument(help="Model folder or word2vec file.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what a model is: size, dimension, parameters and training report."""
+    from embedlab.io import detect_format, load
+
+    kv = load(model)
+    out = {"model": str(model), "format": detect_format(model), "words": len(kv), "dim": kv.dim, **kv.metadata}
+    if json_out:
+        print_json(out)
+        return
+    from rich.pretty import Pretty
+
+    console().print(Pretty(out))

@@ -1,0 +1,97 @@
+"""``embedlab encode`` and ``embedlab finetune``: sentence vectors from a model, and a model tuned on your pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from embedlab.cli._common import console, handle_errors, print_json, progress_enabled
+from embedlab.cli._options import MODEL_HELP, PRECISION_HELP, encoder_options
+
+
+@handle_errors
+def encode(
+    input: Annotated[Path, typer.Argument(help="Text file (one text per line) or .jsonl with a text field.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the float32 [n, dim] .npy.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
+    field: Annotated[str | None, typer.Option(help="JSON field holding the text (default: text).")] = None,
+    batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 32,
+    normalize: Annotated[bool, typer.Option(help="Scale vectors to unit length.")] = False,
+    chunk: Annotated[
+        bool, typer.Option(help="Encode long texts as overlapping chunks and pool them instead of truncating.")
+    ] = False,
+    overlap: Annotated[int, typer.Option(help="Tokens shared by neighbouring chunks (with --chunk).")] = 32,
+    precision: Annotated[str, typer.Option(help=PRECISION_HELP)] = "float32",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Encode texts into a .npy matrix (row i = text i)."""
+    import numpy as np
+
+    from embedlab._files import atomic_file
+    from embedlab.cli._inputs import read_records
+    from embedlab.encoders import load_encoder
+
+    texts = [r["text"] for r in read_records(input, field)]
+    enc = load_encoder(model, **encoder_options(precision))
+    show = progress_enabled(quiet)
+    info = ""
+    if chunk:
+        if not hasattr(enc, "encode_long"):
+            raise typer.BadParameter("--chunk needs a transformer model")
+        res = enc.encode_long(texts, overlap=overlap, batch_size=batch_size, normalize=normalize, show_progress=show)
+        vecs = res.vectors
+        info = f", {int(res.n_chunks.sum()):,} chunks ({int((res.n_chunks > 1).sum()):,} texts split)"
+    else:
+        vecs = enc.encode(texts, batch_size=batch_size, normalize=normalize, show_progress=show)
+    with atomic_file(output) as fh:
+        np.save(fh, vecs)
+    typer.echo(f"wrote {vecs.shape[0]:,} x {vecs.shape[1]} vectors to {output}{info}", err=True)
+
+
+@handle_errors
+def finetune(
+    train: Annotated[Path, typer.Argument(help="Pairs: STS file (scored), 2-column TSV or .jsonl.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the fine-tuned model.")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Start from this sentence-transformers folder.")
+    ] = None,
+    loss: Annotated[
+        str, typer.Option(help="auto, cosent, cosine (scored pairs) or mnrl (in-batch negatives).")
+    ] = "auto",
+    epochs: Annotated[int, typer.Option(help="Passes over the pairs.")] = 1,
+    batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 16,
+    learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate (AdamW).")] = 2e-5,
+    evaluate: Annotated[
+        Path | None, typer.Option("--eval", help="STS file scored before and after fine-tuning.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Fine-tune a sentence encoder on your pairs; writes a sentence-transformers folder."""
+    from embedlab.encoders.finetune import finetune as run
+    from embedlab.encoders.finetune import read_pairs
+    from embedlab.encoders.transformer import SentenceEncoder
+    from embedlab.eval.sts import evaluate_sts as sts
+    from embedlab.eval.sts import read_sts
+
+    pairs = read_pairs(train)
+    report: dict = {}
+    if evaluate is not None:
+        test = read_sts(evaluate)
+        report["before"] = sts(SentenceEncoder(model), test)
+    r = run(pairs, output, model=model, loss=loss, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+            show_progress=progress_enabled(quiet))  # fmt: skip
+    report.update(r.to_dict())
+    if evaluate is not None:
+        report["after"] = sts(SentenceEncoder(output), test)
+    if json_out:
+        print_json(report)
+        return
+    con = console()
+    con.print(f"fine-tuned on {r.pairs:,} pairs ({r.loss}, {r.epochs} epoch(s), {r.steps} steps) in {r.seconds:.0f} s")
+    if evaluate is not None:
+        b, a = report["before"]["spearman"], report["after"]["spearman"]
+        con.print(f"{test.name}: Spearman {b:.4f} -> {a:.4f} ({a - b:+.4f})")
+    con.print(f"saved to {output}")

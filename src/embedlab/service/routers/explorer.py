@@ -1,0 +1,95 @@
+"""The web explorer: its page and script, and the map routes it reads (``/v1/map``, ``/v1/points``,
+``/v1/colors``, ``/v1/labels``, ``/v1/project``)."""
+
+from importlib import resources
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from embedlab.errors import ConfigError, UnknownIdError
+from embedlab.service import schemas as S
+from embedlab.service.limits import Limits
+from embedlab.service.served import Served
+
+
+def _window(total: int, offset: int, limit: int | None) -> slice:
+    return slice(offset, total if limit is None else min(total, offset + limit))
+
+
+def router(served: Served, limits: Limits) -> APIRouter:
+    r = APIRouter(tags=["map"])
+
+    @r.get("/v1/map", response_model=S.MapInfo)
+    def map_info() -> S.MapInfo:
+        m = served.map()
+        return S.MapInfo(total=len(m["labels"]), method=served.method, color_by=m["color_by"],
+                         categories=m["categories"], kind=served.kind, dim=served.dim)  # fmt: skip
+
+    @r.get("/v1/points")
+    def points(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)) -> Response:
+        """x, y of every point as little-endian float32 pairs (binary; 8 bytes a point)."""
+        m = served.map()
+        xy = m["xy"][_window(len(m["labels"]), offset, limit)]
+        return Response(xy.astype("<f4").tobytes(), media_type="application/octet-stream")
+
+    @r.get("/v1/colors")
+    def colors(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)) -> Response:
+        """Category index of every point as little-endian uint16 (binary)."""
+        m = served.map()
+        return Response(
+            m["cats"][_window(len(m["labels"]), offset, limit)].astype("<u2").tobytes(),
+            media_type="application/octet-stream",
+        )
+
+    @r.get("/v1/labels")
+    def labels(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)) -> Response:
+        """Point labels, one per line (UTF-8 text)."""
+        m = served.map()
+        part = m["labels"][_window(len(m["labels"]), offset, limit)]
+        return Response("\n".join(s.replace("\n", " ") for s in part), media_type="text/plain; charset=utf-8")
+
+    @r.post("/v1/project", response_model=S.ProjectResponse)
+    def project(req: S.ProjectRequest) -> S.ProjectResponse:
+        """Map coordinates of words (word vectors), document ids, or any texts (encoded, then placed)."""
+        m = served.map()
+        if (req.words is None) == (req.texts is None):
+            raise ConfigError("give 'words' (or document ids) or 'texts'")
+        out = []
+        if req.words is not None:
+            limits.texts(req.words)
+            for w in req.words:
+                i = m["index"].get(w)
+                if i is not None:
+                    out.append(S.ProjectedPoint(item=w, x=float(m["xy"][i, 0]), y=float(m["xy"][i, 1]), index=i))
+                elif served.kind == "words":
+                    if m["pca"] is None:
+                        raise ConfigError(f"{w!r} is not on the map (only PCA maps place new points)")
+                    xy = m["pca"].transform(served.kv.get_vector(w)[None])[0]  # raises UnknownKeyError
+                    out.append(S.ProjectedPoint(item=w, x=float(xy[0]), y=float(xy[1])))
+                else:
+                    raise UnknownIdError(f"unknown id {w!r}")
+        else:
+            if m["pca"] is None:
+                raise ConfigError("only PCA maps place new texts; start the server with the default projection")
+            texts = limits.texts(list(req.texts or []))
+            xy = m["pca"].transform(served.encoder.encode(texts, normalize=served.kind == "collection"))
+            out = [S.ProjectedPoint(item=t, x=float(a), y=float(b)) for t, (a, b) in zip(texts, xy, strict=True)]
+        return S.ProjectResponse(points=out)
+
+    return r
+
+
+def page_router() -> APIRouter:
+    """``GET /`` (the explorer) and its script; open, like ``/health``: the page asks the API for data."""
+    r = APIRouter(include_in_schema=False)
+    static = resources.files("embedlab.service") / "static"
+
+    @r.get("/", response_class=HTMLResponse)
+    def explorer() -> HTMLResponse:
+        return HTMLResponse((static / "explorer.html").read_text(encoding="utf-8"))
+
+    @r.get("/explorer.js")
+    def explorer_js() -> Response:
+        return Response((static / "explorer.js").read_text(encoding="utf-8"), media_type="text/javascript")
+
+    return r
