@@ -21,7 +21,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import update_section  # noqa: E402
+from _common import update_section  # noqa: E402
 
 MARK_BEGIN = "<!-- ann:begin -->"
 MARK_END = "<!-- ann:end -->"
@@ -141,7 +141,7 @@ def main() -> None:
         log(res["updates"][-1])
     del built
     # the same through a Collection (SQLite commit + fsync per 1,000-document batch)
-    from embedlab.apps.collection import Collection
+    from embedlab.search.collection import Collection
 
     with tempfile.TemporaryDirectory(prefix="ann-bench-") as tmp:
         col = Collection.create(Path(tmp) / "c", dim=args.dim)

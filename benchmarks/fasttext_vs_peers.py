@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
+from _common import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
 
 MARK_BEGIN = "<!-- fasttext:begin -->"
 MARK_END = "<!-- fasttext:end -->"

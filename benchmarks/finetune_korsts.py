@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import update_section  # noqa: E402
+from _common import update_section  # noqa: E402
 
 KORSTS = HERE.parent.parent / "shared" / "data" / "sts" / "korsts"
 MARK_BEGIN = "<!-- finetune:begin -->"

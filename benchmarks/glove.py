@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
+from _common import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
 
 MARK_BEGIN = "<!-- glove:begin -->"
 MARK_END = "<!-- glove:end -->"
@@ -32,9 +32,9 @@ C_TOOL = {"total_seconds": 459.0, "cooccur_seconds": 15.0, "shuffle_seconds": 16
 CHILD = r"""
 import json, sys, tempfile, time
 spec = json.loads(sys.argv[1])
+from embedlab.vocab.build import build_corpus
 from embedlab import evaluate_analogies, evaluate_word_pairs
 from embedlab.train.glove import GloVe
-from embedlab.vocab import EncodedCorpus
 from embedlab.vocab.cooccur import count_cooccurrences
 
 def hwm():
@@ -47,7 +47,7 @@ def quality(kv):
 results = []
 t0 = time.perf_counter()
 with tempfile.TemporaryDirectory() as cache:
-    corpus = EncodedCorpus.build(spec["tokens"], tokenizer="whitespace", min_count=5, cache_dir=cache)
+    corpus = build_corpus(spec["tokens"], tokenizer="whitespace", min_count=5, cache_dir=cache)
     t1 = time.perf_counter()
     X = count_cooccurrences(corpus, window=10, memory_mb=1024, progress=False)
     t2 = time.perf_counter()

@@ -20,9 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from embedlab.vocab.build import build_corpus
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import update_section  # noqa: E402
+from _common import update_section  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 CORPUS = DATA / "text" / "ko_wiki_a.txt.xz"
@@ -41,13 +43,12 @@ def main() -> None:
     if not CORPUS.exists():
         sys.exit(f"corpus not found: {CORPUS} (the shared data folder beside the checkout)")
     from embedlab import FastText, Word2Vec, evaluate_analogies, evaluate_word_pairs
-    from embedlab.vocab import EncodedCorpus
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="ko-bench-") as cache:
         for tok in ("unicode", "kiwi"):
             t0 = time.perf_counter()
-            corpus = EncodedCorpus.build(CORPUS, tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
+            corpus = build_corpus(CORPUS, tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
             encode_seconds = time.perf_counter() - t0
             print(f"{tok}: {corpus} in {encode_seconds:.0f} s", file=sys.stderr)
             for name, make in (

@@ -25,7 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import update_section  # noqa: E402
+from _common import update_section  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 STSB = DATA / "sts" / "stsbenchmark" / "sts-test.csv"

@@ -28,7 +28,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from word2vec_vs_gensim import DEFAULT_CORPUS, update_section  # noqa: E402
+from _common import DEFAULT_CORPUS, update_section  # noqa: E402
 
 MARK_BEGIN = "<!-- serve_load:begin -->"
 MARK_END = "<!-- serve_load:end -->"

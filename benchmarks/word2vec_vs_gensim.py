@@ -27,10 +27,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "text" / "en_wiki_early_a.txt.xz"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DEFAULT_CORPUS, HERE, make_token_file, run_child, update_section
+
 SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5, "threads": 2}
 MARK_BEGIN = "<!-- word2vec_vs_gensim:begin -->"
 MARK_END = "<!-- word2vec_vs_gensim:end -->"
@@ -42,10 +42,10 @@ s = spec["settings"]
 out = {}
 if spec["tool"] == "embedlab":
     from embedlab import Word2Vec
-    from embedlab.vocab import EncodedCorpus
+    from embedlab.vocab.build import build_corpus
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
-        corpus = EncodedCorpus.build(spec["tokens"], tokenizer="whitespace", min_count=s["min_count"], cache_dir=cache)
+        corpus = build_corpus(spec["tokens"], tokenizer="whitespace", min_count=s["min_count"], cache_dir=cache)
         t1 = time.perf_counter()
         w2v = Word2Vec(arch=spec["arch"], dim=s["dim"], window=s["window"], negative=s["negative"],
                        sample=s["sample"], min_count=s["min_count"], epochs=s["epochs"], threads=s["threads"],
@@ -82,26 +82,6 @@ out["ws353"] = evaluate_word_pairs(kv, "wordsim353")["spearman"]
 out["simlex"] = evaluate_word_pairs(kv, "simlex999")["spearman"]
 print(json.dumps(out))
 """
-
-
-def make_token_file(corpus: Path, out: Path) -> tuple[int, float]:
-    from embedlab.text.readers import CorpusReader
-
-    t0 = time.perf_counter()
-    n = 0
-    with open(out, "w", encoding="utf-8") as fh:
-        for sent in CorpusReader(corpus, skip_doc_tags=True).sentences():
-            fh.write(" ".join(sent) + "\n")
-            n += len(sent)
-    return n, time.perf_counter() - t0
-
-
-def run_child(code: str, spec: dict) -> Any:
-    """Run ``code`` in a fresh interpreter with ``spec`` as JSON; return the JSON of its last output line."""
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark run {json.dumps(spec)[:200]} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def warm_up(tmp: Path) -> float:
@@ -163,18 +143,6 @@ def main() -> None:
     print(md)
     if args.update:
         update_section(args.update, MARK_BEGIN, MARK_END, md)
-
-
-def update_section(path: Path, begin: str, end: str, md: str) -> None:
-    """Replace the text between ``begin`` and ``end`` in ``path`` (or append the section)."""
-    text = path.read_text() if path.exists() else ""
-    block = f"{begin}\n{md}\n{end}"
-    if begin in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 def summarize(runs: dict, n_tokens: int) -> dict:

@@ -1,0 +1,68 @@
+"""What every benchmark script shares: paths, the token file, a fresh interpreter per run, the
+BENCHMARKS.md section writer, peak memory and library versions. Imported by the scripts beside it."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared"
+DEFAULT_CORPUS = SHARED / "data" / "text" / "en_wiki_early_a.txt.xz"
+RESULTS = HERE / "results"
+
+
+def make_token_file(corpus: Path, out: Path) -> tuple[int, float]:
+    from embedlab.text.readers import CorpusReader
+
+    t0 = time.perf_counter()
+    n = 0
+    with open(out, "w", encoding="utf-8") as fh:
+        for sent in CorpusReader(corpus, skip_doc_tags=True).sentences():
+            fh.write(" ".join(sent) + "\n")
+            n += len(sent)
+    return n, time.perf_counter() - t0
+
+
+def run_child(code: str, spec: dict) -> Any:
+    """Run ``code`` in a fresh interpreter with ``spec`` as JSON; return the JSON of its last output line."""
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark run {json.dumps(spec)[:200]} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def update_section(path: Path, begin: str, end: str, md: str) -> None:
+    """Replace the text between ``begin`` and ``end`` in ``path`` (or append the section)."""
+    text = path.read_text() if path.exists() else ""
+    block = f"{begin}\n{md}\n{end}"
+    if begin in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+def versions(*packages: str) -> dict[str, str]:
+    """Installed versions of ``packages`` (and Python), for the JSON of a run."""
+    out = {"python": platform.python_version()}
+    for name in packages:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM), in MB."""
+    with open("/proc/self/status") as fh:
+        line = next(ln for ln in fh if ln.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
