@@ -68,7 +68,8 @@ def test_fasttext_cbow_kernel_equals_reference():
     assert stats[1] == len(sentence)
 
 
-def test_glove_kernel_equals_reference_on_both_halves_of_each_entry():
+@pytest.mark.parametrize("bias_eta", [0.05, 1.0])  # the GloVe paper's rule and the C tool's
+def test_glove_kernel_equals_reference_on_both_halves_of_each_entry(bias_eta):
     rng = np.random.default_rng(2)
     n, dim, x_max, power, eta = 6, 8, 10.0, 0.75, 0.05
     rows = np.array([0, 0, 1, 2, 3, 4, 5, 2], dtype=np.int32)
@@ -83,8 +84,9 @@ def test_glove_kernel_equals_reference_on_both_halves_of_each_entry():
     logx = np.log(vals).astype(np.float32)
     perm = np.array([3, 0, 7, 1, 6, 2, 5, 4], dtype=np.int64)
     stats = np.zeros(3)
-    glove_job(perm, 0, len(perm), rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, stats)
-    cost = sum(glove_step(*ref, int(rows[e]), int(cols[e]), float(vals[e]), x_max, power, eta) for e in perm)
+    glove_job(perm, 0, len(perm), rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, stats)
+    entries = [(int(rows[e]), int(cols[e]), float(vals[e])) for e in perm]
+    cost = sum(glove_step(*ref, i, j, x, x_max, power, eta, bias_eta) for i, j, x in entries)
     for ours, theirs in zip((W, Wt, bw, bwt, gW, gWt, gbw, gbwt), ref, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=1e-6)
     assert stats[0] == pytest.approx(cost, rel=1e-4)

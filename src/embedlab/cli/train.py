@@ -111,6 +111,10 @@ def glove(
     ] = GV.x_max,
     alpha: Annotated[float, typer.Option(help="Exponent of the weighting function.")] = GV.alpha,
     eta: Annotated[float, typer.Option(help="AdaGrad's initial learning rate.")] = GV.eta,
+    bias_eta: Annotated[
+        float | None,
+        typer.Option(help="The biases' rate (default: --eta, as the GloVe paper; 1.0: the C tool's current rule)."),
+    ] = GV.bias_eta,
     vectors: Annotated[GloveOutput, typer.Option(help="sum (W + W̃), word (W only) or concat.")] = _GV_OUTPUT,
     memory_mb: Annotated[
         int, typer.Option(help="Memory for counting; past it sorted runs spill to disk.")
@@ -135,7 +139,7 @@ def glove(
 
     trainer = GloVe(
         dim=dim, window=window, min_count=min_count, epochs=epochs, x_max=x_max, alpha=alpha, eta=eta,
-        output=vectors.value, memory_mb=memory_mb, threads=threads, seed=seed,
+        bias_eta=bias_eta, output=vectors.value, memory_mb=memory_mb, threads=threads, seed=seed,
     )  # fmt: skip
     _train_and_save(
         trainer, "glove", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet,

@@ -2,7 +2,13 @@
 
 For each non-zero ``X[i, j]`` the model fits ``w_i · w̃_j + b_i + b̃_j ≈ log X[i, j]``
 with weight ``f(X) = min(1, (X / x_max) ** alpha)``, updating with AdaGrad exactly as
-the GloVe C tool does (gradient-squared accumulators start at 1). Stored entries are the
+the GloVe C tool does: gradient-squared accumulators start at 1, each vector gradient
+component is clipped to ±``GRAD_CLIP`` before it is scaled by ``eta``. The bias steps are
+scaled by ``bias_eta``: ``eta`` in the GloVe paper (and the C tool up to release 1.2), 1.0 in
+the C tool since it gained gradient clipping (its bias steps lost the ``eta``). The larger bias
+steps let the biases, not the vectors, absorb word frequency: on Wikipedia SimLex-999 rises
+by about 0.01-0.02 (BENCHMARKS.md), while on tiny corpora whose only signal is the level of
+the counts the vectors learn less. Stored entries are the
 upper triangle of the symmetric matrix: an off-diagonal entry trains ``(i, j)`` and then
 ``(j, i)``. Rows of the entries a few steps ahead are prefetched, since the random
 access to four weight rows per update, not the arithmetic, sets the speed.
@@ -18,10 +24,11 @@ from embedlab.kernels._common import jit, splitmix64, xorshift
 from embedlab.kernels._prefetch import prefetch_row
 
 _AHEAD = 4  # entries between a prefetch and its use
+GRAD_CLIP = 100.0  # the C tool's -grad-clip default
 
 
 @jit
-def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta):
+def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta):
     dim = W.shape[1]
     diff = np.float32(bw[i] + bwt[j] - logx)
     for d in range(dim):
@@ -30,23 +37,25 @@ def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta):
         return 0.0
     fdiff = fx * diff
     cost = 0.5 * fdiff * diff
-    fdiff *= eta
+    hi = np.float32(GRAD_CLIP)  # float32 bounds keep the loop in single precision (SIMD)
+    lo = np.float32(-GRAD_CLIP)
     for d in range(dim):
-        t1 = fdiff * Wt[j, d]
-        t2 = fdiff * W[i, d]
+        t1 = min(max(fdiff * Wt[j, d], lo), hi) * eta
+        t2 = min(max(fdiff * W[i, d], lo), hi) * eta
         W[i, d] -= t1 / math.sqrt(gW[i, d])
         Wt[j, d] -= t2 / math.sqrt(gWt[j, d])
         gW[i, d] += t1 * t1
         gWt[j, d] += t2 * t2
-    bw[i] -= fdiff / math.sqrt(gbw[i])
-    bwt[j] -= fdiff / math.sqrt(gbwt[j])
-    gbw[i] += fdiff * fdiff
-    gbwt[j] += fdiff * fdiff
+    fb = fdiff * bias_eta
+    bw[i] -= fb / math.sqrt(gbw[i])
+    bwt[j] -= fb / math.sqrt(gbwt[j])
+    gbw[i] += fb * fb
+    gbwt[j] += fb * fb
     return cost
 
 
 @jit
-def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, stats):
+def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, stats):
     """Train the entries ``perm[p_begin:p_end]``; ``stats`` gets ``[cost_sum, updates, entries]``."""
     cost = 0.0
     updates = 0
@@ -68,10 +77,11 @@ def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gW
         i = rows[e]
         j = cols[e]
         eta32 = np.float32(eta)
-        cost += _update(i, j, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta32)
+        bias32 = np.float32(bias_eta)
+        cost += _update(i, j, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta32, bias32)
         updates += 1
         if i != j:
-            cost += _update(j, i, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta32)
+            cost += _update(j, i, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta32, bias32)
             updates += 1
     stats[0] += cost
     stats[1] += updates

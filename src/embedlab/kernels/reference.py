@@ -112,25 +112,27 @@ def glove_step(
     x_max: float,
     power: float,
     eta: float,
+    bias_eta: float,
 ) -> float:
     """GloVe, one stored entry ``X[i, j] = x`` of the upper triangle: AdaGrad on
     ``f(x) (w_i·w̃_j + b_i + b̃_j - log x)^2 / 2`` for ``(i, j)``, then for ``(j, i)`` when
-    ``i != j`` (the matrix is symmetric). Returns the summed cost."""
+    ``i != j`` (the matrix is symmetric), as the C tool: vector gradients clipped to ±100 and
+    scaled by ``eta``, bias steps scaled by ``bias_eta``. Returns the summed cost."""
     fx = 1.0 if x >= x_max else (x / x_max) ** power
     cost = 0.0
     for a, b in [(i, j)] if i == j else [(i, j), (j, i)]:
         diff = float(np.dot(W[a].astype(np.float64), Wt[b].astype(np.float64))) + bw[a] + bwt[b] - np.log(x)
         fdiff = fx * diff
         cost += 0.5 * fdiff * diff
-        fdiff *= eta
-        t1 = (fdiff * Wt[b]).astype(np.float32)
-        t2 = (fdiff * W[a]).astype(np.float32)
+        t1 = (np.clip(fdiff * Wt[b], -100.0, 100.0) * eta).astype(np.float32)  # clipped, then scaled
+        t2 = (np.clip(fdiff * W[a], -100.0, 100.0) * eta).astype(np.float32)
         W[a] -= t1 / np.sqrt(gW[a])
         Wt[b] -= t2 / np.sqrt(gWt[b])
         gW[a] += t1 * t1
         gWt[b] += t2 * t2
-        bw[a] -= fdiff / np.sqrt(gbw[a])
-        bwt[b] -= fdiff / np.sqrt(gbwt[b])
-        gbw[a] += fdiff * fdiff
-        gbwt[b] += fdiff * fdiff
+        fb = fdiff * bias_eta
+        bw[a] -= fb / np.sqrt(gbw[a])
+        bwt[b] -= fb / np.sqrt(gbwt[b])
+        gbw[a] += fb * fb
+        gbwt[b] += fb * fb
     return cost

@@ -136,6 +136,7 @@ class GloVeConfig(_Config):
     x_max: float = 100.0
     alpha: float = 0.75
     eta: float = 0.05
+    bias_eta: float | None = None  # None: eta (the GloVe paper); 1.0: the C tool since gradient clipping
     output: str = "sum"
     memory_mb: int = 1024
     threads: int | None = None
@@ -146,6 +147,8 @@ class GloVeConfig(_Config):
         self._set("x_max", check_float("x_max", self.x_max, 0.0, exclusive_minimum=True))
         self._set("alpha", check_float("alpha", self.alpha, 0.0, 10.0))
         self._set("eta", check_float("eta", self.eta, 0.0, 10.0, exclusive_minimum=True))
+        bias_eta = self.eta if self.bias_eta is None else self.bias_eta
+        self._set("bias_eta", check_float("bias_eta", bias_eta, 0.0, 10.0, exclusive_minimum=True))
         self._set("output", check_choice("output", self.output, GLOVE_OUTPUTS))
         self._set("memory_mb", check_int("memory_mb", self.memory_mb, 1))
 

@@ -33,7 +33,9 @@ class GloVe:
     """Train GloVe vectors (Pennington et al., 2014) as the GloVe C tool does.
 
     ``window`` (symmetric, counts weighted by 1/distance), ``x_max`` and ``alpha`` (the
-    weighting function), ``eta`` (AdaGrad's initial rate), ``epochs``; ``memory_mb`` bounds
+    weighting function), ``eta`` (AdaGrad's initial rate), ``bias_eta`` (the biases' rate:
+    ``None`` is ``eta``, as in the GloVe paper; ``1.0`` is the C tool's rule since it gained
+    gradient clipping, which gives the C tool's SimLex on Wikipedia), ``epochs``; ``memory_mb`` bounds
     the co-occurrence table (past it, sorted runs spill to disk and are merged).
     ``output``: ``"sum"`` returns W + W̃ (the C tool's ``-model 2``), ``"word"`` W alone,
     ``"concat"`` both side by side. The entries are reshuffled every epoch; threads update
@@ -111,13 +113,13 @@ class GloVe:
 
         def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
             glove_job(perm, int(blocks[a]), int(blocks[b]), rows, cols, logx, fx, W, Wt, bw, bwt,
-                      gW, gWt, gbw, gbwt, c.eta, stats)  # fmt: skip
+                      gW, gWt, gbw, gbwt, c.eta, c.bias_eta, stats)  # fmt: skip
 
         def reshuffle(epoch: int) -> None:  # a new order of the entries for every epoch after the first
             if epoch > 0:
                 shuffle(perm, c.seed * 1_000_003 + epoch)
 
-        glove_job(perm, 0, 0, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, c.eta, np.zeros(3))
+        glove_job(perm, 0, 0, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, c.eta, c.bias_eta, np.zeros(3))
         assert c.threads is not None  # resolved by the config
         self.report = run_epochs(
             run_job,
