@@ -3,11 +3,13 @@ BENCHMARKS.md section writer, peak memory and library versions. Imported by the 
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -66,3 +68,26 @@ def peak_rss_mb() -> float:
     with open("/proc/self/status") as fh:
         line = next(ln for ln in fh if ln.startswith("VmHWM:"))
     return int(line.split()[1]) / 1024
+
+
+def section_args(ap: argparse.ArgumentParser, json_path: Path) -> None:
+    """The options every script shares: where its JSON goes, the markdown to update, render-only."""
+    ap.add_argument("--json", type=Path, default=json_path, help="Where the run's numbers are written (or read).")
+    ap.add_argument("--update", type=Path, help="Replace this script's section of that markdown file.")
+    ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
+
+
+def measure_and_render(
+    args: argparse.Namespace, measure: Callable[[], dict], markdown: Callable[[dict], str], begin: str, end: str
+) -> None:
+    """Measure (or, with --render, read the saved JSON), write the JSON, print and place the markdown."""
+    if args.render:
+        res = json.loads(args.json.read_text())
+    else:
+        res = measure()
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(res, indent=2))
+    md = markdown(res)
+    print(md)
+    if args.update:
+        update_section(args.update, begin, end, md)

@@ -4,7 +4,8 @@
 
 Same token file and settings as benchmarks/word2vec_vs_gensim.py (en_wiki_early_a, dim 100,
 window 5, negative 5, sample 1e-4, min_count 5, 5 epochs, 2 threads), skip-gram, n-grams
-3..6 in 2,000,000 buckets, each tool's default learning rate. Every run is a fresh process
+3..6 in 2,000,000 buckets, the same learning rate for every tool: 0.05 decaying linearly to 0
+(fastText's default and embedlab's; gensim's default start is 0.025, so it is set). Every run is a fresh process
 (peak RSS = its VmHWM after training). embedlab starts with no cached encoding (end to
 end); the fasttext package and gensim read the token file themselves. All three models
 are scored by the same code: the peers' models are saved as fastText .bin and loaded
@@ -42,14 +43,15 @@ if spec["tool"] == "embedlab":
     from embedlab.train.fasttext import FastText
     with tempfile.TemporaryDirectory() as cache:
         kv = FastText(arch="skipgram", dim=100, window=5, negative=5, sample=1e-4, min_count=5, epochs=5,
-                      threads=2).fit(tokens, tokenizer="whitespace", cache_dir=cache, progress=False)
+                      alpha=0.05, min_alpha=0.0, threads=2).fit(tokens, tokenizer="whitespace", cache_dir=cache,
+                                                                progress=False)
     seconds = time.perf_counter() - t0
     rss = hwm()
     kv.save(model_path, format="fasttext-bin")
 elif spec["tool"] == "fasttext":
     import fasttext
     m = fasttext.train_unsupervised(tokens, model="skipgram", dim=100, ws=5, neg=5, t=1e-4, minCount=5, epoch=5,
-                                    thread=2, minn=3, maxn=6, bucket=2000000, verbose=0)
+                                    lr=0.05, thread=2, minn=3, maxn=6, bucket=2000000, verbose=0)
     seconds = time.perf_counter() - t0
     rss = hwm()
     m.save_model(model_path)
@@ -57,7 +59,7 @@ else:
     from gensim.models import FastText
     from gensim.models.fasttext import save_facebook_model
     m = FastText(corpus_file=tokens, sg=1, vector_size=100, window=5, negative=5, sample=1e-4, min_count=5,
-                 epochs=5, workers=2, min_n=3, max_n=6, bucket=2000000)
+                 epochs=5, workers=2, min_n=3, max_n=6, bucket=2000000, alpha=0.05, min_alpha=0.0)
     seconds = time.perf_counter() - t0
     rss = hwm()
     save_facebook_model(m, model_path)

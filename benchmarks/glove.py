@@ -1,40 +1,50 @@
-"""GloVe on en_wiki_early_a: co-occurrence time, time per epoch, peak RSS and quality.
+"""GloVe: embedlab against the GloVe C tool, measured in the same run on the same token file.
 
-    python benchmarks/glove.py --update BENCHMARKS.md
+    .venv/bin/python benchmarks/glove.py --update BENCHMARKS.md
 
-The corpus is tokenized once as in benchmarks/word2vec_vs_gensim.py. The main run (dim
-100, window 10, min_count 5, x_max 100, 15 epochs, 2 threads, W + W̃ output) is a fresh
-process with no cached encoding: end to end = reading + vocabulary + co-occurrence +
-training. A second process reuses one co-occurrence count to compare x_max = 10 and 30
-epochs. The GloVe C tool is not installable here (no network beyond package registries);
-its row holds the numbers measured with it on this machine with the same settings, as
-recorded in the issue that asked for this benchmark.
+For each corpus (default: both parts of the English Wikipedia sample), the text is tokenized
+once into a token file (as benchmarks/word2vec_vs_gensim.py does). The GloVe C tool is built
+from ../shared/peers/glove-c in a scratch copy and runs its four steps on that file —
+``vocab_count -min-count 5``, ``cooccur -window-size 10 -memory 1.0``, ``shuffle -memory 1.0``,
+``glove -vector-size 100 -iter 15 -x-max 100 -alpha 0.75 -eta 0.05 -model 2 -threads 2`` —
+each timed; its vectors are read back and scored by embedlab's evaluators. embedlab runs in a
+fresh process with no cached encoding and the same settings (dim 100, window 10, min_count 5,
+x_max 100, 15 epochs, W + W̃, 2 threads, co-occurrence memory 1 GB): end to end = reading +
+vocabulary + co-occurrence + training. A second embedlab run on the same counts gives x_max = 10.
+Peak memory: the largest step's max RSS for the C tool, the process's VmHWM for embedlab.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from _common import DEFAULT_CORPUS, make_token_file, run_child, update_section  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RESULTS, SHARED, make_token_file, measure_and_render, run_child, section_args, versions
 
+CORPORA = {name: SHARED / "data" / "text" / f"en_wiki_early_{name}.txt.xz" for name in ("a", "b")}
+PEER = SHARED / "peers" / "glove-c"
 MARK_BEGIN = "<!-- glove:begin -->"
 MARK_END = "<!-- glove:end -->"
-C_TOOL = {"total_seconds": 459.0, "cooccur_seconds": 15.0, "shuffle_seconds": 16.0, "epoch_seconds": 27.0,
-          "analogy": 0.191, "ws353": 0.424, "simlex": 0.196}  # fmt: skip
+#: embedlab runs on one count: the C tool's bias rule (the like-for-like run, first), the default (the GloVe
+#: paper's rule), and x_max = 10 with the C tool's rule
+CONFIGS = [{"x_max": 100.0, "bias_eta": 1.0}, {"x_max": 100.0, "bias_eta": None}, {"x_max": 10.0, "bias_eta": 1.0}]
+SETTINGS = {"dim": 100, "window": 10, "min_count": 5, "epochs": 15, "x_max": 100.0, "alpha": 0.75, "eta": 0.05,
+            "threads": 2, "memory_gb": 1.0}  # fmt: skip
 
-CHILD = r"""
-import json, sys, tempfile, time
+EMBEDLAB = r"""
+import json, sys, time
 spec = json.loads(sys.argv[1])
-from embedlab.vocab.build import build_corpus
+s = spec["settings"]
 from embedlab import evaluate_analogies, evaluate_word_pairs
 from embedlab.train.glove import GloVe
+from embedlab.vocab.build import build_corpus
 from embedlab.vocab.cooccur import count_cooccurrences
 
 def hwm():
@@ -42,91 +52,153 @@ def hwm():
 
 def quality(kv):
     return {"analogy": evaluate_analogies(kv)["accuracy"], "ws353": evaluate_word_pairs(kv, "wordsim353")["spearman"],
-            "simlex": evaluate_word_pairs(kv, "simlex999")["spearman"]}
+            "simlex": evaluate_word_pairs(kv, "simlex999")["spearman"], "vocab_size": len(kv)}
 
-results = []
 t0 = time.perf_counter()
-with tempfile.TemporaryDirectory() as cache:
-    corpus = build_corpus(spec["tokens"], tokenizer="whitespace", min_count=5, cache_dir=cache)
-    t1 = time.perf_counter()
-    X = count_cooccurrences(corpus, window=10, memory_mb=1024, progress=False)
-    t2 = time.perf_counter()
-    for cfg in spec["configs"]:
-        g = GloVe(dim=100, window=10, min_count=5, epochs=cfg["epochs"], x_max=cfg["x_max"], threads=2)
-        t3 = time.perf_counter()
-        kv = g.fit_cooccurrence(X, progress=False)
-        t4 = time.perf_counter()
-        row = {**cfg, "vocab_seconds": t1 - t0, "cooccur_seconds": t2 - t1, "train_seconds": t4 - t3,
-               "epoch_seconds": (t4 - t3) / cfg["epochs"], "total_seconds": (t2 - t0) + (t4 - t3),
-               "nnz": X.nnz, "spills": X.stats["spills"], "peak_rss_mb": hwm(), "vocab_size": len(kv),
-               "final_loss": g.report.losses[-1]}
-        row.update(quality(kv))
-        results.append(row)
-        del kv, g
-print(json.dumps(results))
+corpus = build_corpus(spec["tokens"], tokenizer="whitespace", min_count=s["min_count"], cache_dir=False)
+t1 = time.perf_counter()
+X = count_cooccurrences(corpus, window=s["window"], memory_mb=int(1024 * s["memory_gb"]), progress=False)
+t2 = time.perf_counter()
+rows = []
+for cfg in spec["configs"]:
+    g = GloVe(dim=s["dim"], window=s["window"], min_count=s["min_count"], epochs=s["epochs"], x_max=cfg["x_max"],
+              alpha=s["alpha"], eta=s["eta"], bias_eta=cfg["bias_eta"], threads=s["threads"])
+    t3 = time.perf_counter()
+    kv = g.fit_cooccurrence(X, progress=False)
+    t4 = time.perf_counter()
+    rows.append({**cfg, "vocab_seconds": t1 - t0, "cooccur_seconds": t2 - t1, "train_seconds": t4 - t3,
+                 "epoch_seconds": (t4 - t3) / s["epochs"], "total_seconds": (t2 - t0) + (t4 - t3), "nnz": X.nnz,
+                 "spills": X.stats["spills"], "peak_rss_mb": hwm(), "final_loss": g.report.losses[-1], **quality(kv)})
+    del kv, g
+print(json.dumps(rows))
 """
+
+C_TOOL = r"""
+import json, resource, subprocess, sys, time
+spec = json.loads(sys.argv[1])
+s, b, d, tokens = spec["settings"], spec["bin"], spec["dir"], spec["tokens"]
+steps = [
+    ("vocab_count", f"{b}/vocab_count -min-count {s['min_count']} -verbose 0 < {tokens} > {d}/vocab.txt"),
+    ("cooccur", f"{b}/cooccur -memory {s['memory_gb']} -vocab-file {d}/vocab.txt -verbose 0 -window-size "
+                f"{s['window']} -overflow-file {d}/overflow < {tokens} > {d}/cooccurrence.bin"),
+    ("shuffle", f"{b}/shuffle -memory {s['memory_gb']} -verbose 0 -temp-file {d}/shuffle "
+                f"< {d}/cooccurrence.bin > {d}/cooccurrence.shuf.bin"),
+    ("glove", f"{b}/glove -save-file {d}/vectors -threads {s['threads']} -input-file {d}/cooccurrence.shuf.bin "
+              f"-x-max {s['x_max']} -alpha {s['alpha']} -eta {s['eta']} -iter {s['epochs']} -vector-size {s['dim']} "
+              f"-binary 0 -model 2 -vocab-file {d}/vocab.txt -verbose 0 -seed 1"),
+]
+out = {}
+for name, cmd in steps:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, shell=True, check=True)
+    out[name + "_seconds"] = time.perf_counter() - t0
+out["total_seconds"] = sum(out.values())
+out["epoch_seconds"] = out["glove_seconds"] / s["epochs"]
+out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+EVAL = r"""
+import json, sys
+from embedlab import evaluate_analogies, evaluate_word_pairs, load
+kv = load(sys.argv[1], format="glove")
+print(json.dumps({"analogy": evaluate_analogies(kv)["accuracy"],
+                  "ws353": evaluate_word_pairs(kv, "wordsim353")["spearman"],
+                  "simlex": evaluate_word_pairs(kv, "simlex999")["spearman"], "vocab_size": len(kv)}))
+"""
+
+
+def build_peer(scratch: Path) -> Path:
+    """Build the GloVe C tool from its source in a scratch copy; return the folder of its binaries."""
+    src = scratch / "glove-c"
+    shutil.copytree(PEER, src)
+    subprocess.run(["make", "-C", str(src)], check=True, capture_output=True)
+    return src / "build"
+
+
+def run_corpus(name: str, corpus: Path, bin_dir: Path, tmp: Path) -> dict:
+    tokens = tmp / f"tokens_{name}.txt"
+    n_tokens, _ = make_token_file(corpus, tokens)
+    work = tmp / f"c_{name}"
+    work.mkdir()
+    c = run_child(C_TOOL, {"settings": SETTINGS, "bin": str(bin_dir), "dir": str(work), "tokens": str(tokens)})
+    c.update(_eval(work / "vectors.txt"))
+    print(f"[{name}] C tool: {json.dumps(c)}", file=sys.stderr, flush=True)
+    for f in work.iterdir():  # free the disk before the next run
+        f.unlink()
+    ours = run_child(EMBEDLAB, {"settings": SETTINGS, "tokens": str(tokens), "configs": CONFIGS})
+    print(f"[{name}] embedlab: {json.dumps(ours)}", file=sys.stderr, flush=True)
+    tokens.unlink()
+    same = ours[0]  # the C tool's update rule: the like-for-like run
+    return {
+        "corpus": corpus.name, "tokens": n_tokens, "c_tool": c, "embedlab": ours,
+        "ratio_total": c["total_seconds"] / same["total_seconds"],
+        "ratio_epoch": c["epoch_seconds"] / same["epoch_seconds"],
+    }  # fmt: skip
+
+
+def _eval(vectors: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-c", EVAL, str(vectors)], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--json", type=Path, default=HERE / "results" / "glove.json")
-    ap.add_argument("--update", type=Path)
+    ap.add_argument("--corpora", nargs="+", default=["a", "b"], choices=sorted(CORPORA))
+    section_args(ap, RESULTS / "glove.json")
     args = ap.parse_args()
-    if not args.corpus.exists():
-        sys.exit(f"corpus not found: {args.corpus} (the shared data folder beside the checkout)")
-    with tempfile.TemporaryDirectory(prefix="glove-bench-") as tmp:
-        tokens = Path(tmp) / "tokens.txt"
-        n_tokens, _ = make_token_file(args.corpus, tokens)
-        main_run = run_child(CHILD, {"tokens": str(tokens), "configs": [{"x_max": 100.0, "epochs": 15}]})
-        print(json.dumps(main_run), file=sys.stderr)
-        variants = run_child(
-            CHILD,
-            {
-                "tokens": str(tokens),
-                "configs": [
-                    {"x_max": 10.0, "epochs": 15},
-                    {"x_max": 100.0, "epochs": 30},
-                    {"x_max": 10.0, "epochs": 30},
-                ],
-            },
-        )
-        print(json.dumps(variants), file=sys.stderr)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps({"tokens": n_tokens, "main": main_run, "variants": variants, "c_tool": C_TOOL}, indent=2)
-    )
-    md = markdown(n_tokens, main_run[0], variants)
-    print(md)
-    if args.update:
-        update_section(args.update, MARK_BEGIN, MARK_END, md)
+    missing = [str(p) for p in [PEER, *(CORPORA[c] for c in args.corpora)] if not p.exists()]
+    if missing and not args.render:
+        sys.exit(f"not found: {', '.join(missing)} (the shared folder beside the checkout)")
+    measure_and_render(args, lambda: measure(args.corpora), markdown, MARK_BEGIN, MARK_END)
 
 
-def markdown(n_tokens: int, m: dict, variants: list[dict]) -> str:
-    date = time.strftime("%Y-%m-%d")
+def measure(corpora: list[str]) -> dict:
+    with tempfile.TemporaryDirectory(prefix="glove-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        bin_dir = build_peer(tmp)
+        runs = [run_corpus(c, CORPORA[c], bin_dir, tmp) for c in corpora]
+    return {"settings": SETTINGS, "runs": runs, "versions": versions("numpy", "numba"),
+            "peer": "GloVe C tool, ../shared/peers/glove-c (stanfordnlp/GloVe 52f7dbc), gcc -O3 -march=native",
+            "date": time.strftime("%Y-%m-%d")}  # fmt: skip
+
+
+def _label(cfg: dict) -> str:
+    rule = "C tool's bias rule, bias_eta 1" if cfg["bias_eta"] == 1.0 else "default: bias_eta = eta"
+    return f"embedlab ({rule}" + (f", x_max {cfg['x_max']:.0f})" if cfg["x_max"] != 100.0 else ")")
+
+
+def markdown(res: dict) -> str:
+    s = res["settings"]
     lines = [
-        f"Corpus en_wiki_early_a ({n_tokens:,} tokens), dim 100, window 10, min_count 5, 2 threads, W + W̃, {date}.",
+        f"dim {s['dim']}, window {s['window']}, min_count {s['min_count']}, x_max {s['x_max']:.0f} unless said, "
+        f"{s['epochs']} epochs, W + W̃, {s['threads']} threads, {s['memory_gb']:.0f} GB for counting, both tools in "
+        f"the same run, {res['date']}. Peer: {res['peer']}. embedlab's rows after the first reuse its counts "
+        "(train seconds only).",
         "",
-        "| tool | x_max | epochs | end to end s | co-occurrence s | s / epoch | peak RSS MB "
-        "| analogy 30k | WS353 | SimLex |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| embedlab | 100 | 15 | {m['total_seconds']:.0f} | {m['cooccur_seconds']:.1f} | {m['epoch_seconds']:.1f} | "
-        f"{m['peak_rss_mb']:,.0f} | {m['analogy']:.4f} | {m['ws353']:.4f} | {m['simlex']:.4f} |",
-        f"| GloVe C tool (recorded) | 100 | 15 | {C_TOOL['total_seconds']:.0f} | {C_TOOL['cooccur_seconds']:.0f} "
-        f"(+{C_TOOL['shuffle_seconds']:.0f} shuffle) | {C_TOOL['epoch_seconds']:.0f} | — | {C_TOOL['analogy']:.3f} | "
-        f"{C_TOOL['ws353']:.3f} | {C_TOOL['simlex']:.3f} |",
-        f"| **ratio** | | | **{C_TOOL['total_seconds'] / m['total_seconds']:.2f}x** | | "
-        f"**{C_TOOL['epoch_seconds'] / m['epoch_seconds']:.2f}x** | | | | |",
-        "",
-        "Other settings on the same co-occurrence counts (embedlab):",
-        "",
-        "| x_max | epochs | train s | final loss | analogy 30k | WS353 | SimLex |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| corpus | tool | end to end s | co-occurrence s | shuffle s | s / epoch | peak RSS MB | analogy 30k "
+        "| WS353 | SimLex |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for v in [m, *variants]:
+    for r in res["runs"]:
+        c, same = r["c_tool"], r["embedlab"][0]
+        name = f"{r['corpus']} ({r['tokens'] / 1e6:.1f}M tokens)"
         lines.append(
-            f"| {v['x_max']:.0f} | {v['epochs']} | {v['train_seconds']:.0f} | {v['final_loss']:.4f} | "
-            f"{v['analogy']:.4f} | {v['ws353']:.4f} | {v['simlex']:.4f} |"
+            f"| {name} | GloVe C tool | {c['total_seconds']:.0f} | {c['cooccur_seconds']:.1f} | "
+            f"{c['shuffle_seconds']:.1f} | {c['epoch_seconds']:.1f} | {c['peak_rss_mb']:,.0f} | {c['analogy']:.4f} | "
+            f"{c['ws353']:.4f} | {c['simlex']:.4f} |"
+        )
+        for k, e in enumerate(r["embedlab"]):
+            total = f"{e['total_seconds']:.0f}" if k == 0 else f"({e['train_seconds']:.0f} train)"
+            cooc = f"{e['cooccur_seconds']:.1f}" if k == 0 else ""
+            lines.append(
+                f"| | {_label(e)} | {total} | {cooc} | — | {e['epoch_seconds']:.1f} | {e['peak_rss_mb']:,.0f} | "
+                f"{e['analogy']:.4f} | {e['ws353']:.4f} | {e['simlex']:.4f} |"
+            )
+        lines.append(
+            f"| | **embedlab / C tool** (same rule) | **{r['ratio_total']:.2f}x faster** | | | "
+            f"**{r['ratio_epoch']:.2f}x** | | {same['analogy'] - c['analogy']:+.4f} | "
+            f"{same['ws353'] - c['ws353']:+.4f} | {same['simlex'] - c['simlex']:+.4f} |"
         )
     return "\n".join(lines)
 
