@@ -100,3 +100,16 @@ def test_failed_save_leaves_the_old_model_intact(tmp_path, kv, monkeypatch):
     with pytest.raises(FormatError, match="has whitespace"):
         bad.save(binpath, format="word2vec-bin")
     np.testing.assert_array_equal(embedlab.load(binpath).vectors, kv.vectors)
+
+
+def test_native_folder_names_its_kind_and_refuses_unknown_kinds(tmp_path, kv):
+    import json
+
+    path = tmp_path / "m"
+    kv.save(path)
+    config = json.loads((path / "config.json").read_text("utf-8"))
+    assert config["kind"] == "KeyedVectors"
+    config["kind"] = "os.system"  # a kind is looked up among registered artifacts, never imported by name
+    (path / "config.json").write_text(json.dumps(config), "utf-8")
+    with pytest.raises(FormatError, match="unknown artifact kind 'os.system'"):
+        embedlab.load(path)
