@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 PRECISION_HELP = (
-    "Transformer models: float32 (as sentence-transformers) or bfloat16 (about 2.4x faster on CPUs with BF16)."
+    "Transformer models: float32 (as sentence-transformers) or bfloat16 (about 1.8x faster on CPUs with BF16)."
 )
 
 

@@ -136,8 +136,8 @@ class SentenceEncoder:
     and tokenizing the next batch while the model runs the current one.
 
     ``precision="bfloat16"`` runs the model under bfloat16 autocast: on CPUs with AVX512-BF16 or
-    AMX about 2.4x faster, with vectors at cosine > 0.9999 of the float32 ones (measured on
-    SciFact; BENCHMARKS.md). Outputs are float32 either way.
+    AMX about 1.8x faster than float32, with vectors at cosine > 0.9999 of the float32 ones
+    (measured on SciFact; BENCHMARKS.md). Outputs are float32 either way.
     """
 
     modality = "text"
