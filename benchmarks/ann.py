@@ -10,7 +10,6 @@ measured against embedlab's exact search (itself checked against a numpy argsort
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import update_section  # noqa: E402
+from _common import measure_and_render, section_args  # noqa: E402
 
 MARK_BEGIN = "<!-- ann:begin -->"
 MARK_END = "<!-- ann:end -->"
@@ -60,16 +59,12 @@ def main() -> None:
     ap.add_argument("--dim", type=int, default=384)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--no-hnsw", action="store_true", help="Skip the HNSW build (the slowest part).")
-    ap.add_argument("--json", type=Path, default=HERE / "results" / "ann.json")
-    ap.add_argument("--update", type=Path)
-    ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
+    section_args(ap, HERE / "results" / "ann.json")
     args = ap.parse_args()
-    if args.render:
-        md = markdown(json.loads(args.json.read_text()))
-        print(md)
-        if args.update:
-            update_section(args.update, MARK_BEGIN, MARK_END, md)
-        return
+    measure_and_render(args, lambda: measure(args), markdown, MARK_BEGIN, MARK_END)
+
+
+def measure(args: argparse.Namespace) -> dict:
     from embedlab.index import make_index
     from embedlab.index.exact import exact_search
 
@@ -155,12 +150,7 @@ def main() -> None:
             }
         )
         log(res["updates"][-1])
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(res, indent=1))
-    md = markdown(res)
-    print(md)
-    if args.update:
-        update_section(args.update, MARK_BEGIN, MARK_END, md)
+    return res
 
 
 def markdown(r: dict) -> str:
