@@ -87,3 +87,21 @@ def test_from_matrix_shares_without_changing_the_matrix():
     idx.remove([10])
     assert idx.search(x[3:4], 1)[0].tolist() == [[13]] and len(idx) == 3
     np.testing.assert_array_equal(x, before)
+
+
+@pytest.mark.parametrize("metric", ["ip", "l2"])
+def test_query_blocks_times_row_tiles_equal_brute_force(monkeypatch, metric):
+    import embedlab.index.exact as ex
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(3001, 8)).astype(np.float32)
+    x[1500] = x[7]  # a tie across two tiles: the lower row must win
+    q = np.concatenate([rng.normal(size=(36, 8)).astype(np.float32), x[7:8]])
+    monkeypatch.setattr(ex, "_SCORE_BUDGET", 4000)  # 37 queries -> row tiles of 108: 28 tiles merged
+    ids, scores = exact_search(q, x, 5, metric)
+    brute = q @ x.T if metric == "ip" else -((q[:, None, :] - x[None, :, :]) ** 2).sum(-1)
+    want = np.argsort(-brute, axis=1, kind="stable")[:, :5]
+    np.testing.assert_array_equal(ids, want)
+    np.testing.assert_allclose(scores, np.take_along_axis(brute, want, 1), rtol=1e-4, atol=1e-4)
+    if metric == "l2":  # the query equals rows 7 and 1500 (distance 0): both first, the lower row first
+        assert ids[-1, 0] == 7 and ids[-1, 1] == 1500

@@ -11,6 +11,7 @@ from embedlab.index.base import prepare
 __all__ = ["ExactIndex", "exact_search"]
 
 _SCORE_BUDGET = 1 << 25  # floats of scores held at once (128 MB)
+_MAX_QUERY_BLOCK = 1024
 
 
 def exact_search(
@@ -32,32 +33,36 @@ def exact_search(
         return out_i[:, :k], out_s[:, :k]
     if metric == "l2" and sq_norms is None:
         sq_norms = np.einsum("ij,ij->i", matrix, matrix)
-    q_block = max(1, min(nq, _SCORE_BUDGET // n, 1024))
-    r_block = n if q_block > 1 else min(n, _SCORE_BUDGET)
-    if r_block < n:  # a huge matrix: merge per-block top-k lists
-        return _search_row_blocks(queries, matrix, kk, metric, sq_norms, r_block)
-    for start in range(0, nq, q_block):
-        q = queries[start : start + q_block]
-        s = q @ matrix.T
-        if metric == "l2":
-            assert sq_norms is not None
-            s *= 2.0
-            s -= sq_norms[None, :]
-            s -= np.einsum("ij,ij->i", q, q)[:, None]
-        topk_rows(s, kk, out_i, out_s, start)
+    # Queries in blocks of up to 1,024, rows in tiles sized so one score tile stays within the
+    # budget: the matrix is streamed from memory once per query block (not once per few queries),
+    # and each tile's top-k is merged into the block's running best.
+    q_block = min(nq, _MAX_QUERY_BLOCK)
+    r_block = max(kk, min(n, _SCORE_BUDGET // q_block))
+    for qs in range(0, nq, q_block):
+        q = queries[qs : qs + q_block]
+        q_sq = np.einsum("ij,ij->i", q, q)[:, None] if metric == "l2" else None
+        best_i, best_s = out_i[qs : qs + q.shape[0]], out_s[qs : qs + q.shape[0]]
+        for rs in range(0, n, r_block):
+            s = q @ matrix[rs : rs + r_block].T
+            if metric == "l2":
+                assert sq_norms is not None and q_sq is not None
+                s *= 2.0
+                s -= sq_norms[None, rs : rs + r_block]
+                s -= q_sq
+            kt = min(kk, s.shape[1])
+            tile_i = np.empty((q.shape[0], kt), dtype=np.int64)
+            tile_s = np.empty((q.shape[0], kt), dtype=np.float32)
+            topk_rows(s, kt, tile_i, tile_s, 0)
+            if rs == 0 and kt == kk:
+                best_i[:], best_s[:] = tile_i, tile_s
+                continue
+            # earlier tiles first, so a stable sort keeps ties on the lower row
+            cand_i = np.concatenate([best_i, np.where(tile_i >= 0, tile_i + rs, -1)], axis=1)
+            cand_s = np.concatenate([best_s, tile_s], axis=1)
+            order = np.argsort(-cand_s, axis=1, kind="stable")[:, :kk]
+            best_i[:] = np.take_along_axis(cand_i, order, axis=1)
+            best_s[:] = np.take_along_axis(cand_s, order, axis=1)
     return out_i, out_s
-
-
-def _search_row_blocks(queries, matrix, k, metric, sq_norms, r_block):
-    parts_i, parts_s = [], []
-    for start in range(0, matrix.shape[0], r_block):
-        sub = matrix[start : start + r_block]
-        i, s = exact_search(queries, sub, k, metric, None if sq_norms is None else sq_norms[start : start + r_block])
-        parts_i.append(np.where(i >= 0, i + start, -1))
-        parts_s.append(s)
-    all_i, all_s = np.concatenate(parts_i, axis=1), np.concatenate(parts_s, axis=1)
-    order = np.argsort(-all_s, axis=1, kind="stable")[:, :k]
-    return np.take_along_axis(all_i, order, axis=1), np.take_along_axis(all_s, order, axis=1)
 
 
 class ExactIndex:
