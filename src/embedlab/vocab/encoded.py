@@ -61,10 +61,9 @@ class TokenReader:
         return np.frombuffer(data, dtype=np.int32)
 
     def close(self) -> None:
-        if self._fd is not None:
+        if self._fd is not None and self._fd >= 0:
             os.close(self._fd)
-            self._fd = None
-            self._array = np.zeros(0, dtype=np.int32)
+            self._fd = -1  # a read after close fails like a read of a closed file (EBADF)
 
 
 class EncodedCorpus:
