@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import update_section  # noqa: E402
+from _common import measure_and_render, section_args  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 STSB = DATA / "sts" / "stsbenchmark" / "sts-test.csv"
@@ -187,38 +186,31 @@ def markdown(rows: list[dict], r: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--json", type=Path, default=HERE / "results" / "sentence_eval.json")
-    ap.add_argument("--update", type=Path)
     ap.add_argument("--skip-static", action="store_true", help="MiniLM rows only (no Word2Vec/FastText training).")
-    ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
+    section_args(ap, HERE / "results" / "sentence_eval.json")
     args = ap.parse_args()
-    if args.render:
-        saved = json.loads(args.json.read_text())
-        md = markdown(saved["sts"], saved["scifact"])
-        print(md)
-        if args.update:
-            update_section(args.update, MARK_BEGIN, MARK_END, md)
-        return
-    for p in (STSB, KORSTS, SCIFACT):
-        if not p.exists():
-            sys.exit(f"not found: {p} (the shared data folder beside the checkout)")
+    if not args.render:
+        for p in (STSB, KORSTS, SCIFACT):
+            if not p.exists():
+                sys.exit(f"not found: {p} (the shared data folder beside the checkout)")
+    measure_and_render(
+        args, lambda: measure(args.skip_static), lambda res: markdown(res["sts"], res["scifact"]), MARK_BEGIN, MARK_END
+    )
+
+
+def measure(skip_static: bool) -> dict:
     from embedlab.encoders.transformer import SentenceEncoder
 
     minilm = SentenceEncoder()
     r = retrieval_and_throughput(minilm)
-    if args.skip_static:
+    if skip_static:
         from embedlab.eval.sts import evaluate_sts, read_sts
 
         rows = [{"lang": lg, "model": "MiniLM (all-MiniLM-L6-v2)", **evaluate_sts(minilm, read_sts(p))}
                 for lg, p in (("en", STSB), ("ko", KORSTS))]  # fmt: skip
     else:
         rows = sts_rows(minilm)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"sts": rows, "scifact": r}, indent=1))
-    md = markdown(rows, r)
-    print(md)
-    if args.update:
-        update_section(args.update, MARK_BEGIN, MARK_END, md)
+    return {"sts": rows, "scifact": r}
 
 
 if __name__ == "__main__":
