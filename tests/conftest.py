@@ -51,6 +51,30 @@ def write_lines(path: Path, sentences: list[list[str]]) -> Path:
     return path
 
 
+def planted_graph(communities: int = 4, size: int = 25, p_in: float = 0.3, p_out: float = 0.01, seed: int = 0):
+    """A graph with planted communities, dense inside with a few edges between: (graph, {node: community}).
+
+    Nodes are named ``c{community}n{i}``.
+    """
+    import numpy as np
+
+    from embedlab.graph import Graph
+
+    rng = np.random.default_rng(seed)
+    names = [f"c{c}n{i}" for c in range(communities) for i in range(size)]
+    comm = np.repeat(np.arange(communities), size)
+    edges = []
+    for a in range(len(names)):
+        for b in range(a + 1, len(names)):
+            if rng.random() < (p_in if comm[a] == comm[b] else p_out):
+                edges.append((names[a], names[b]))
+    # a ring inside each community keeps every node connected
+    for c in range(communities):
+        for i in range(size):
+            edges.append((f"c{c}n{i}", f"c{c}n{(i + 1) % size}"))
+    return Graph.from_edges(edges, nodes=names), {n: f"community{c}" for n, c in zip(names, comm, strict=True)}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory):
     """Encoded-corpus caches of the whole run (subprocesses too) go to a temporary folder."""

@@ -74,10 +74,13 @@ class UnknownKeyError(NotFoundError, KeyError):
     ``suggestions`` holds close spellings that are there. ``word`` is the same as ``key``.
     """
 
-    def __init__(self, key: str, suggestions: list[str] | tuple[str, ...] = (), *, kind: str = "word") -> None:
+    def __init__(
+        self, key: str, suggestions: list[str] | tuple[str, ...] = (), *, kind: str = "word", detail: str = ""
+    ) -> None:
         self.key = key
         self.suggestions = list(suggestions)
         self.kind = kind  # what the keys are: "word", "item", "node", "label", ...
+        self.detail = detail  # what to do about it, added to the message
         super().__init__(key)
 
     @property
@@ -88,7 +91,7 @@ class UnknownKeyError(NotFoundError, KeyError):
         msg = f"{self.kind} {self.key!r} is not in the vocabulary"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        return msg
+        return f"{msg}; {self.detail}" if self.detail else msg
 
 
 #: The word name of :class:`UnknownKeyError` (the same class).

@@ -164,3 +164,31 @@ def test_status_comes_from_the_exception_class_not_its_message():
     assert status_of(TooLargeError("big")) == (413, "too_large")
     assert status_of(FormatError("bad")) == (400, "invalid_request")
     assert status_of(RuntimeError("boom")) == (500, "server_error")
+
+
+def test_node_vectors_coloured_by_label(tmp_path):
+    from embedlab.errors import ConfigError
+    from embedlab.graph import Graph, Node2Vec
+
+    edges = [(f"a{i}", f"a{(i + 1) % 6}") for i in range(6)] + [(f"b{i}", f"b{(i + 1) % 6}") for i in range(6)]
+    kv = Node2Vec(dim=8, walk_length=10, walks_per_node=2, window=3, threads=1).fit(Graph.from_edges(edges))
+    kv.save(tmp_path / "nodes")
+    (tmp_path / "labels.tsv").write_text("".join(f"{k}\tgroup-{k[0]}\n" for k in kv.keys if k != "b5"))
+    client = TestClient(create_app(str(tmp_path / "nodes"), labels=tmp_path / "labels.tsv"))
+    info = client.get("/v1/map").json()
+    assert info["color_by"] == "label" and info["categories"] == ["(no label)", "group-a", "group-b"]
+    labels = client.get("/v1/labels").text.split("\n")
+    colours = np.frombuffer(client.get("/v1/colors").content, dtype="<u2")
+    by_key = dict(zip(labels, colours.tolist(), strict=True))
+    assert by_key["a0"] == 1 and by_key["b0"] == 2 and by_key["b5"] == 0
+    with pytest.raises(ConfigError, match="labels colour"):
+        create_app("minilm", labels=tmp_path / "labels.tsv")
+
+
+def test_many_categories_keep_the_most_common():
+    from embedlab.service.served import _categorise
+
+    values = [f"c{i}" for i in range(70)] + ["c5"] * 3
+    names, cats = _categorise(values, most=4)
+    assert names == ["c0", "c1", "c5", "other"]  # c5 most common, then the first in sorted order
+    assert names[cats[5]] == "c5" and names[cats[-4]] == "other"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from embedlab.cli import collection, convert, encode, evaluate, plot, serve, similar, train
+from embedlab.cli import collection, convert, encode, evaluate, graph, plot, serve, similar, train
 
 app = typer.Typer(
     name="embedlab",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+train.app.command("node2vec")(graph.node2vec)
 app.add_typer(train.app, name="train")
 app.command("similar")(similar.similar)
 app.command("analogy")(similar.analogy)
@@ -22,6 +23,8 @@ app.command("info")(convert.info)
 app.command("evaluate")(evaluate.evaluate)
 app.command("evaluate-sts")(evaluate.evaluate_sts)
 app.command("evaluate-retrieval")(evaluate.evaluate_retrieval)
+app.command("evaluate-nodes")(graph.evaluate_nodes)
+app.command("evaluate-links")(graph.evaluate_links)
 app.command("encode")(encode.encode)
 app.command("finetune")(encode.finetune)
 app.add_typer(collection.app, name="collection")

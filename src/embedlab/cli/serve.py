@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,6 +27,9 @@ def serve(
     max_texts: Annotated[int, typer.Option(help="Most texts in one request (more: 413).")] = 256,
     max_points: Annotated[int, typer.Option(help="Points on the explorer's map.")] = 1_000_000,
     color_by: Annotated[str | None, typer.Option(help="Collections: metadata field that colours the map.")] = None,
+    labels: Annotated[
+        Path | None, typer.Option(help="Word or node vectors: a 'key label' file whose labels colour the map.")
+    ] = None,
     method: Annotated[Projection, typer.Option(help="Projection for the explorer's map.")] = Projection.pca,
     workers: Annotated[int, typer.Option(help="Threads answering requests (anyio pool).")] = 16,
 ) -> None:
@@ -40,7 +44,7 @@ def serve(
 
     _one_blas_thread_per_request()
     app = create_app(target, api_key=api_key, encoder=encoder, max_texts=max_texts, max_points=max_points,
-                     color_by=color_by, method=method.value)  # fmt: skip
+                     color_by=color_by, method=method.value, labels=labels)  # fmt: skip
     if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
         typer.echo(f"warning: serving on {host} without an API key; anyone who can reach it can use it", err=True)
     typer.echo(f"embedlab: serving {target} on http://{host}:{port}/ (API docs at /docs)", err=True)

@@ -1,4 +1,4 @@
-"""``embedlab train word2vec|glove|fasttext``; every option's default comes from the trainer's config."""
+"""``embedlab train word2vec|glove|fasttext`` (``node2vec`` is in cli/graph.py); defaults come from the configs."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from embedlab.train.config import FastTextConfig as FT
 from embedlab.train.config import GloVeConfig as GV
 from embedlab.train.config import Word2VecConfig as W2V
 
-app = typer.Typer(help="Train static word embeddings.", no_args_is_help=True)
+app = typer.Typer(
+    help="Train word embeddings (word2vec, glove, fasttext) or node embeddings (node2vec).", no_args_is_help=True
+)
 
 
 class Arch(StrEnum):

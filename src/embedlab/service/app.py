@@ -42,6 +42,7 @@ def create_app(
     max_points: int = 1_000_000,
     color_by: str | None = None,
     method: str = "pca",
+    labels: str | os.PathLike[str] | None = None,
 ) -> Any:
     """A FastAPI app serving ``served`` (a :class:`Served`, or a path / ``"minilm"`` to load).
 
@@ -56,7 +57,8 @@ def create_app(
     from embedlab.service.routers import encoder as encoder_routes
 
     if not isinstance(served, Served):
-        served = load_served(served, encoder=encoder, max_points=max_points, color_by=color_by, method=method)
+        served = load_served(served, encoder=encoder, max_points=max_points, color_by=color_by, method=method,
+                             labels=labels)  # fmt: skip
     limits = Limits(
         max_texts, max_text_chars, api_key if api_key is not None else os.environ.get("EMBEDLAB_API_KEY") or None
     )

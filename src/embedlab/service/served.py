@@ -26,6 +26,7 @@ class Served:
     max_points: int = 1_000_000
     color_by: str | None = None
     method: str = "pca"
+    key_labels: dict[str, str] | None = None  # words/nodes: a label per key that colours the map
     _map: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ explorer map
@@ -40,21 +41,22 @@ class Served:
             n = min(len(self.kv), self.max_points)
             vecs = np.asarray(self.kv.vectors[:n], dtype=np.float32)
             labels = self.kv.words[:n]
-            ranks = np.arange(n)
-            bands = [("top 1k", 1_000), ("1k-10k", 10_000), ("10k-100k", 100_000), ("100k+", 1 << 62)]
-            cats = np.searchsorted(np.array([b for _, b in bands]), ranks, side="right").astype(np.uint16)
-            categories = [name for name, _ in bands]
-            color_by: str | None = "frequency rank"
+            if self.key_labels is not None:
+                categories, cats = _categorise([self.key_labels.get(k, "(no label)") for k in labels])
+                color_by: str | None = "label"
+            else:
+                ranks = np.arange(n)
+                bands = [("top 1k", 1_000), ("1k-10k", 10_000), ("10k-100k", 100_000), ("100k+", 1 << 62)]
+                cats = np.searchsorted(np.array([b for _, b in bands]), ranks, side="right").astype(np.uint16)
+                categories = [name for name, _ in bands]
+                color_by = "frequency rank"
         else:
             slots, matrix = self.collection.vectors()
             n = min(len(slots), self.max_points)
             vecs, slots = matrix[:n], slots[:n]
             rows = self.collection.metadata_for_slots(slots, self.color_by)
             labels = [r[0] for r in rows]
-            values = [("" if r[1] is None else str(r[1])) for r in rows]
-            categories = sorted(set(values))[:64]
-            where = {c: i for i, c in enumerate(categories)}
-            cats = np.array([where.get(v, len(categories) - 1) for v in values], dtype=np.uint16)
+            categories, cats = _categorise([("" if r[1] is None else str(r[1])) for r in rows])
             color_by = self.color_by
         from embedlab.viz.projection import PCA2, project
 
@@ -77,6 +79,25 @@ class Served:
         return self._map
 
 
+def _categorise(values: list[str], most: int = 64) -> tuple[list[str], np.ndarray]:
+    """Colour categories (sorted; past ``most``, the rarest share one "other") and each point's index."""
+    names, counts = np.unique(np.asarray(values, dtype=object).astype(str), return_counts=True)
+    if names.size > most:
+        kept = set(names[np.argsort(-counts, kind="stable")[: most - 1]].tolist())
+        values = [v if v in kept else "other" for v in values]
+        names = np.unique(np.asarray(values, dtype=object).astype(str))
+    categories = names.tolist()
+    where = {c: i for i, c in enumerate(categories)}
+    return categories, np.array([where[v] for v in values], dtype=np.uint16)
+
+
+def read_key_labels(path: str | os.PathLike[str]) -> dict[str, str]:
+    """``{key: label}`` from a 'key label [label ...]' file (a node's first label colours it)."""
+    from embedlab.graph.classify_nodes import read_node_labels
+
+    return {k: v[0] for k, v in read_node_labels(path).items()}
+
+
 def load_served(
     spec: str | os.PathLike[str] | None,
     *,
@@ -84,20 +105,26 @@ def load_served(
     max_points: int = 1_000_000,
     color_by: str | None = None,
     method: str = "pca",
+    labels: str | os.PathLike[str] | None = None,
 ) -> Served:
     """Open what ``spec`` names: a collection folder, a sentence-transformers folder / ``minilm``,
     or word vectors in any format ``embedlab.load`` reads. ``encoder`` overrides the text encoder
-    (default: the collection's model; mean pooling for word vectors)."""
+    (default: the collection's model; mean pooling for word vectors). ``labels`` (word or node
+    vectors) is a 'key label' file whose labels colour the explorer's map."""
     from embedlab.encoders import load_encoder
     from embedlab.encoders.transformer import is_sentence_transformers_folder
 
     if spec is None or str(spec).lower() == "minilm" or is_sentence_transformers_folder(spec):
+        if labels is not None:
+            raise ConfigError("labels colour the map of word or node vectors; an encoder alone has no map")
         enc = load_encoder(spec)
         return Served("encoder", getattr(enc, "name", str(spec)), enc.dim, encoder=enc)
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(2, "nothing to serve at this path", str(path))
     if (path / "collection.db").is_file():
+        if labels is not None:
+            raise ConfigError("labels colour word or node vectors; colour a collection by a metadata field (color_by)")
         from embedlab.search.collection import Collection
 
         col = Collection(path, encoder=load_encoder(encoder) if encoder else None)
@@ -106,8 +133,11 @@ def load_served(
                       color_by=color_by, method=method)  # fmt: skip
     from embedlab.io import load
 
-    return serve_vectors(load(path), path.name, encoder=load_encoder(encoder) if encoder else None,
-                         max_points=max_points, method=method)  # fmt: skip
+    served = serve_vectors(load(path), path.name, encoder=load_encoder(encoder) if encoder else None,
+                           max_points=max_points, method=method)  # fmt: skip
+    if labels is not None:
+        served.key_labels = read_key_labels(labels)
+    return served
 
 
 def serve_vectors(
