@@ -54,3 +54,14 @@ def test_error_tree():
 
     assert issubclass(UnknownIdError, embedlab.NotFoundError) and issubclass(UnknownIdError, embedlab.ConfigError)
     assert "item 'x'" in str(embedlab.UnknownKeyError("x", kind="item"))
+
+
+def test_graph_product_api():
+    import embedlab.graph as graph
+
+    assert set(graph.__all__) == {
+        "DeepWalk", "EdgeSplit", "Graph", "Node2Vec", "Node2VecConfig", "evaluate_link_prediction",
+        "evaluate_node_classification", "heuristic_scores", "random_walks", "read_edgelist", "read_node_labels",
+        "split_edges",
+    }  # fmt: skip
+    assert all(getattr(graph, name) is not None for name in graph.__all__)

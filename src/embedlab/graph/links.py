@@ -134,8 +134,7 @@ def heuristic_scores(graph: Graph, pairs: np.ndarray) -> dict[str, np.ndarray]:
     cn = np.asarray(both.sum(axis=1)).ravel()
     union = deg[pairs[:, 0]] + deg[pairs[:, 1]] - cn
     jaccard = np.divide(cn, union, out=np.zeros_like(cn), where=union > 0)
-    inv_log = np.zeros_like(deg)
-    np.divide(1.0, np.log(deg), out=inv_log, where=deg > 1)
+    inv_log = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2.0)), 0.0)  # a common neighbour has degree >= 2
     aa = both @ inv_log
     return {"common_neighbours": cn, "jaccard": jaccard, "adamic_adar": np.asarray(aa).ravel()}
 
