@@ -192,3 +192,34 @@ def test_many_categories_keep_the_most_common():
     names, cats = _categorise(values, most=4)
     assert names == ["c0", "c1", "c5", "other"]  # c5 most common, then the first in sorted order
     assert names[cats[5]] == "c5" and names[cats[-4]] == "other"
+
+
+def test_recommend_routes(tmp_path):
+    from embedlab.recommend import ALS, Interactions, ItemKNN
+    from embedlab.recommend.store import save_recommender
+
+    recs = [(f"g{g}u{u}", f"g{g}i{(u + j) % 6}") for g in range(3) for u in range(12) for j in range(3)]
+    log = Interactions.from_records(recs)
+    save_recommender(ALS(factors=8, iterations=8, threads=1).fit(log), tmp_path / "als")
+    client = TestClient(create_app(str(tmp_path / "als")))
+    r = client.post("/v1/recommend", json={"user": "g1u0", "k": 2, "reasons": True}).json()
+    assert r["query"] == "user g1u0" and len(r["results"]) == 2
+    mine = {x for u, x in recs if u == "g1u0"}
+    assert all(x["item"] not in mine and set(x["because"]) <= mine for x in r["results"])
+    assert client.post("/v1/recommend", json={"items": ["g2i0", "g2i1"], "k": 2}).json()["results"]
+    assert client.post("/v1/recommend", json={"item": "g0i0", "k": 3}).json()["results"][0]["item"] != "g0i0"
+    assert client.post("/v1/similar", json={"word": "g0i0", "k": 2}).status_code == 200  # item vectors
+    err(client.post("/v1/recommend", json={"user": "nobody"}), 404, "nobody")
+    err(client.post("/v1/recommend", json={"user": "g1u0", "item": "g0i0"}), 400, "exactly one")
+    save_recommender(ItemKNN().fit(log), tmp_path / "knn")
+    knn = TestClient(create_app(str(tmp_path / "knn")))
+    assert knn.get("/health").json()["kind"] == "recommender"
+    assert knn.post("/v1/recommend", json={"user": "g0u1", "k": 1}).json()["results"]
+    err(knn.get("/v1/map"), 400, "no item vectors")
+    err(knn.post("/v1/similar", json={"word": "g0i0"}), 400, "collection")
+
+
+def test_item_vectors_serve_sessions_but_not_users(planted_model):
+    client = TestClient(create_app(str(planted_model)))
+    assert client.post("/v1/recommend", json={"items": ["cat"], "k": 3}).json()["results"]
+    err(client.post("/v1/recommend", json={"user": "ann"}), 400, "know no users")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from embedlab.cli import collection, convert, encode, evaluate, graph, plot, serve, similar, train
+from embedlab.cli import collection, convert, encode, evaluate, graph, plot, recommend, serve, similar, train
 
 app = typer.Typer(
     name="embedlab",
@@ -14,6 +14,9 @@ app = typer.Typer(
     add_completion=False,
 )
 train.app.command("node2vec")(graph.node2vec)
+train.app.command("als")(recommend.train_als)
+train.app.command("bpr")(recommend.train_bpr)
+train.app.command("item2vec")(recommend.train_item2vec)
 app.add_typer(train.app, name="train")
 app.command("similar")(similar.similar)
 app.command("analogy")(similar.analogy)
@@ -25,6 +28,7 @@ app.command("evaluate-sts")(evaluate.evaluate_sts)
 app.command("evaluate-retrieval")(evaluate.evaluate_retrieval)
 app.command("evaluate-nodes")(graph.evaluate_nodes)
 app.command("evaluate-links")(graph.evaluate_links)
+app.command("recommend")(recommend.recommend)
 app.command("encode")(encode.encode)
 app.command("finetune")(encode.finetune)
 app.add_typer(collection.app, name="collection")

@@ -15,7 +15,9 @@ from embedlab.train.config import GloVeConfig as GV
 from embedlab.train.config import Word2VecConfig as W2V
 
 app = typer.Typer(
-    help="Train word embeddings (word2vec, glove, fasttext) or node embeddings (node2vec).", no_args_is_help=True
+    help="Train word embeddings (word2vec, glove, fasttext), node embeddings (node2vec) or recommenders "
+    "(als, bpr, item2vec).",
+    no_args_is_help=True,
 )
 
 

@@ -73,6 +73,30 @@ class Recommender:
         ids = top_k(scores[None, :], k)[0]
         return [(train.items[i], float(scores[i])) for i in ids if np.isfinite(scores[i])]
 
+    def recommend_for_items(self, items: list[str], k: int = 10) -> list[tuple[str, float]]:
+        """Items for someone who is not in the fitted log, from the items they have (a session)."""
+        raise ConfigError(f"{type(self).__name__} cannot recommend from a list of items; use ALS, BPR or item-kNN")
+
+    def similar_items(self, item: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` items most similar to ``item`` by this model."""
+        raise ConfigError(f"{type(self).__name__} has no item similarity; use ALS, BPR or item-kNN")
+
+    def item_similarity(self, item_id: int, others: np.ndarray) -> np.ndarray | None:
+        """Similarity of item ``item_id`` to each of ``others`` (None: this model has no item similarity)."""
+        return None
+
+    def because(self, user: str, item: str, n: int = 2) -> list[str]:
+        """The user's items most similar to ``item`` by this model: "because you bought X"."""
+        train = self._check_fitted()
+        assert self._seen is not None
+        uid, iid = train.user_index(user), train.item_index(item)
+        have = self._seen[uid].indices
+        sims = self.item_similarity(iid, have) if have.size else None
+        if sims is None:
+            return []
+        order = np.argsort(-sims, kind="stable")[:n]
+        return [train.items[int(have[j])] for j in order if sims[j] > 0]
+
 
 def evaluate_recommender(model: Recommender, test: Interactions, *, k: int = 10, **kwargs: Any) -> dict[str, Any]:
     """HR/NDCG/MRR/precision/recall/coverage at ``k`` of ``model`` on the users of ``test``.

@@ -65,6 +65,17 @@ class ItemKNN(Recommender):
         assert self._seen is not None
         return np.asarray((self._seen[user_ids] @ self.similarity).todense())
 
+    def item_similarity(self, item_id: int, others: np.ndarray) -> np.ndarray:
+        return np.asarray(self.similarity[item_id, others].todense()).ravel()
+
+    def recommend_for_items(self, items: list[str], k: int = 10) -> list[tuple[str, float]]:
+        """Items for someone with ``items`` (a session, a new user): summed similarity to them."""
+        train = self._check_fitted()
+        ids = [train.item_index(x) for x in items]
+        scores = np.asarray(self.similarity[ids].sum(axis=0)).ravel().astype(np.float32)
+        scores[ids] = -np.inf
+        return [(train.items[i], float(scores[i])) for i in top_k(scores[None, :], k)[0] if scores[i] > 0]
+
     def similar_items(self, item: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` items most often bought with ``item`` (cosine), best first."""
         train = self._check_fitted()

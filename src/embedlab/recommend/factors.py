@@ -113,6 +113,11 @@ class _Factors(Recommender):
         counts = np.bincount(train.item_ids, minlength=train.n_items)
         return KeyedVectors(train.items, self.item_factors, counts, metadata={"model": type(self).__name__.lower()})
 
+    def item_similarity(self, item_id: int, others: np.ndarray) -> np.ndarray:
+        y = self.item_factors
+        a, b = y[item_id], y[others]
+        return (b @ a) / (np.linalg.norm(b, axis=1) * np.linalg.norm(a) + 1e-12)
+
     def similar_items(self, item: str, k: int = 10) -> list[tuple[str, float]]:
         """Items whose factors are closest (cosine) to ``item``'s."""
         return self.item_vectors.most_similar(item, topn=k)

@@ -127,3 +127,31 @@ class MapInfo(BaseModel):
     categories: list[str]
     kind: str
     dim: int
+
+
+class RecommendRequest(_Strict):
+    """Give exactly one of ``user`` (a known user), ``items`` (a session, or a new user's items) or ``item``."""
+
+    user: str | None = None
+    items: list[str] | None = Field(default=None, min_length=1, max_length=1000)
+    item: str | None = None
+    k: int = Field(default=10, ge=1, le=1000)
+    exclude_seen: bool = True
+    reasons: bool = False
+
+    def one_of(self) -> str:
+        given = [x for x in ("user", "items", "item") if getattr(self, x) is not None]
+        if len(given) != 1:
+            raise ConfigError("give exactly one of user, items or item")
+        return given[0]
+
+
+class Recommendation(BaseModel):
+    item: str
+    score: float
+    because: list[str] | None = None
+
+
+class RecommendResponse(BaseModel):
+    query: str
+    results: list[Recommendation]

@@ -17,7 +17,7 @@ __all__ = ["Served", "load_served", "serve_vectors"]
 
 @dataclass
 class Served:
-    kind: str  # "words", "collection" or "encoder"
+    kind: str  # "words" (key-addressed vectors), "collection", "encoder" or "recommender" (no item vectors)
     name: str
     dim: int
     kv: Any = None
@@ -27,6 +27,7 @@ class Served:
     color_by: str | None = None
     method: str = "pca"
     key_labels: dict[str, str] | None = None  # words/nodes: a label per key that colours the map
+    recommender: Any = None  # a fitted recommender (its item vectors, if any, are ``kv``)
     _map: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ explorer map
@@ -36,6 +37,8 @@ class Served:
             return self._map
         if self.kind == "encoder":
             raise ConfigError("an encoder alone has no points to map; serve word vectors or a collection")
+        if self.kind == "recommender":
+            raise ConfigError("this recommender has no item vectors to map; ALS, BPR and item2vec models have")
         t0 = time.perf_counter()
         if self.kind == "words":
             n = min(len(self.kv), self.max_points)
@@ -122,6 +125,17 @@ def load_served(
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(2, "nothing to serve at this path", str(path))
+    if (path / "recommender.json").is_file():
+        from embedlab.recommend.store import load_recommender
+
+        model: Any = load_recommender(path)
+        if hasattr(model, "item_factors"):  # ALS, BPR: item vectors for similar items and the explorer's map
+            served = serve_vectors(model.item_vectors, path.name, max_points=max_points, method=method)
+            served.recommender = model
+            if labels is not None:
+                served.key_labels = read_key_labels(labels)
+            return served
+        return Served("recommender", path.name, 0, recommender=model)
     if (path / "collection.db").is_file():
         if labels is not None:
             raise ConfigError("labels colour word or node vectors; colour a collection by a metadata field (color_by)")

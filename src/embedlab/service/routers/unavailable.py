@@ -5,8 +5,10 @@ from fastapi import APIRouter, Request
 from embedlab.errors import ConfigError
 
 #: route -> the served kind that answers it
-OWNER = {"/v1/similar": "words or collection", "/v1/analogy": "words", "/v1/search": "collection"}
-_NEEDS = {"words": "word vectors", "collection": "a collection", "words or collection": "a collection"}
+OWNER = {"/v1/similar": "words or collection", "/v1/analogy": "words", "/v1/search": "collection",
+         "/v1/recommend": "words or recommender"}  # fmt: skip
+_NEEDS = {"words": "word vectors", "collection": "a collection", "words or collection": "a collection",
+          "words or recommender": "a recommender or item vectors"}  # fmt: skip
 
 
 def router(kind: str) -> APIRouter:

@@ -1,0 +1,229 @@
+"""``embedlab train als|bpr|item2vec`` and ``embedlab recommend``: recommenders from an event log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from embedlab.cli._common import console, fail, handle_errors, print_json, progress_enabled
+from embedlab.train.config import Word2VecConfig as W2V
+
+EventsArg = Annotated[Path, typer.Argument(help="Event log: CSV/TSV (delimiter guessed), JSON lines or Parquet.")]
+UserOpt = Annotated[str, typer.Option("--user", help="Column of the user id.")]
+ItemOpt = Annotated[str, typer.Option("--item", help="Column of the item id.")]
+WeightOpt = Annotated[str | None, typer.Option("--weight", help="Column of a weight or quantity (default: 1).")]
+TimeOpt = Annotated[str | None, typer.Option("--time", help="Column of the time (epoch seconds/ms or a date).")]
+OutOpt = Annotated[Path, typer.Option("--output", "-o", help="Where to write the model folder.")]
+ThreadsOpt = Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")]
+
+
+class By(StrEnum):
+    session = "session"
+    user = "user"
+
+
+def _read(events: Path, user: str, item: str, weight: str | None, time: str | None, session: str | None = None) -> Any:
+    from embedlab.recommend import read_events
+
+    return read_events(events, user=user, item=item, weight=weight, time=time, session=session)
+
+
+def _factors(kind: str, events: Path, output: Path, user: str, item: str, weight: str | None, time: str | None,
+             json_out: bool, quiet: bool, **params: Any) -> None:  # fmt: skip
+    from embedlab.recommend import ALS, BPR
+    from embedlab.recommend.store import save_recommender
+
+    log = _read(events, user, item, weight, time)
+    model = (ALS if kind == "als" else BPR)(**params)
+    model.fit(log, progress=progress_enabled(quiet or json_out))
+    save_recommender(model, output)
+    last = model.history[-1] if model.history else {}
+    result = {"model": str(output), "kind": kind, "events": log.n_events, "users": log.n_users, "items": log.n_items,
+              "fit_seconds": round(last.get("seconds", 0.0), 3), "loss": last.get("loss"), **params}  # fmt: skip
+    if json_out:
+        print_json(result)
+        return
+    con = console()
+    con.print(f"[bold]{kind.upper()}[/bold] {log!r} → {output} in {result['fit_seconds']:.1f} s")
+    con.print(f"try:  embedlab recommend {output} --user {log.users[0]}")
+
+
+@handle_errors
+def train_als(
+    events: EventsArg,
+    user: UserOpt,
+    item: ItemOpt,
+    output: OutOpt = Path("model"),
+    weight: WeightOpt = None,
+    time: TimeOpt = None,
+    factors: Annotated[int, typer.Option(help="Latent factors per user and item.")] = 64,
+    iterations: Annotated[int, typer.Option(help="Alternating passes.")] = 15,
+    regularization: Annotated[float, typer.Option(help="L2 penalty on the factors.")] = 0.01,
+    alpha: Annotated[float, typer.Option(help="Confidence 1 + alpha x weight (Hu et al. 2008).")] = 1.0,
+    threads: ThreadsOpt = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Implicit-feedback ALS user and item factors (through the implicit library).
+
+    Example: embedlab train als events.tsv --user customer --item product --weight quantity -o als
+    """
+    _factors("als", events, output, user, item, weight, time, json_out, quiet, factors=factors, iterations=iterations,
+             regularization=regularization, alpha=alpha, threads=threads, seed=seed)  # fmt: skip
+
+
+@handle_errors
+def train_bpr(
+    events: EventsArg,
+    user: UserOpt,
+    item: ItemOpt,
+    output: OutOpt = Path("model"),
+    weight: WeightOpt = None,
+    time: TimeOpt = None,
+    factors: Annotated[int, typer.Option(help="Latent factors per user and item.")] = 64,
+    iterations: Annotated[int, typer.Option(help="Passes of pairwise SGD.")] = 100,
+    regularization: Annotated[float, typer.Option(help="L2 penalty on the factors.")] = 0.01,
+    learning_rate: Annotated[float, typer.Option(help="SGD step size.")] = 0.01,
+    threads: ThreadsOpt = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Bayesian personalised ranking user and item factors (through the implicit library).
+
+    Example: embedlab train bpr events.tsv --user customer --item product -o bpr
+    """
+    _factors("bpr", events, output, user, item, weight, time, json_out, quiet, factors=factors, iterations=iterations,
+             regularization=regularization, learning_rate=learning_rate, threads=threads, seed=seed)  # fmt: skip
+
+
+@handle_errors
+def train_item2vec(
+    events: EventsArg,
+    user: UserOpt,
+    item: ItemOpt,
+    output: OutOpt = Path("model"),
+    time: TimeOpt = None,
+    session: Annotated[str | None, typer.Option("--session", help="Column of the session or basket id.")] = None,
+    by: Annotated[By, typer.Option(help="Sequences per session (needs --session) or per user.")] = By.session,
+    dim: Annotated[int, typer.Option(help="Vector size.")] = W2V.dim,
+    window: Annotated[int, typer.Option(help="Max distance between two items of a sequence.")] = W2V.window,
+    negative: Annotated[int, typer.Option(help="Noise items per positive pair.")] = W2V.negative,
+    ns_exponent: Annotated[
+        float, typer.Option(help="Noise distribution exponent; negative values favour rare items.")
+    ] = W2V.ns_exponent,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent items (0 = off).")] = W2V.sample,
+    epochs: Annotated[int, typer.Option(help="Passes over the sequences.")] = W2V.epochs,
+    min_count: Annotated[int, typer.Option(help="Ignore items seen fewer times.")] = 1,
+    threads: ThreadsOpt = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = W2V.seed,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """item2vec / prod2vec: skip-gram item vectors over sessions or users' item sequences (in time order).
+
+    Example: embedlab train item2vec events.tsv --user customer --item product --session invoice --time date -o i2v
+    """
+    from embedlab.io import save
+    from embedlab.recommend import Item2Vec
+
+    if by == By.session and session is None:
+        fail("--by session needs --session COLUMN (or use --by user)")
+    log = _read(events, user, item, None, time, session)
+    trainer = Item2Vec(dim=dim, window=window, negative=negative, ns_exponent=ns_exponent, sample=sample,
+                       epochs=epochs, min_count=min_count, threads=threads, seed=seed)  # fmt: skip
+    kv = trainer.fit(log, by=by.value, progress=progress_enabled(quiet or json_out))
+    save(kv, output)
+    assert trainer.trainer is not None and trainer.trainer.report is not None
+    report = trainer.trainer.report
+    result = {"model": str(output), "kind": "item2vec", "events": log.n_events, "items": len(kv), "dim": kv.dim,
+              "train_seconds": round(report.seconds, 3),
+              "loss_per_epoch": [round(x, 6) for x in report.losses]}  # fmt: skip
+    if json_out:
+        print_json(result)
+        return
+    con = console()
+    con.print(f"[bold]item2vec[/bold] {len(kv):,} items → {output} in {report.seconds:.1f} s")
+    con.print(f"try:  embedlab recommend {output} --similar-to {kv.keys[0]}")
+
+
+def _load(model: Path) -> Any:
+    """A saved recommender, or item vectors (item2vec or any KeyedVectors)."""
+    if (model / "recommender.json").is_file():
+        from embedlab.recommend.store import load_recommender
+
+        return load_recommender(model)
+    from embedlab.io import load
+
+    return load(model)
+
+
+@handle_errors
+def recommend(
+    model: Annotated[Path, typer.Argument(help="A model from 'embedlab train als|bpr|item2vec'.")],
+    user: Annotated[str | None, typer.Option("--user", help="Recommend for this user (ALS, BPR).")] = None,
+    users: Annotated[
+        Path | None, typer.Option("--users", help="A file of user ids, one a line ('-': stdin); JSON lines out.")
+    ] = None,
+    items: Annotated[str | None, typer.Option("--items", help="Items a user has, comma-separated (a session).")] = None,
+    similar_to: Annotated[str | None, typer.Option("--similar-to", help="Items like this one.")] = None,
+    k: Annotated[int, typer.Option("--k", help="How many items.")] = 10,
+    exclude_seen: Annotated[bool, typer.Option(help="Leave out items the user already has.")] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Recommend items: for a known user, for a list of users, from a session's items, or like an item.
+
+    Example: embedlab recommend als --user 12347 --k 5
+    """
+    asked = [x is not None for x in (user, users, items, similar_to)]
+    if sum(asked) != 1:
+        fail("give exactly one of --user, --users, --items or --similar-to")
+    m: Any = _load(model)
+    from embedlab.recommend import NextItem, Recommender
+
+    if users is not None:
+        if not isinstance(m, Recommender):
+            fail("--users needs a user model (ALS, BPR, item-kNN or popularity), not item vectors")
+        lines = (sys.stdin.read() if str(users) == "-" else users.read_text(encoding="utf-8")).split("\n")
+        for u in (x.strip() for x in lines):
+            if u:
+                got = m.recommend(u, k, exclude_seen=exclude_seen)
+                typer.echo(json.dumps({"user": u, "items": [{"item": x, "score": s} for x, s in got]},
+                                      ensure_ascii=False))  # fmt: skip
+        return
+    if user is not None:
+        if not isinstance(m, Recommender):
+            fail("--user needs a user model (ALS, BPR, item-kNN or popularity), not item vectors")
+        got, title = m.recommend(user, k, exclude_seen=exclude_seen), f"for user {user}"
+    elif items is not None:
+        have = [x.strip() for x in items.split(",") if x.strip()]
+        if isinstance(m, Recommender):
+            got = m.recommend_for_items(have, k)
+        else:
+            got = NextItem(m).recommend(have, k)
+        title = f"after {', '.join(have)}"
+    else:
+        assert similar_to is not None
+        if isinstance(m, Recommender):
+            got = m.similar_items(similar_to, k)
+        else:
+            got = m.most_similar(similar_to, topn=k)
+        title = f"like {similar_to}"
+    if json_out:
+        print_json({"query": title, "items": [{"item": x, "score": s} for x, s in got]})
+        return
+    from rich.table import Table
+
+    t = Table(title=f"recommendations {title}")
+    t.add_column("#", justify="right")
+    t.add_column("item")
+    t.add_column("score", justify="right")
+    for n, (x, s) in enumerate(got, 1):
+        t.add_row(str(n), x, f"{s:.4f}")
+    console().print(t)

@@ -1,0 +1,57 @@
+"""``embedlab train als|bpr|item2vec`` and ``embedlab recommend`` through real subprocesses."""
+
+import json
+
+import pytest
+from test_cli_end_to_end import assert_one_line_error, run
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory):
+    d = tmp_path_factory.mktemp("rec")
+    lines = ["customer\tproduct\tqty\tinvoice\twhen"]
+    n = 0
+    for g in range(3):
+        for u in range(15):
+            for basket in range(2):
+                n += 1
+                for i in range(4):
+                    item = f"g{g}i{(u + basket + i) % 8}"
+                    lines.append(f"g{g}u{u}\t{item}\t{1 + i % 2}\tinv{n}\t2011-01-{1 + basket:02d} 10:{i:02d}")
+    (d / "events.tsv").write_text("\n".join(lines) + "\n")
+    return d
+
+
+def test_train_and_recommend_every_way(events):
+    d = events
+    cols = ("--user", "customer", "--item", "product")
+    out = json.loads(run("train", "als", d / "events.tsv", *cols, "--weight", "qty", "-o", d / "als", "--factors", 8,
+                         "--iterations", 5, "--threads", 1, "--json").stdout)  # fmt: skip
+    assert out["users"] == 45 and out["kind"] == "als"
+    rec = json.loads(run("recommend", d / "als", "--user", "g1u3", "--k", 3, "--json").stdout)
+    assert len(rec["items"]) == 3 and all(x["item"].startswith("g1") for x in rec["items"][:2])
+    (d / "users.txt").write_text("g0u1\ng2u2\n")
+    lines = run("recommend", d / "als", "--users", d / "users.txt", "--k", 2).stdout.strip().split("\n")
+    assert [json.loads(x)["user"] for x in lines] == ["g0u1", "g2u2"]
+    assert "recommendations" in run("recommend", d / "als", "--items", "g0i1,g0i2", "--k", 2).stdout
+    run("train", "bpr", d / "events.tsv", "--user", "customer", "--item", "product", "-o", d / "bpr", "--factors", 8,
+        "--iterations", 10, "-q")  # fmt: skip
+    assert json.loads(run("recommend", d / "bpr", "--similar-to", "g0i1", "--json").stdout)["items"]
+    out = json.loads(run("train", "item2vec", d / "events.tsv", "--user", "customer", "--item", "product",
+                         "--session", "invoice", "--time", "when", "-o", d / "i2v", "--dim", 8, "--epochs", 3,
+                         "--json").stdout)  # fmt: skip
+    assert out["items"] == 24
+    rec = json.loads(run("recommend", d / "i2v", "--items", "g2i1", "--k", 2, "--json").stdout)
+    assert len(rec["items"]) == 2 and rec["items"][0]["item"] != "g2i1"
+
+
+def test_recommend_mistakes_are_one_line_errors(events):
+    d = events
+    run("train", "als", d / "events.tsv", "--user", "customer", "--item", "product", "-o", d / "m", "--factors", 4,
+        "--iterations", 2, "-q")  # fmt: skip
+    assert_one_line_error(run("recommend", d / "m", "--user", "nobody", check_rc=None), "user 'nobody'")
+    assert_one_line_error(run("recommend", d / "m", check_rc=None), "exactly one of")
+    assert_one_line_error(run("train", "als", d / "events.tsv", "--user", "who", "--item", "product", "-o", d / "x",
+                              check_rc=None), "no column 'who'")  # fmt: skip
+    assert_one_line_error(run("train", "item2vec", d / "events.tsv", "--user", "customer", "--item", "product",
+                              check_rc=None), "--session")  # fmt: skip
