@@ -87,3 +87,31 @@ def test_sequences_in_time_order_and_random_split():
         log.sequences("session")
     train, test = log.random_split(0.5, seed=3)
     assert train.n_events + test.n_events == log.n_events
+
+
+def test_event_types_weigh_and_filter(tmp_path):
+    (tmp_path / "e.jsonl").write_text(
+        "".join(
+            json.dumps({"session": 1, "aid": a, "type": t}) + "\n"
+            for a, t in [(10, "clicks"), (10, "carts"), (11, "orders"), (12, "x")]
+        )
+    )
+    log = read_events(
+        tmp_path / "e.jsonl",
+        user="session",
+        item="aid",
+        event="type",
+        event_weights={"clicks": 1, "carts": 3, "orders": 6},
+    )
+    assert log.n_events == 3 and log.matrix().toarray().tolist() == [[4, 6]]
+    with pytest.raises(ConfigError, match="event=COLUMN"):
+        read_events(tmp_path / "e.jsonl", user="session", item="aid", event_weights={"clicks": 1})
+
+
+def test_parquet(tmp_path):
+    pa = pytest.importorskip("pyarrow", reason="Parquet needs pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"u": ["a", "b", "a"], "i": ["x", "x", "y"], "w": [1.0, 2.0, 3.0]}), tmp_path / "e.parquet")
+    log = read_events(tmp_path / "e.parquet", user="u", item="i", weight="w")
+    assert log.matrix().toarray().tolist() == [[1, 3], [2, 0]]

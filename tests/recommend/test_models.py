@@ -107,6 +107,7 @@ def test_bpr_fold_in_agrees_with_the_fitted_user(log):
     items = [log.items[i] for i in log.item_ids[log.user_ids == 5]]
     got = {x.split("i")[0] for x, _ in bpr.recommend_for_items(items, k=3)}
     assert got == {log.users[5].split("u")[0]}
+    assert bpr.history[-1]["correct"] > 0.8  # BPR's own training metric per iteration
 
 
 def test_validation_metric_per_iteration(log):

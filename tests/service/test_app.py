@@ -211,6 +211,10 @@ def test_recommend_routes(tmp_path):
     assert client.post("/v1/similar", json={"word": "g0i0", "k": 2}).status_code == 200  # item vectors
     err(client.post("/v1/recommend", json={"user": "nobody"}), 404, "nobody")
     err(client.post("/v1/recommend", json={"user": "g1u0", "item": "g0i0"}), 400, "exactly one")
+    (tmp_path / "categories.tsv").write_text("".join(f"g{g}i{i}\tgroup{g}\n" for g in range(3) for i in range(6)))
+    coloured = TestClient(create_app(str(tmp_path / "als"), labels=tmp_path / "categories.tsv"))
+    info = coloured.get("/v1/map").json()  # item vectors on the explorer's map, coloured by category
+    assert info["color_by"] == "label" and info["categories"] == ["group0", "group1", "group2"]
     save_recommender(ItemKNN().fit(log), tmp_path / "knn")
     knn = TestClient(create_app(str(tmp_path / "knn")))
     assert knn.get("/health").json()["kind"] == "recommender"

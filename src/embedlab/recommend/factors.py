@@ -63,7 +63,8 @@ class _Factors(Recommender):
     ) -> _Factors:
         """Factorise ``train``; with ``validation``, NDCG@k on it after every iteration goes in ``history``.
 
-        Each callback gets ``{"iteration", "seconds", "loss"` (ALS), ``"ndcg@k"`` (with validation)``}``.
+        Each callback gets ``{"iteration", "seconds"`` and ``"loss"`` (ALS) or ``"correct"`` (BPR: the
+        share of sampled triples ranked right), and ``"ndcg@k"`` with validation ``}``.
         """
         from threadpoolctl import threadpool_limits
 
@@ -77,8 +78,10 @@ class _Factors(Recommender):
 
         def on_iteration(iteration: int, seconds: float, *extra: Any) -> None:
             row: dict[str, float] = {"iteration": iteration + 1, "seconds": time.perf_counter() - t0}
-            if extra and isinstance(extra[0], float) and self.weighting == "confidence":
+            if extra and self.weighting == "confidence":  # ALS: the training loss
                 row["loss"] = float(extra[0])
+            elif extra:  # BPR: the share of sampled (user, seen, unseen) triples ranked right
+                row["correct"] = float(extra[0])
             if validation is not None:
                 self._model = model
                 self._from_model()

@@ -18,7 +18,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -322,29 +322,40 @@ def read_events(
     weight: str | None = None,
     time: str | None = None,
     session: str | None = None,
+    event: str | None = None,
+    event_weights: Mapping[str, float] | None = None,
     delimiter: str | None = None,
 ) -> Interactions:
     """Read an event log with named columns: CSV/TSV (delimiter guessed from the header when not
     given; ``.gz``/``.xz``/``.bz2`` read directly), JSON lines or Parquet (needs pyarrow).
 
-    Rows with an empty user or item are skipped (and counted in ``skipped``). A missing column,
-    a weight that is not a number or a time that is neither a number nor a date is a
+    ``event`` names a column of event types (click, cart, order, ...) and ``event_weights`` what
+    each type weighs (multiplied into ``weight``); rows of a type not in ``event_weights`` are
+    dropped, so ``{"order": 1}`` keeps orders only. Rows with an empty user or item are skipped. A
+    missing column, a weight that is not a number or a time that is neither a number nor a date is a
     :class:`~embedlab.errors.FormatError` naming it.
     """
+    if event_weights is not None and event is None:
+        raise ConfigError("event_weights needs event=COLUMN (the column of event types)")
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"event log not found: {p}")
     header, rows = _rows(p, delimiter)
-    needed = [c for c in (user, item, weight, time, session) if c is not None]
+    needed = [c for c in (user, item, weight, time, session, event) if c is not None]
     missing = [c for c in needed if c not in header]
     if missing:
         raise FormatError(f"{p}: no column {missing[0]!r}; the columns are {', '.join(map(repr, header))}")
     rows = [r for r in rows if str(r.get(user) or "").strip() and str(r.get(item) or "").strip()]
+    if event is not None and event_weights is not None:
+        rows = [r for r in rows if str(r[event]) in event_weights]
     if not rows:
         raise CorpusError(f"{p}: the event log has no events with a {user!r} and an {item!r}")
     u_names, u_ids = _index([str(r[user]).strip() for r in rows], None, "user")
     i_names, i_ids = _index([str(r[item]).strip() for r in rows], None, "item")
     weights = _weights([r[weight] for r in rows], f"{p}, column {weight!r}") if weight else None
+    if event is not None and event_weights is not None:
+        by_type = np.array([float(event_weights[str(r[event])]) for r in rows], dtype=np.float32)
+        weights = by_type if weights is None else weights * by_type
     times = _times([r[time] for r in rows], f"{p}, column {time!r}") if time else None
     sessions = None
     if session:
