@@ -1,6 +1,9 @@
 """File helpers every layer uses: atomic writes and a streaming ``.npy`` writer.
 
-Atomic writes: a file or folder appears complete under its final name, or not at all.
+Atomic writes: a file or folder appears complete under its final name, or not at all, and a
+replaced one is swapped in one step (Linux ``renameat2(RENAME_EXCHANGE)``), so at every instant the
+path holds the old version or the new one, never nothing. Temporary entries carry the writer's pid,
+so the next save beside them removes those a killed process left behind.
 ``NpyStreamWriter`` writes a 1-D ``.npy`` file whose length is known only at the end,
 without holding it in memory.
 """
@@ -8,6 +11,8 @@ without holding it in memory.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
@@ -17,7 +22,82 @@ from typing import IO
 
 import numpy as np
 
-__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file"]
+__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file", "clean_stale", "exchange"]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove the temporary entries beside ``target`` that a killed writer left (``.NAME.PID.*.tmp``,
+    ``.NAME.old-PID``); entries of a writer still running are kept. Returns what was removed."""
+    removed = []
+    prefix = f".{target.name}."
+    with contextlib.suppress(OSError):
+        for entry in target.parent.iterdir():
+            name = entry.name
+            if not name.startswith(prefix):
+                continue
+            rest = name[len(prefix) :]
+            pid_text = rest[4:] if rest.startswith("old-") else rest.split(".", 1)[0]
+            if not pid_text.isdigit() or not (rest.startswith("old-") or name.endswith(".tmp")):
+                continue
+            if not _pid_alive(int(pid_text)):
+                _remove(entry)
+                removed.append(entry)
+    return removed
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Swap two existing paths in one atomic step; False where the system cannot (then nothing moved)."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), os.fspath(b))
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    """Put ``tmp`` at ``target``: a rename, or an atomic swap (then the old version is removed)."""
+    if not os.path.lexists(target):
+        os.replace(tmp, target)
+        return
+    if exchange(tmp, target):
+        _remove(tmp)  # tmp now holds the old version
+        return
+    if not target.is_dir() or target.is_symlink():
+        os.replace(tmp, target)  # a file or link: rename replaces it atomically
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")  # no atomic swap here: two renames
+    os.replace(target, old)
+    os.replace(tmp, target)
+    _remove(old)
 
 
 @contextlib.contextmanager
@@ -29,14 +109,15 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    clean_stale(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        _replace(Path(tmp), target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -47,26 +128,18 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]:
 def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
     """Build a folder under a temporary name and move it to ``path`` on success.
 
-    An existing folder at ``path`` is replaced only once the new one is complete, so a
-    crash or Ctrl-C in the middle of a save never leaves a half-written model behind.
+    An existing folder at ``path`` is swapped for the new one in one atomic step once the new one
+    is complete, so a crash, a kill or Ctrl-C at any moment leaves the old model or the new one.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    clean_stale(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
-        if target.exists():
-            if not overwrite:
-                raise FileExistsError(f"{target} already exists")
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-            os.replace(tmp, target)
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
-        else:
-            os.replace(tmp, target)
+        if os.path.lexists(target) and not overwrite:
+            raise FileExistsError(f"{target} already exists")
+        _replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
