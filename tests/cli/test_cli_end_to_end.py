@@ -206,3 +206,27 @@ def test_train_fasttext_and_query_an_unseen_word(tmp_path):
     assert out["subword"] == "char" and out["vocab_size"] > 50
     neighbours = json.loads(run("similar", model, "cats", "--json").stdout)["neighbours"]
     assert neighbours[0]["word"] == "cat"
+
+
+def test_output_never_destroys_user_data(tmp_path, trained):
+    _, corpus, model, _ = trained
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("keep me")
+    for target in (notes, docs):
+        proc = run("train", "word2vec", corpus, "-o", target, "--min-count", 2, "--epochs", 1, check_rc=None)
+        assert_one_line_error(proc, "not an embedlab model")
+    assert notes.read_text() == "my notes\n" and (docs / "a.md").read_text() == "keep me"
+    assert_one_line_error(run("train", "word2vec", corpus, "-o", corpus, check_rc=None), "is an input")
+    assert_one_line_error(run("train", "word2vec", corpus, "-o", corpus.parent, check_rc=None), "is an input")
+    assert_one_line_error(run("convert", model, docs, "--to", "native", check_rc=None), "not an embedlab model")
+    assert_one_line_error(run("convert", model, model, "--to", "native", "--force", check_rc=None), "is an input")
+    out = tmp_path / "vectors.bin"
+    out.mkdir()  # a folder where a file format goes: refused before training, not after it
+    assert_one_line_error(run("train", "word2vec", corpus, "-o", out, "--format", "word2vec-bin", check_rc=None),
+                          "is a folder")  # fmt: skip
+    run("convert", model, notes, "--to", "word2vec-txt", "--force")  # --force replaces it
+    run("convert", model, notes, "--to", "word2vec-txt")  # a model of the same kind is replaced without it
+    assert notes.read_text().split("\n", 1)[0].split()[1] == "24"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 PRECISION_HELP = (
     "Transformer models: float32 (as sentence-transformers) or bfloat16 (about 1.8x faster on CPUs with BF16)."
 )
@@ -15,3 +19,9 @@ MODEL_HELP = (
     "Encoder: a sentence-transformers folder, an embedlab word-vector model (mean/SIF pooling), "
     "or 'minilm' (the bundled all-MiniLM-L6-v2, the default)."
 )
+
+
+#: every command that writes a model: replace what is at the output path even if it is not a model of that kind
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace the output path even if it is not a model of this kind.")
+]

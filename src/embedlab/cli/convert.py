@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import VectorFormat, console, handle_errors, print_json
+from embedlab.cli._options import ForceOpt
 
 
 class ExportFormat(StrEnum):
@@ -22,10 +23,12 @@ def convert(
     source: Annotated[Path, typer.Argument(help="Model to read (format detected).")],
     target: Annotated[Path, typer.Argument(help="Where to write.")],
     to: Annotated[VectorFormat, typer.Option("--to", help="Output format.")] = VectorFormat.word2vec_bin,
+    force: ForceOpt = False,
 ) -> None:
     """Convert vectors between the native folder, word2vec text / binary and GloVe text."""
-    from embedlab.io import load, save
+    from embedlab.io import check_output, load, save
 
+    check_output(target, to.value, inputs=[source], force=force)
     kv = load(source)
     save(kv, target, format=to.value)
     typer.echo(f"wrote {len(kv):,} vectors of dim {kv.dim} to {target} ({to.value})")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._options import ForceOpt
 from embedlab.graph.config import Node2VecConfig as N2V
 
 _RATIOS_HELP = "Training share(s) of the labelled nodes; repeat the option for several (default: 0.1 ... 0.9)."
@@ -43,14 +44,16 @@ def node2vec(
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Train node vectors with node2vec (p = q = 1 is DeepWalk) and save them, keyed by node name.
 
     Example: embedlab train node2vec edges.tsv -o nodes --p 0.25 --q 0.25
     """
     from embedlab.graph import Node2Vec
-    from embedlab.io import save
+    from embedlab.io import check_output, save
 
+    check_output(output, format.value, inputs=[edges], force=force)
     graph = _read_graph(edges, directed, weighted, drop_self_loops)
     trainer = Node2Vec(dim=dim, walk_length=walk_length, walks_per_node=walks_per_node, window=window, p=p, q=q,
                        negative=negative, epochs=epochs, alpha=alpha, threads=threads, seed=seed)  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from embedlab.cli._common import console, fail, handle_errors, print_json, progress_enabled
+from embedlab.cli._options import ForceOpt
 from embedlab.train.config import Word2VecConfig as W2V
 
 EventsArg = Annotated[Path, typer.Argument(help="Event log: CSV/TSV (delimiter guessed), JSON lines or Parquet.")]
@@ -34,9 +35,12 @@ def _read(events: Path, user: str, item: str, weight: str | None, time: str | No
 
 
 def _factors(kind: str, events: Path, output: Path, user: str, item: str, weight: str | None, time: str | None,
-             json_out: bool, quiet: bool, **params: Any) -> None:  # fmt: skip
+             json_out: bool, quiet: bool, force: bool, **params: Any) -> None:  # fmt: skip
+    from embedlab.io import check_output
     from embedlab.recommend import ALS, BPR
     from embedlab.recommend.store import save_recommender
+
+    check_output(output, inputs=[events], force=force, marker="recommender.json")
 
     log = _read(events, user, item, weight, time)
     model = (ALS if kind == "als" else BPR)(**params)
@@ -69,13 +73,14 @@ def train_als(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Implicit-feedback ALS user and item factors (through the implicit library).
 
     Example: embedlab train als events.tsv --user customer --item product --weight quantity -o als
     """
-    _factors("als", events, output, user, item, weight, time, json_out, quiet, factors=factors, iterations=iterations,
-             regularization=regularization, alpha=alpha, threads=threads, seed=seed)  # fmt: skip
+    _factors("als", events, output, user, item, weight, time, json_out, quiet, force, factors=factors,
+             iterations=iterations, regularization=regularization, alpha=alpha, threads=threads, seed=seed)  # fmt: skip
 
 
 @handle_errors
@@ -94,13 +99,15 @@ def train_bpr(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Bayesian personalised ranking user and item factors (through the implicit library).
 
     Example: embedlab train bpr events.tsv --user customer --item product -o bpr
     """
-    _factors("bpr", events, output, user, item, weight, time, json_out, quiet, factors=factors, iterations=iterations,
-             regularization=regularization, learning_rate=learning_rate, threads=threads, seed=seed)  # fmt: skip
+    _factors("bpr", events, output, user, item, weight, time, json_out, quiet, force, factors=factors,
+             iterations=iterations, regularization=regularization, learning_rate=learning_rate, threads=threads,
+             seed=seed)  # fmt: skip
 
 
 @handle_errors
@@ -125,14 +132,16 @@ def train_item2vec(
     seed: Annotated[int, typer.Option(help="Random seed.")] = W2V.seed,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """item2vec / prod2vec: skip-gram item vectors over sessions or users' item sequences (in time order).
 
     Example: embedlab train item2vec events.tsv --user customer --item product --session invoice --time date -o i2v
     """
-    from embedlab.io import save
+    from embedlab.io import check_output, save
     from embedlab.recommend import Item2Vec
 
+    check_output(output, inputs=[events], force=force)
     if by == By.session and session is None:
         fail("--by session needs --session COLUMN (or use --by user)")
     log = _read(events, user, item, None, time, session)

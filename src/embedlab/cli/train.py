@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._options import ForceOpt
 from embedlab.train.config import FastTextConfig as FT
 from embedlab.train.config import GloVeConfig as GV
 from embedlab.train.config import Word2VecConfig as W2V
@@ -79,6 +80,7 @@ def word2vec(
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
+    force: ForceOpt = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -94,7 +96,7 @@ def word2vec(
     )  # fmt: skip
     _train_and_save(
         w2v, f"word2vec {arch.value}", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache,
-        json_out, quiet, {"arch": arch.value},
+        json_out, quiet, {"arch": arch.value}, force,
     )  # fmt: skip
 
 
@@ -132,6 +134,7 @@ def glove(
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
+    force: ForceOpt = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -147,7 +150,7 @@ def glove(
     )  # fmt: skip
     _train_and_save(
         trainer, "glove", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet,
-        {"x_max": x_max},
+        {"x_max": x_max}, force,
     )  # fmt: skip
 
 
@@ -182,6 +185,7 @@ def fasttext(
         VectorFormat.native
     ),
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
+    force: ForceOpt = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -198,14 +202,28 @@ def fasttext(
     )  # fmt: skip
     _train_and_save(
         trainer, f"fasttext {arch.value}", corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache,
-        json_out, quiet, {"arch": arch.value, "subword": subword.value},
+        json_out, quiet, {"arch": arch.value, "subword": subword.value}, force,
     )  # fmt: skip
 
 
 def _train_and_save(
-    trainer, title, corpus, output, format, tokenizer, skip_doc_tags, jsonl_field, cache, json_out, quiet, extra
+    trainer,
+    title,
+    corpus,
+    output,
+    format,
+    tokenizer,
+    skip_doc_tags,
+    jsonl_field,
+    cache,
+    json_out,
+    quiet,
+    extra,
+    force=False,
 ) -> None:
-    from embedlab.io import save
+    from embedlab.io import check_output, save
+
+    check_output(output, format.value, inputs=corpus or (), force=force)  # before any work
 
     with tempfile.TemporaryDirectory(prefix="embedlab-demo-") as tmp:
         if corpus:

@@ -8,16 +8,17 @@ word2vec C tool's, as gensim writes them), ``glove`` (the GloVe tool's text: no 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from embedlab._validation import check_choice
-from embedlab.errors import FormatError
+from embedlab.errors import ConfigError, FormatError
 
 if TYPE_CHECKING:
     from embedlab.vectors.keyed import KeyedVectors
 
-__all__ = ["FORMATS", "detect_format", "load", "save"]
+__all__ = ["FORMATS", "check_output", "detect_format", "load", "save"]
 
 FORMATS = ("native", "word2vec-bin", "word2vec-txt", "glove", "fasttext-bin")
 
@@ -49,6 +50,45 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         f"{p}: unknown model format (expected an embedlab model folder, a word2vec file "
         "starting with a '<n_words> <dim>' line, or GloVe text 'word v1 v2 ...')"
     )
+
+
+def check_output(
+    path: str | os.PathLike[str],
+    format: str = "native",
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    force: bool = False,
+    marker: str = "config.json",
+) -> None:
+    """Refuse, before any work, an output path whose writing would destroy something else.
+
+    Never an input of the command (or a folder holding one), whatever ``force`` says. Without
+    ``force``, an existing path is replaced only when it is a model of the same kind: a folder
+    with ``marker`` for folder formats (``native``: ``config.json``), a file that reads as
+    ``format`` for file formats. A :class:`~embedlab.errors.ConfigError` says what is there.
+    """
+    p = Path(path)
+    target = p.resolve()
+    for src in inputs:
+        s = Path(src).resolve()
+        if s == target or target in s.parents:
+            raise ConfigError(f"{p} is an input of this command (or holds one); writing the output there would "
+                              "destroy it: choose another output path")  # fmt: skip
+    if force or not os.path.lexists(p):
+        return
+    folder = format == "native" or marker != "config.json"
+    if p.is_dir() and folder and (p / marker).is_file():
+        return
+    if p.is_file() and not folder:
+        try:
+            if detect_format(p) == format:
+                return
+        except FormatError:
+            pass
+    what = "a folder" if p.is_dir() else "a file"
+    kind = f"an embedlab model ({marker})" if folder else f"a {format} model"
+    raise ConfigError(f"{p} exists and is {what} that is not {kind}; choose another output path, or pass --force "
+                      "to replace it")  # fmt: skip
 
 
 def _looks_glove(head: bytes) -> bool:
