@@ -230,3 +230,20 @@ def test_output_never_destroys_user_data(tmp_path, trained):
     run("convert", model, notes, "--to", "word2vec-txt", "--force")  # --force replaces it
     run("convert", model, notes, "--to", "word2vec-txt")  # a model of the same kind is replaced without it
     assert notes.read_text().split("\n", 1)[0].split()[1] == "24"
+
+
+def test_rough_edges_a_new_user_hits(trained, tmp_path):
+    _, corpus, model, _ = trained
+    helps = run("plot", "--help").stdout + run("serve", "--help").stdout
+    assert "'man:king:woman:queen'" in helps and not any(0x1F000 <= ord(ch) <= 0x1FAFF for ch in helps)  # no emoji
+    assert_one_line_error(run("train", "word2vec", corpus, "-o", tmp_path / "m", "--seed", 10**23, check_rc=None),
+                          "seed must be an int >= 0 and <= 4294967295")  # fmt: skip
+    for args in (("analogy", model, "man", "king", "woman", "--topn", 0), ("similar", model, "cat", "-n", -1),
+                 ("export", model, "--to", "projector", "-o", tmp_path / "p", "--limit", 0),
+                 ("serve", model, "--port", 70000)):  # fmt: skip
+        assert run(*args, check_rc=None).returncode == 2  # a usage error, before any work
+    mul = run("analogy", model, "cat", "dog", "red", "--method", "mul").stdout
+    assert "3CosMul" in mul and "cosine" not in mul
+    info = run("info", model).stdout
+    assert "dim" in info and "{" not in info  # a table, not a Python dict
+    assert json.loads(run("info", model, "--json").stdout)["dim"] == 24

@@ -41,7 +41,7 @@ def export(
         Path, typer.Option("--output", "-o", help="Folder (projector, sentence-transformers) or .pt file.")
     ],
     to: Annotated[ExportFormat, typer.Option("--to", help="Target tool.")] = ExportFormat.projector,
-    limit: Annotated[int | None, typer.Option(help="Projector: only the N most frequent words.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Projector: only the N most frequent words.")] = None,
 ) -> None:
     """Export word vectors to the TensorFlow Embedding Projector, sentence-transformers or PyTorch."""
     from embedlab.io import load
@@ -82,6 +82,15 @@ def info(
     if json_out:
         print_json(out)
         return
-    from rich.pretty import Pretty
+    from rich.table import Table
 
-    console().print(Pretty(out))
+    t = Table(title=f"{model}", show_header=False)
+    t.add_column("field", style="bold")
+    t.add_column("value")
+    for key, value in out.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items() if not isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value[:10]) + (" ..." if len(value) > 10 else "")
+        t.add_row(str(key), str(value))
+    console().print(t)

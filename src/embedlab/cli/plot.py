@@ -36,7 +36,8 @@ def plot(
         typer.Option(help="Two or three semantic axes instead of a projection, e.g. 'man:woman,king:queen'."),
     ] = None,
     analogy: Annotated[
-        str | None, typer.Option(help="Arrows a→b and c→d for each 'a:b:c:d', e.g. 'man:king:woman:queen'.")
+        str | None,
+        typer.Option(help="Analogy arrows a→b and c→d: four words joined by colons, e.g. 'man:king:woman:queen'."),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Plot title.")] = None,
     dims: Annotated[int, typer.Option(help="2 or 3 (a 3-D scatter; rotatable in .html).")] = 2,

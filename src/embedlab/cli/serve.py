@@ -16,7 +16,7 @@ def serve(
         str, typer.Argument(help="Word vectors, a collection folder, a sentence-transformers folder or 'minilm'.")
     ],
     host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     api_key: Annotated[
         str | None,
         typer.Option(envvar="EMBEDLAB_API_KEY", help="Require this key on /v1 routes (env EMBEDLAB_API_KEY)."),
@@ -31,7 +31,9 @@ def serve(
         Path | None, typer.Option(help="Word or node vectors: a 'key label' file whose labels colour the map.")
     ] = None,
     method: Annotated[Projection, typer.Option(help="Projection for the explorer's map.")] = Projection.pca,
-    workers: Annotated[int, typer.Option(help="Threads answering requests (anyio pool).")] = 16,
+    workers: Annotated[
+        int, typer.Option(min=1, max=1024, help="Threads answering requests at once (the anyio thread pool).")
+    ] = 16,
 ) -> None:
     """Serve embeddings over HTTP (REST + OpenAPI at /docs) with the web explorer at /."""
     try:
@@ -45,10 +47,22 @@ def serve(
     _one_blas_thread_per_request()
     app = create_app(target, api_key=api_key, encoder=encoder, max_texts=max_texts, max_points=max_points,
                      color_by=color_by, method=method.value, labels=labels)  # fmt: skip
+    app.router.on_startup.append(_thread_pool(workers))
     if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
         typer.echo(f"warning: serving on {host} without an API key; anyone who can reach it can use it", err=True)
     typer.echo(f"embedlab: serving {target} on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=1024, timeout_keep_alive=30)
+
+
+def _thread_pool(workers: int):
+    """At start-up, size the thread pool that runs the (synchronous) route handlers."""
+
+    async def size_pool() -> None:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = workers
+
+    return size_pool
 
 
 def _one_blas_thread_per_request() -> None:

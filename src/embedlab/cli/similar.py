@@ -16,13 +16,13 @@ class Method(StrEnum):
     mul = "mul"
 
 
-def _neighbours_table(title: str, rows: list[tuple[str, float]]):
+def _neighbours_table(title: str, rows: list[tuple[str, float]], score: str = "cosine"):
     from rich.table import Table
 
     table = Table(title=title)
     table.add_column("#", justify="right")
     table.add_column("word")
-    table.add_column("cosine", justify="right")
+    table.add_column(score, justify="right")
     for i, (w, s) in enumerate(rows, 1):
         table.add_row(str(i), w, f"{s:.4f}")
     return table
@@ -32,7 +32,7 @@ def _neighbours_table(title: str, rows: list[tuple[str, float]]):
 def similar(
     model: Annotated[Path, typer.Argument(help="Model folder or word2vec file.")],
     word: Annotated[str, typer.Argument(help="The word to find neighbours of.")],
-    topn: Annotated[int, typer.Option("--topn", "-n", help="How many neighbours.")] = 10,
+    topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many neighbours.")] = 10,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Nearest neighbours of a word by cosine similarity."""
@@ -52,7 +52,7 @@ def analogy(
     a: Annotated[str, typer.Argument(help="a in a : b :: c : ?")],
     b: Annotated[str, typer.Argument(help="b in a : b :: c : ?")],
     c: Annotated[str, typer.Argument(help="c in a : b :: c : ?")],
-    topn: Annotated[int, typer.Option("--topn", "-n", help="How many answers.")] = 5,
+    topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many answers.")] = 5,
     method: Annotated[Method, typer.Option(help="add (3CosAdd) or mul (3CosMul).")] = Method.add,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -66,4 +66,5 @@ def analogy(
             {"a": a, "b": b, "c": c, "method": method.value, "answers": [{"word": w, "score": s} for w, s in rows]}
         )
     else:
-        console().print(_neighbours_table(f"{a} : {b} :: {c} : ?", rows))
+        score = "3CosAdd score" if method == Method.add else "3CosMul score"  # 3CosMul is a ratio, not a cosine
+        console().print(_neighbours_table(f"{a} : {b} :: {c} : ?", rows, score))

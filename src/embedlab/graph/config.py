@@ -19,6 +19,7 @@ from typing import Any
 
 from embedlab._validation import check_float, check_int
 from embedlab.kernels._sgd import MAX_SENTENCE_LEN
+from embedlab.train.config import MAX_SEED
 from embedlab.train.driver import default_threads
 
 __all__ = ["Node2VecConfig"]
@@ -60,7 +61,7 @@ class Node2VecConfig:
         put("min_alpha", check_float("min_alpha", self.min_alpha, 0.0, 10.0))
         put("ns_exponent", check_float("ns_exponent", self.ns_exponent, -10.0, 10.0))
         put("threads", default_threads() if self.threads is None else check_int("threads", self.threads, 1, 1024))
-        put("seed", check_int("seed", self.seed, 0))
+        put("seed", check_int("seed", self.seed, 0, MAX_SEED))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

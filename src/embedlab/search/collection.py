@@ -219,7 +219,9 @@ class Collection:
         if not upsert:
             existing = self._existing(ids)
             if existing:
-                raise ConfigError(f"ids already in the collection: {existing[:5]}; use upsert to replace them")
+                raise ConfigError(
+                    f"ids already in the collection: {existing[:5]}; use upsert=True (CLI: --upsert) to replace them"
+                )
         batch_size = check_int("batch_size", batch_size, 1)
         added = 0
         for start in range(0, n, batch_size):

@@ -29,6 +29,8 @@ from embedlab.train.driver import default_threads
 __all__ = ["FastTextConfig", "GloVeConfig", "Word2VecConfig", "make_config", "trainer_signature"]
 
 ARCHS = ("skipgram", "cbow")
+#: seeds feed 64-bit kernel arithmetic; 32 bits is what numpy's and gensim's seeds take too
+MAX_SEED = 2**32 - 1
 SUBWORDS = ("char", "jamo")
 GLOVE_OUTPUTS = ("sum", "word", "concat")
 
@@ -50,7 +52,7 @@ class _Config:
             self._set("max_vocab_size", check_int("max_vocab_size", c.max_vocab_size, 1))
         self._set("epochs", check_int("epochs", c.epochs, 1))
         self._set("threads", default_threads() if c.threads is None else check_int("threads", c.threads, 1, 1024))
-        self._set("seed", check_int("seed", c.seed, 0))
+        self._set("seed", check_int("seed", c.seed, 0, MAX_SEED))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
