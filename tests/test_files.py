@@ -95,3 +95,16 @@ def test_kill_9_during_saves_never_loses_the_model(tmp_path):
         assert len(kv) in (1, 20000) and float(kv.vectors[0, 0]) in (0.0, 1.0, 2.0)
     KeyedVectors(["w0"], np.zeros((1, 64), np.float32)).save(path)  # the next save cleans up
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_saved_files_and_folders_honour_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with atomic_dir(tmp_path / "m") as d:
+            (d / "vectors.npy").write_bytes(b"x")
+        with atomic_file(tmp_path / "plot.png") as fh:
+            fh.write(b"png")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "plot.png").stat().st_mode & 0o777 == 0o644

@@ -46,3 +46,20 @@ def test_load_encoder_for_a_saved_word_model(tmp_path, kv):
     kv.save(tmp_path / "m")
     enc = load_encoder(tmp_path / "m", pooling="sif")
     assert isinstance(enc, StaticEncoder) and enc.pooling == "sif" and enc.dim == 8
+
+
+def test_sif_without_fit_does_not_push_a_pair_apart():
+    # two related sentences, alone in a batch: removing the batch's own top direction made them opposite
+    rng = np.random.default_rng(3)
+    words = ["the", "a", "of", "cat", "kitten", "dog", "car", "road"]
+    base = rng.normal(size=8)
+    vecs = np.stack([base + 0.3 * rng.normal(size=8) for _ in words]).astype(np.float32)  # a shared direction
+    vecs[4] = vecs[3] + 0.1 * rng.normal(size=8)  # kitten ≈ cat
+    kv = KeyedVectors(words, vecs, counts=[5000, 4000, 3000, 20, 15, 30, 25, 18])
+    enc = StaticEncoder(kv, pooling="sif")
+    a, b = enc.encode(["the cat", "a kitten"], normalize=True)
+    assert a @ b > 0.5
+    far = enc.encode(["the car on the road"], normalize=True)[0]
+    assert a @ b > a @ far
+    assert enc._pc is not None and enc._pc.shape == (1, 8)  # from the vocabulary, kept for later batches
+    assert np.array_equal(enc.encode(["the cat"]), enc.encode(["the cat", "a kitten"])[:1])  # batch-independent

@@ -152,3 +152,17 @@ def test_texts_are_encoded_with_the_collection_model(tmp_path, minilm):
     c.add(["g", "s", "c"], ["A man plays the guitar.", "The stock market crashed.", "A cat sleeps on the sofa."])
     assert c.search("someone making music", k=1)[0][0].id == "g"
     assert [h[0].id for h in c.search(["shares fell sharply", "a kitten naps"], k=1)] == ["s", "c"]
+
+
+def test_a_relative_model_path_is_stored_absolute(tmp_path, monkeypatch):
+    from embedlab.vectors.keyed import KeyedVectors
+
+    work = tmp_path / "work"
+    work.mkdir()
+    KeyedVectors(["cat", "dog"], np.eye(2, dtype=np.float32)).save(work / "words")
+    monkeypatch.chdir(work)
+    col = Collection.create("docs", model="words")
+    assert col.model == str((work / "words").resolve())
+    monkeypatch.chdir(tmp_path)  # elsewhere: the collection still finds its encoder
+    again = Collection(work / "docs")
+    assert again.encoder.dim == 2

@@ -62,6 +62,10 @@ def test_embeddings_bad_inputs(words):
     err(words.post("/v1/embeddings", json={"input": "x" * 300}), 413, "characters")
     err(words.post("/v1/embeddings", json={"input": []}), 400, "input is empty")
     err(words.post("/v1/embeddings", json={"input": 5}), 422, "input")
+    err(words.post("/v1/embeddings", json={"input": [101, 2023]}), 400, "token-id input is not supported")
+    err(words.post("/v1/embeddings", json={"input": [[101, 2023]]}), 400, "token-id input is not supported")
+    err(words.post("/v1/embeddings", json={"input": ["cat", "zzqx"]}), 400, "input 1 ('zzqx') has no word")
+    err(words.post("/v1/embeddings", json={"input": ""}), 400, "no word the model knows")
     err(words.post("/v1/embeddings", content=b"{not json", headers={"content-type": "application/json"}), 422, "JSON")
     err(words.post("/v1/embeddings", content=b"x" * 5000, headers={"content-type": "application/json"}), 413, "limit")
 

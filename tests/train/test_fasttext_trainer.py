@@ -72,3 +72,16 @@ def test_plain_word_vectors_when_maxn_is_zero(sentences):
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         FastText(**kwargs)
+
+
+def test_warns_when_buckets_dwarf_the_vocabulary():
+    import warnings
+
+    from embedlab.train.fasttext import FastText
+
+    sents = [["tiny", "corpus", "words"]] * 20
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # raised at the warning, before 800 MB of rows are allocated
+        with pytest.raises(UserWarning, match=r"2,000,000 n-gram buckets .*--bucket \d+"):
+            FastText(min_count=1, epochs=1, threads=1).fit(sents)
+        FastText(min_count=1, epochs=1, threads=1, bucket=1000).fit(sents)  # sized to the data: no warning

@@ -28,7 +28,7 @@ def create(
     from embedlab.search.collection import Collection
 
     col = Collection.create(path, dim=dim, model=model, metric=metric)
-    typer.echo(f"created {path} ({col.dim}-d, {col.metric})", err=True)
+    typer.echo(f"created {path} ({col.dim}-d, {col.metric}, encoder: {col.model or 'the bundled MiniLM'})", err=True)
 
 
 @app.command()

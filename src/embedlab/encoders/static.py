@@ -71,7 +71,12 @@ class StaticEncoder:
         return self.vectors.dim
 
     def fit(self, texts: Sequence[str]) -> StaticEncoder:
-        """Learn SIF's common component from ``texts`` (a no-op for mean pooling)."""
+        """Learn SIF's common component from ``texts`` (a no-op for mean pooling).
+
+        Without ``fit`` the component comes from the model's own vocabulary (its most frequent
+        words, weighted by frequency), never from the batch being encoded: a batch of two texts
+        would otherwise lose the one direction they share and come out opposite (cosine −1).
+        """
         if self.pooling == "sif" and self.components:
             self._pc = _principal_components(self._pool(check_texts(texts)), self.components)
         return self
@@ -88,9 +93,22 @@ class StaticEncoder:
         texts = check_texts(texts)
         out = self._pool(texts)
         if self.pooling == "sif" and self.components:
-            pc = self._pc if self._pc is not None else _principal_components(out, self.components)
-            out -= (out @ pc.T) @ pc
+            if self._pc is None:
+                self._pc = self._vocabulary_components()
+            out -= (out @ self._pc.T) @ self._pc
         return normalize_rows(out) if normalize else out
+
+    def _vocabulary_components(self, top: int = 20_000) -> np.ndarray:
+        """SIF's common directions estimated without a corpus: the top singular vectors of the most
+        frequent words' weighted vectors, each row scaled by the square root of its frequency (the
+        second moment of a random sentence vector under the unigram model)."""
+        kv = self.vectors
+        n = min(top, len(kv))
+        counts = np.asarray(kv.vocab.counts[:n], dtype=np.float64)
+        assert self._weights is not None
+        rows = np.asarray(kv.vectors[:n], dtype=np.float64) * self._weights[:n, None]
+        return _principal_components((rows * np.sqrt(counts / counts.sum())[:, None]).astype(np.float32),
+                                     self.components)  # fmt: skip
 
     def _pool(self, texts: list[str]) -> np.ndarray:
         kv = self.vectors

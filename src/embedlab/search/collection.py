@@ -102,8 +102,14 @@ class Collection:
         encoder: Any = None,
         exist_ok: bool = False,
     ) -> Collection:
-        """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384)."""
+        """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384).
+
+        A ``model`` that names a local path is stored as an absolute path, so the collection
+        finds its encoder from any working folder.
+        """
         check_choice("metric", metric, METRICS)
+        if model and Path(model).exists():
+            model = str(Path(model).resolve())
         p = Path(path)
         if (p / _DB).exists():
             if exist_ok:

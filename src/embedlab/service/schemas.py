@@ -18,7 +18,7 @@ class EmbeddingsRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")  # OpenAI clients send fields such as "user"
 
-    input: str | list[str]
+    input: str | list[str] | list[int] | list[list[int]]  # token ids are refused with a message (text only)
     model: str | None = None
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: int | None = Field(default=None, ge=1)

@@ -74,6 +74,7 @@ class FastText:
         n_words = len(vocab)
         n_rows = n_words + (c.bucket if c.maxn > 0 else 0)
         sub_offsets, sub_ids = subword_ids(vocab.words, c.minn, c.maxn, c.bucket, jamo=c.subword == "jamo")
+        _warn_oversized_buckets(c.bucket if c.maxn > 0 else 0, sub_ids[sub_ids >= n_words], c.dim)
         width = padded_width(c.dim)
         rng = np.random.default_rng(c.seed)
         syn0 = aligned_zeros(n_rows, width)
@@ -139,3 +140,21 @@ class FastText:
 
 
 FastText.__init__.__signature__ = trainer_signature(FastTextConfig)  # type: ignore[attr-defined]
+
+
+def _warn_oversized_buckets(bucket: int, sub_ids: np.ndarray, dim: int) -> None:
+    """Warn when most n-gram rows can never be used (``sub_ids``: the vocabulary's n-gram rows): a small
+    corpus with fastText's 2M default trains and saves hundreds of MB of rows nothing reads."""
+    used = int(np.unique(sub_ids).size) if sub_ids.size else 0
+    mb = bucket * dim * 4 / 1e6
+    if bucket and mb >= 100 and used * 10 < bucket:
+        import warnings
+
+        suggest = 1 << max(10, int(used * 4).bit_length())
+        warnings.warn(
+            f"{bucket:,} n-gram buckets ({mb:,.0f} MB of rows) for {used:,} distinct n-grams in this vocabulary: "
+            f"most rows stay unused; bucket={suggest:,} (--bucket {suggest}) would do here and give a far smaller "
+            "model (2,000,000 is fastText's default, kept for compatibility)",
+            UserWarning,
+            stacklevel=3,
+        )

@@ -18,8 +18,16 @@ def router(served: Served, limits: Limits) -> APIRouter:
 
     @r.post("/v1/embeddings", response_model=S.EmbeddingsResponse, tags=["v1"])
     def embeddings(req: S.EmbeddingsRequest) -> S.EmbeddingsResponse:
-        texts = limits.texts([req.input] if isinstance(req.input, str) else list(req.input))
+        raw = [req.input] if isinstance(req.input, str) else list(req.input)
+        if any(not isinstance(x, str) for x in raw):
+            raise ConfigError("token-id input is not supported: send text, a string or a list of strings")
+        texts = limits.texts([x for x in raw if isinstance(x, str)])
         vecs = served.encoder.encode(texts, normalize=True, show_progress=False)
+        empty = np.flatnonzero(~np.any(vecs, axis=1))
+        if empty.size:  # an all-zero vector makes every cosine NaN on the client's side: refuse it
+            first = int(empty[0])
+            raise ConfigError(f"input {first} ({texts[first][:40]!r}) has no word the model knows, so it has no "
+                              f"vector ({empty.size} such input(s)); send text with known words")  # fmt: skip
         if req.dimensions is not None:
             if req.dimensions > vecs.shape[1]:
                 raise ConfigError(f"dimensions must be <= {vecs.shape[1]}, got {req.dimensions}")
