@@ -2,15 +2,20 @@
 
 Library code reports progress through a small callable interface; the CLI and
 interactive users get a rich progress bar, tests and scripts get nothing unless asked.
+``enabled="log"`` prints a plain line now and then instead (what the CLI does when stderr is
+not a terminal: CI logs and ``nohup`` runs show life), every ``EMBEDLAB_PROGRESS_INTERVAL``
+seconds (default 30), and once at the end of work that printed any.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
-ProgressArg = bool | None | Callable[..., Any]
+ProgressArg = bool | None | Literal["log"] | Callable[..., Any]
 
 
 class Progress:
@@ -23,6 +28,12 @@ class Progress:
         self._bar = None
         self.description = description
         self.total = total
+        self._log = enabled == "log"
+        self._t0 = self._last = time.monotonic()
+        self._done = 0.0
+        self._info = ""
+        self._lines = 0
+        self._interval = float(os.environ.get("EMBEDLAB_PROGRESS_INTERVAL", "30"))
         if enabled is True:
             from rich.progress import (
                 BarColumn,
@@ -50,12 +61,32 @@ class Progress:
             self._task = self._bar.add_task(description, total=total, info="")
 
     def update(self, done: float, info: str = "", **fields: Any) -> None:
+        if self._log:
+            self._done, self._info = done, info
+            now = time.monotonic()
+            if now - self._last >= self._interval:
+                self._last = now
+                self._write_line(now)
         if self._bar is not None:
             self._bar.update(self._task, completed=done, info=info)
         if self._callback is not None:
             self._callback(self.description, done, self.total, info=info, **fields)
 
-    def close(self) -> None:
+    def _write_line(self, now: float, final: bool = False) -> None:
+        self._lines += 1
+        elapsed = now - self._t0
+        share = self._done / self.total if self.total else 1.0
+        eta = "" if final or share <= 0 else f"  ETA {_clock(elapsed * (1 - share) / share)}"
+        info = f"  {self._info}" if self._info else ""
+        sys.stderr.write(f"{self.description}: {share:.0%} ({self._done:,.0f}/{self.total:,.0f})  "
+                         f"elapsed {_clock(elapsed)}{eta}{info}{'  done' if final else ''}\n")  # fmt: skip
+        sys.stderr.flush()
+
+    def close(self, *, completed: bool = True) -> None:
+        if self._log:
+            self._log = False
+            if completed and self._lines:  # work short enough to print no line stays silent
+                self._write_line(time.monotonic(), final=True)
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
@@ -63,8 +94,13 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(completed=exc_type is None)
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
 def _stderr_console():

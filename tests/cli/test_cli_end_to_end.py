@@ -247,3 +247,14 @@ def test_rough_edges_a_new_user_hits(trained, tmp_path):
     info = run("info", model).stdout
     assert "dim" in info and "{" not in info  # a table, not a Python dict
     assert json.loads(run("info", model, "--json").stdout)["dim"] == 24
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(trained, tmp_path):
+    _, corpus, _, _ = trained
+    proc = run("train", "word2vec", corpus, "-o", tmp_path / "m", "--min-count", 2, "--epochs", 2,
+               env={"EMBEDLAB_PROGRESS_INTERVAL": "0"})  # fmt: skip
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("word2vec skipgram: ")]
+    assert lines and "elapsed" in lines[0] and lines[-1].endswith("done") and "100%" in lines[-1]
+    quiet = run("train", "word2vec", corpus, "-o", tmp_path / "m", "--min-count", 2, "--epochs", 1, "-q",
+                env={"EMBEDLAB_PROGRESS_INTERVAL": "0"})  # fmt: skip
+    assert "elapsed" not in quiet.stderr

@@ -8,7 +8,7 @@ import math
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import typer
 
@@ -91,8 +91,11 @@ def console():
     return Console()
 
 
-def progress_enabled(quiet: bool) -> bool:
-    return not quiet and sys.stderr.isatty()
+def progress_enabled(quiet: bool) -> bool | Literal["log"]:
+    """A progress bar on a terminal; elsewhere (CI logs, nohup) a plain line every 30 s; nothing with --quiet."""
+    if quiet:
+        return False
+    return True if sys.stderr.isatty() else "log"
 
 
 def fmt(x: float | None, digits: int = 4) -> str:

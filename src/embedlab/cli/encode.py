@@ -82,7 +82,7 @@ def finetune(
         test = read_sts(evaluate)
         report["before"] = sts(SentenceEncoder(model), test)
     r = run(pairs, output, model=model, loss=loss, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-            show_progress=progress_enabled(quiet))  # fmt: skip
+            show_progress=progress_enabled(quiet) is True)  # fmt: skip  # the HF trainer logs to stdout otherwise
     report.update(r.to_dict())
     if evaluate is not None:
         report["after"] = sts(SentenceEncoder(output), test)

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from embedlab._linalg import normalize_rows
+from embedlab._progress import ProgressArg
 from embedlab.errors import ConfigError
 
 __all__ = ["MODALITIES", "Encoder", "check_texts", "normalize_rows"]
@@ -30,7 +31,7 @@ class Encoder(Protocol):
     def dim(self) -> int: ...
 
     def encode(
-        self, texts: Sequence[str], *, batch_size: int = 32, normalize: bool = False, show_progress: bool | None = None
+        self, texts: Sequence[str], *, batch_size: int = 32, normalize: bool = False, show_progress: ProgressArg = None
     ) -> np.ndarray: ...
 
 

@@ -59,7 +59,7 @@ class _Factors(Recommender):
         validation: Interactions | None = None,
         k: int = 10,
         callbacks: Sequence[Callable[[dict[str, float]], Any]] = (),
-        progress: bool = False,
+        progress: Any = False,
     ) -> _Factors:
         """Factorise ``train``; with ``validation``, NDCG@k on it after every iteration goes in ``history``.
 
@@ -92,7 +92,7 @@ class _Factors(Recommender):
                 cb(row)
 
         with threadpool_limits(1, "blas"):
-            model.fit(matrix, show_progress=progress, callback=on_iteration)
+            model.fit(matrix, show_progress=bool(progress), callback=on_iteration)
         self._model = model
         self._from_model()
         return self
