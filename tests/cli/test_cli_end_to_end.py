@@ -258,3 +258,17 @@ def test_progress_lines_when_stderr_is_not_a_terminal(trained, tmp_path):
     quiet = run("train", "word2vec", corpus, "-o", tmp_path / "m", "--min-count", 2, "--epochs", 1, "-q",
                 env={"EMBEDLAB_PROGRESS_INTERVAL": "0"})  # fmt: skip
     assert "elapsed" not in quiet.stderr
+
+
+def test_plain_text_files_add_to_one_collection_without_id_clashes(trained, tmp_path):
+    _, _, model, _ = trained
+    col = tmp_path / "col"
+    created = run("collection", "create", col, "--model", model)
+    assert str(model.resolve()) in created.stderr  # says which encoder, by a path that works from anywhere
+    (tmp_path / "a.txt").write_text("cat dog horse\nred green blue\n")
+    (tmp_path / "b.txt").write_text("paris berlin rome\nrun walk swim\n")
+    run("collection", "add", col, tmp_path / "a.txt")
+    run("collection", "add", col, tmp_path / "b.txt")  # used to collide: both files numbered from 1
+    assert json.loads(run("collection", "info", col, "--json").stdout)["documents"] == 4
+    hit = json.loads(run("collection", "search", col, "rome", "--k", "1", "--json").stdout)["results"][0]["hits"][0]
+    assert hit["id"] == "b.txt:1"

@@ -37,7 +37,9 @@ def add(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
     input: Annotated[Path, typer.Argument(help=".jsonl with id, text and metadata fields, or text lines.")],
     field: Annotated[str, typer.Option(help="JSON field holding the text.")] = "text",
-    id_field: Annotated[str, typer.Option(help="JSON field holding the id (text lines: line numbers).")] = "id",
+    id_field: Annotated[
+        str, typer.Option(help="JSON field holding the id (text lines get FILE-NAME:LINE-NUMBER, unique per file).")
+    ] = "id",
     upsert: Annotated[bool, typer.Option(help="Replace documents whose id is already present.")] = False,
     batch_size: Annotated[int, typer.Option(help="Documents per committed batch.")] = 256,
 ) -> None:
@@ -48,7 +50,7 @@ def add(
     records = read_records(input, field if ".jsonl" in input.name else None)
     ids, texts, metas = [], [], []
     for n, r in enumerate(records, 1):
-        doc_id = r.get(id_field, n if ".jsonl" not in input.name else None)
+        doc_id = r.get(id_field, f"{input.name}:{n}" if ".jsonl" not in input.name else None)
         if doc_id is None:
             raise ConfigError(f"{input}: record {n} has no {id_field!r} field; name it with --id-field")
         ids.append(str(doc_id))
