@@ -96,3 +96,18 @@ def test_bfloat16_precision_stays_close_to_float32(minilm):
     assert (a * b).sum(axis=1).min() > 0.999
     with pytest.raises(ConfigError, match="precision must be one of"):
         SentenceEncoder(precision="int4")
+
+
+def test_encoder_dim_reads_the_files_without_loading_the_model(tmp_path, monkeypatch):
+    import embedlab.encoders.factory as factory
+    from embedlab.encoders.factory import encoder_dim
+    from embedlab.vectors.keyed import KeyedVectors
+
+    def no_loading(*_a, **_k):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(factory, "load_encoder", no_loading)
+    assert encoder_dim(None) == 384  # the bundled MiniLM, from 1_Pooling/config.json
+    monkeypatch.undo()
+    KeyedVectors(["a", "b"], np.ones((2, 7), np.float32)).save(tmp_path / "words")
+    assert encoder_dim(tmp_path / "words") == 7

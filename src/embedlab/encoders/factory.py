@@ -8,7 +8,7 @@ from pathlib import Path
 from embedlab.encoders.base import Encoder
 from embedlab.errors import ConfigError
 
-__all__ = ["load_encoder"]
+__all__ = ["encoder_dim", "load_encoder"]
 
 
 def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encoder:
@@ -36,3 +36,33 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     if options:
         raise ConfigError(f"options {sorted(options)} do not apply to word-vector models")
     return StaticEncoder(load(path), pooling=pooling)
+
+
+def encoder_dim(spec: str | os.PathLike[str] | None = None) -> int:
+    """The vector size ``load_encoder(spec)`` would give, read from the model's files without loading
+    its weights where they say it (sentence-transformers folders: the last Dense layer, else the
+    pooling's width); word-vector models are opened (memory-mapped, fast)."""
+    import json
+
+    from embedlab.encoders.transformer import default_model_path, is_sentence_transformers_folder
+
+    named_default = spec is None or str(spec).lower() in ("minilm", "default", "all-minilm-l6-v2")
+    path = default_model_path() if named_default else Path(spec)  # type: ignore[arg-type]
+    if is_sentence_transformers_folder(path) and (path / "modules.json").is_file():
+        try:
+            modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+            dim = None
+            for m in modules:
+                cfg_path = path / m.get("path", "") / "config.json"
+                kind = m.get("type", "")
+                if kind.endswith(".Pooling") and cfg_path.is_file():
+                    cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+                    modes = sum(bool(v) for k, v in cfg.items() if k.startswith("pooling_mode_"))
+                    dim = int(cfg["word_embedding_dimension"]) * max(modes, 1)
+                elif kind.endswith(".Dense") and cfg_path.is_file():
+                    dim = int(json.loads(cfg_path.read_text(encoding="utf-8"))["out_features"])
+            if dim is not None:
+                return dim
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # an unusual folder: ask the model itself
+    return load_encoder(spec).dim

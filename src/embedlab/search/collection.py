@@ -117,10 +117,11 @@ class Collection:
             raise ConfigError(f"{p} already holds a collection; open it with Collection({str(p)!r})")
         if dim is None:
             if encoder is None:
-                from embedlab.encoders import load_encoder
+                from embedlab.encoders.factory import encoder_dim
 
-                encoder = load_encoder(model)
-            dim = encoder.dim
+                dim = encoder_dim(model)  # from the model's files: an empty collection needs no weights loaded
+            else:
+                dim = encoder.dim
         dim = check_int("dim", dim, 1)
         p.mkdir(parents=True, exist_ok=True)
         tmp = p / (_DB + ".tmp")
