@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import embedlab
+import embedlab.io
 from conftest import planted_sentences, train_fasttext_package
 from embedlab import FormatError
 from embedlab.train.fasttext import FastText
@@ -59,3 +60,25 @@ def test_damaged_and_unsupported_files(corpus, tmp_path):
     jamo = FastText(dim=4, min_count=1, epochs=1, bucket=100, threads=1, subword="jamo").fit(corpus)
     with pytest.raises(FormatError, match="jamo"):
         jamo.save(tmp_path / "j.bin", format="fasttext-bin")
+
+
+def test_reads_the_format_before_fasttext_0_1():
+    """gensim's test files in the old format (no magic number): vectors equal fastText's own .vec."""
+    gensim = pytest.importorskip("gensim", reason="the old-format files come with gensim's test data")
+    from pathlib import Path
+
+    from embedlab.io import load
+    from embedlab.io.fasttext_bin import load_fasttext_bin
+
+    data = Path(gensim.__file__).parent / "test" / "test_data"
+    if not (data / "lee_fasttext.bin").is_file():
+        pytest.skip("this gensim install has no test data")
+    kv = load_fasttext_bin(data / "lee_fasttext.bin")
+    vec = load(data / "lee_fasttext.vec", format="word2vec-txt")
+    assert kv.words == vec.words and kv.dim == 10
+    assert max(float(np.abs(kv.get_vector(w) - vec.get_vector(w)).max()) for w in vec.words) < 1e-4
+    from gensim.models.fasttext import load_facebook_vectors
+
+    theirs = load_facebook_vectors(str(data / "lee_fasttext.bin"))
+    assert np.allclose(kv.get_vector("nonexistentword"), theirs["nonexistentword"], atol=1e-6)  # OOV from n-grams
+    assert "který" in load_fasttext_bin(data / "non_ascii_fasttext.bin").words

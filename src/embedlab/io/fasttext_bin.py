@@ -5,8 +5,9 @@ dictionary (sizes, then each entry as NUL-terminated UTF-8, int64 count, int8 ty
 quantization flag and the input matrix (int64 rows, int64 cols, float32 data), then a flag
 and the output matrix. Rows of the input matrix are the words, then ``bucket`` n-gram
 rows. Models written here load in the ``fasttext`` package (``fasttext.load_model``) and
-answer ``get_word_vector`` as embedlab does; models it writes load here. Quantized
-``.ftz`` models are not supported.
+answer ``get_word_vector`` as embedlab does; models it writes load here, and so do models in
+the format before fastText 0.1 (no magic number or version, no quantization flags), as gensim
+reads them. Quantized ``.ftz`` models are not supported.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MAGIC = 793712314
 VERSION = 12
 EOS = "</s>"
 _ARGS = struct.Struct("<12id")  # dim ws epoch minCount neg wordNgrams loss model bucket minn maxn lrUpdateRate t
+_OLD_ARGS = struct.Struct("<10id")  # the pre-0.1 format: the same after dim and ws, with no magic or version
 _LOSS_NS, _MODEL_CBOW, _MODEL_SG = 2, 1, 2
 
 
@@ -94,17 +96,30 @@ def load_fasttext_bin(path: str | os.PathLike[str]) -> SubwordVectors:
 
 def _parse(data: bytes, p: Path) -> SubwordVectors:
     magic, version = struct.unpack_from("<ii", data, 0)
-    if magic != MAGIC:
-        raise FormatError(f"{p}: not a fastText .bin (bad magic number)")
-    if version > VERSION:
-        raise FormatError(f"{p}: fastText .bin version {version} is newer than this reader (12)")
-    pos = 8
-    dim, ws, epoch, min_count, neg, _ngrams, _loss, model, bucket, minn, maxn, _lr_update, t = _ARGS.unpack_from(
-        data, pos
-    )
-    pos += _ARGS.size
-    size, nwords, _nlabels, _ntokens, prune_size = struct.unpack_from("<iiiqq", data, pos)
-    pos += struct.calcsize("<iiiqq")
+    new = magic == MAGIC
+    if new:
+        if version > VERSION:
+            raise FormatError(f"{p}: fastText .bin version {version} is newer than this reader (12)")
+        pos = 8
+        dim, ws, epoch, min_count, neg, _ngrams, _loss, model, bucket, minn, maxn, _lr_update, t = _ARGS.unpack_from(
+            data, pos
+        )
+        pos += _ARGS.size
+    else:  # the format before fastText 0.1 (no magic, no version): the arguments start with dim and ws
+        dim, ws = magic, version
+        if not (0 < dim <= 10_000 and 0 < ws <= 10_000):
+            raise FormatError(f"{p}: not a fastText .bin (bad magic number, and not the pre-0.1 format either)")
+        pos = 8
+        epoch, min_count, neg, _ngrams, _loss, model, bucket, minn, maxn, _lr_update, t = _OLD_ARGS.unpack_from(
+            data, pos
+        )
+        pos += _OLD_ARGS.size
+    size, nwords, _nlabels, _ntokens = struct.unpack_from("<iiiq", data, pos)
+    pos += struct.calcsize("<iiiq")
+    prune_size = 0
+    if new:
+        (prune_size,) = struct.unpack_from("<q", data, pos)
+        pos += 8
     words, counts = [], []
     for _ in range(size):
         end = data.index(b"\0", pos)
@@ -116,8 +131,8 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
             counts.append(count)
     if prune_size > 0:
         raise FormatError(f"{p}: pruned (quantized) fastText models are not supported")
-    quant = data[pos]
-    pos += 1
+    quant = data[pos] if new else 0  # the old format has no quantization flags
+    pos += 1 if new else 0
     if quant:
         raise FormatError(f"{p}: quantized fastText models (.ftz) are not supported")
     m, n = struct.unpack_from("<qq", data, pos)
@@ -126,15 +141,16 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
         raise FormatError(f"{p}: input matrix is {m} x {n}, file too short or dim mismatch (dim={dim})")
     inp = np.frombuffer(data, dtype="<f4", count=m * n, offset=pos).reshape(m, n).astype(np.float32)
     pos += 4 * m * n
-    qout = data[pos]
-    out_m, out_n = struct.unpack_from("<qq", data, pos + 1)
-    if qout or pos + 17 + 4 * out_m * out_n != len(data):
+    flag = 1 if new else 0
+    qout = data[pos] if new else 0
+    out_m, out_n = struct.unpack_from("<qq", data, pos + flag)
+    if qout or pos + flag + 16 + 4 * out_m * out_n != len(data):
         raise FormatError(f"{p}: output matrix is truncated or quantized (file has {len(data)} bytes)")
     n_words = len(words)
     if m != nwords + (bucket if maxn > 0 else 0):
         raise FormatError(f"{p}: input matrix has {m} rows, expected {nwords} words + {bucket} buckets")
     offsets, ids = subword_ids(words, minn, maxn, bucket, nwords=nwords)
-    if EOS in words:  # only its own row
+    if new and EOS in words:  # only its own row (fastText 0.1+; the older format gave it n-grams too)
         e = words.index(EOS)
         keep = np.ones(ids.shape[0], dtype=bool)
         keep[offsets[e] + 1 : offsets[e + 1]] = False
