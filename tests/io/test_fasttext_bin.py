@@ -82,3 +82,25 @@ def test_reads_the_format_before_fasttext_0_1():
     theirs = load_facebook_vectors(str(data / "lee_fasttext.bin"))
     assert np.allclose(kv.get_vector("nonexistentword"), theirs["nonexistentword"], atol=1e-6)  # OOV from n-grams
     assert "který" in load_fasttext_bin(data / "non_ascii_fasttext.bin").words
+
+
+def test_misaligned_dictionaries_are_refused(corpus, tmp_path):
+    import struct
+
+    kv = FastText(dim=4, min_count=1, epochs=1, bucket=100, threads=1).fit(corpus)
+    path = tmp_path / "m.bin"
+    kv.save(path, format="fasttext-bin")
+    data = bytearray(path.read_bytes())
+    header = 8 + 12 * 4 + 8  # magic, version, arguments
+    first_word_end = data.index(b"\0", header + 28)
+    flipped = bytearray(data)
+    flipped[first_word_end + 9] = 1  # the first entry's type byte: a word now claims to be a label
+    (tmp_path / "flipped.bin").write_bytes(bytes(flipped))
+    with pytest.raises(FormatError, match="entry 0 .* has type 1"):
+        embedlab.load(tmp_path / "flipped.bin")
+    edited = bytearray(data)
+    _, nwords = struct.unpack_from("<ii", edited, header)
+    struct.pack_into("<i", edited, header + 4, nwords - 3)  # an edited word count
+    (tmp_path / "nwords.bin").write_bytes(bytes(edited))
+    with pytest.raises(FormatError, match="dictionary header is inconsistent"):
+        embedlab.load(tmp_path / "nwords.bin")

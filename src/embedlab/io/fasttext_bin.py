@@ -120,15 +120,23 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
     if new:
         (prune_size,) = struct.unpack_from("<q", data, pos)
         pos += 8
+    if not (0 <= nwords <= size and _nlabels == size - nwords and size <= len(data) // 10):
+        raise FormatError(f"{p}: the dictionary header is inconsistent ({size} entries, {nwords} words, "
+                          f"{_nlabels} labels)")  # fmt: skip
     words, counts = [], []
-    for _ in range(size):
+    for i in range(size):
         end = data.index(b"\0", pos)
         word = data[pos:end].decode("utf-8", errors="replace")
         count, kind = struct.unpack_from("<qb", data, end + 1)
         pos = end + 1 + 9
+        if kind not in (0, 1) or (kind == 0) != (i < nwords):  # words first, then labels, as fastText writes them
+            raise FormatError(f"{p}: dictionary entry {i} ({word!r}) has type {kind}, but the header says entries "
+                              f"0-{nwords - 1} are words and the rest labels: the file is damaged")  # fmt: skip
         if kind == 0:
             words.append(word)
             counts.append(count)
+    if len(set(words)) != len(words):
+        raise FormatError(f"{p}: the dictionary repeats a word: the file is damaged")
     if prune_size > 0:
         raise FormatError(f"{p}: pruned (quantized) fastText models are not supported")
     quant = data[pos] if new else 0  # the old format has no quantization flags
