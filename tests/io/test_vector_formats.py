@@ -113,3 +113,12 @@ def test_native_folder_names_its_kind_and_refuses_unknown_kinds(tmp_path, kv):
     (path / "config.json").write_text(json.dumps(config), "utf-8")
     with pytest.raises(FormatError, match="unknown artifact kind 'os.system'"):
         embedlab.load(path)
+
+
+def test_repeated_words_and_nan_vectors_are_refused_on_load(tmp_path):
+    (tmp_path / "dup.txt").write_text("3 2\ncat 1 0\ndog 0 1\ncat 1 1\n")
+    with pytest.raises(FormatError, match="'cat' appears more than once"):
+        embedlab.load(tmp_path / "dup.txt")
+    (tmp_path / "nan.txt").write_text("2 2\ncat 1 0\ndog nan 1\n")
+    with pytest.raises(FormatError, match="'dog' .*NaN or infinite"):
+        embedlab.load(tmp_path / "nan.txt")

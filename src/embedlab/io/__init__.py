@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from embedlab._validation import check_choice
 from embedlab.errors import ConfigError, FormatError
 
@@ -121,14 +123,35 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> KeyedVector
 
     fmt = detect_format(path) if format is None else check_choice("format", format, FORMATS)
     if fmt == "native":
-        return load_native(path)
-    if fmt == "glove":
-        return load_glove(path)
-    if fmt == "fasttext-bin":
+        kv = load_native(path)
+    elif fmt == "glove":
+        kv = load_glove(path)
+    elif fmt == "fasttext-bin":
         from embedlab.io.fasttext_bin import load_fasttext_bin
 
-        return load_fasttext_bin(path)
-    return load_word2vec(path, binary=fmt == "word2vec-bin")
+        kv = load_fasttext_bin(path)
+    else:
+        kv = load_word2vec(path, binary=fmt == "word2vec-bin")
+    _check_loaded(kv, path)
+    return kv
+
+
+def _check_loaded(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
+    """Refuse what would load and then fail: a repeated word (every lookup of it is ambiguous) or
+    NaN / infinite values (plots, search and the service would fail on them later)."""
+    words = kv.words
+    if len(set(words)) != len(words):
+        seen: set[str] = set()
+        dup = next(w for w in words if w in seen or seen.add(w))  # type: ignore[func-returns-value]
+        raise FormatError(f"{path}: the word {dup!r} appears more than once; the file is damaged or was "
+                          "concatenated")  # fmt: skip
+    vecs = kv.vectors
+    for start in range(0, len(kv), 65_536):  # in blocks: a memory-mapped model is not read whole at once
+        block = np.asarray(vecs[start : start + 65_536])
+        bad = ~np.isfinite(block).all(axis=1)
+        if bad.any():
+            i = start + int(np.argmax(bad))
+            raise FormatError(f"{path}: the vector of {words[i]!r} (row {i}) holds NaN or infinite values")
 
 
 def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native") -> None:
