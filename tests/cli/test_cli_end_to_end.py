@@ -272,3 +272,21 @@ def test_plain_text_files_add_to_one_collection_without_id_clashes(trained, tmp_
     assert json.loads(run("collection", "info", col, "--json").stdout)["documents"] == 4
     hit = json.loads(run("collection", "search", col, "rome", "--k", "1", "--json").stdout)["results"][0]["hits"][0]
     assert hit["id"] == "b.txt:1"
+
+
+def test_out_of_range_values_are_errors_not_tracebacks(trained, tmp_path):
+    _, corpus, model, _ = trained
+    proc = run("train", "fasttext", corpus, "-o", tmp_path / "ft", "--bucket", 2147483647, "--dim", 300,
+               "--min-count", 2, check_rc=None)  # fmt: skip
+    assert_one_line_error(proc, "GiB of weights")
+    col = tmp_path / "col"
+    run("collection", "create", col, "--model", model)
+    (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "cat dog", "year": 2020}\n')
+    run("collection", "add", col, tmp_path / "a.jsonl")
+    assert run("collection", "search", col, "cat", "-k", 10**12, check_rc=None).returncode == 2
+    out = run("collection", "search", col, "cat", "--filter", '{"year": {"$lt": 1000000000000000000000000000000}}',
+              "--json").stdout  # fmt: skip
+    assert json.loads(out)["results"][0]["hits"][0]["id"] == "x"
+    (tmp_path / "q.bin").write_bytes(b"\xff\xfe\x00binary")
+    assert_one_line_error(run("collection", "search", col, "--queries", tmp_path / "q.bin", check_rc=None),
+                          "not UTF-8 text")  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import console, handle_errors, print_json
-from embedlab.errors import ConfigError
+from embedlab.errors import ConfigError, FormatError
 
 app = typer.Typer(help="Document collections: SQLite + vectors, exact or ANN search.", no_args_is_help=True)
 
@@ -88,7 +88,7 @@ def search(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
     query: Annotated[str | None, typer.Argument(help="Query text.")] = None,
     queries: Annotated[Path | None, typer.Option("--queries", help="File of queries, one per line.")] = None,
-    k: Annotated[int, typer.Option("--k", "-k", help="Results per query.")] = 10,
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=100_000, help="Results per query.")] = 10,
     filter: Annotated[
         str | None, typer.Option(help='Metadata filter as JSON, e.g. \'{"lang": "en", "year": {"$gte": 2020}}\'.')
     ] = None,
@@ -104,7 +104,12 @@ def search(
         qs = [query]
     else:
         assert queries is not None
-        qs = [x.strip() for x in queries.read_text(encoding="utf-8").splitlines() if x.strip()]
+        try:
+            qs = [x.strip() for x in queries.read_text(encoding="utf-8").splitlines() if x.strip()]
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"{queries}: not UTF-8 text, one query a line ({exc.reason} at byte {exc.start})"
+            ) from None
     flt = None
     if filter:
         try:

@@ -42,6 +42,10 @@ def _root() -> None:
 
 
 def main() -> None:
+    import warnings
+
+    # a warning is one line for a person, not Python's file:line plus source
+    warnings.formatwarning = lambda message, *_args, **_kw: f"warning: {message}\n"
     app()
 
 

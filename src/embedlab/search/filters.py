@@ -48,6 +48,8 @@ def filter_sql(flt: dict[str, Any]) -> tuple[str, list[Any]]:
 def _sql_value(v: Any) -> Any:
     if isinstance(v, bool):
         return int(v)
+    if isinstance(v, int) and not -(2**63) <= v < 2**63:
+        return float(v)  # beyond SQLite's 64-bit integers: compared as a float, as JSON numbers are
     if v is None or isinstance(v, (int, float, str)):
         return v
     raise ConfigError(f"filter values must be strings, numbers or booleans, got {v!r}")

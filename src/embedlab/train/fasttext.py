@@ -74,8 +74,11 @@ class FastText:
         n_words = len(vocab)
         n_rows = n_words + (c.bucket if c.maxn > 0 else 0)
         sub_offsets, sub_ids = subword_ids(vocab.words, c.minn, c.maxn, c.bucket, jamo=c.subword == "jamo")
-        _warn_oversized_buckets(c.bucket if c.maxn > 0 else 0, sub_ids[sub_ids >= n_words], c.dim)
         width = padded_width(c.dim)
+        _check_memory(
+            (n_rows + n_words) * width * 4, f"{n_words:,} words + bucket={c.bucket:,} n-gram rows of dim {c.dim}"
+        )
+        _warn_oversized_buckets(c.bucket if c.maxn > 0 else 0, sub_ids[sub_ids >= n_words], c.dim)
         rng = np.random.default_rng(c.seed)
         syn0 = aligned_zeros(n_rows, width)
         for start in range(0, n_rows, 65_536):  # uniform in ±1/dim as fastText, in blocks
@@ -158,3 +161,18 @@ def _warn_oversized_buckets(bucket: int, sub_ids: np.ndarray, dim: int) -> None:
             UserWarning,
             stacklevel=3,
         )
+
+
+def _check_memory(needed: int, what: str) -> None:
+    """A clear error before an allocation larger than this machine's memory (instead of a MemoryError)."""
+    import os
+
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    if needed > total:
+        from embedlab.errors import ConfigError
+
+        raise ConfigError(f"{what} need {needed / 2**30:,.1f} GiB of weights, more than this machine's "
+                          f"{total / 2**30:,.1f} GiB; lower --bucket (or --dim)")  # fmt: skip
