@@ -122,3 +122,32 @@ def test_repeated_words_and_nan_vectors_are_refused_on_load(tmp_path):
     (tmp_path / "nan.txt").write_text("2 2\ncat 1 0\ndog nan 1\n")
     with pytest.raises(FormatError, match="'dog' .*NaN or infinite"):
         embedlab.load(tmp_path / "nan.txt")
+
+
+def test_format_comes_from_structure_not_a_guess(tmp_path):
+    # a text file whose header dim is wrong used to be read as binary: garbage vectors, words like '0.4\nqueen'
+    (tmp_path / "wrongdim.txt").write_text("2 3\nking 0.1 0.2\nqueen 0.3 0.4\n")
+    with pytest.raises(FormatError, match="dim=3"):
+        embedlab.load(tmp_path / "wrongdim.txt")
+    # words holding U+2028, U+0085 or invalid UTF-8 stay text (splitlines() used to cut them)
+    kv = KeyedVectors(["a\u2028b", "c\x85d"], np.array([[1, 2], [3, 4]], dtype=np.float32))
+    kv.save(tmp_path / "odd.txt", format="word2vec-txt")
+    back = embedlab.load(tmp_path / "odd.txt")
+    assert back.words == kv.words and np.array_equal(back.vectors, kv.vectors)
+    # a header declaring fewer words than the file holds, or more than it could hold
+    kv.save(tmp_path / "m.bin", format="word2vec-bin")
+    data = (tmp_path / "m.bin").read_bytes()
+    (tmp_path / "short.bin").write_bytes(b"1 2\n" + data.split(b"\n", 1)[1])
+    with pytest.raises(FormatError, match="more than the 1 words"):
+        embedlab.load(tmp_path / "short.bin")
+    (tmp_path / "huge.bin").write_bytes(b"99999999999 2\n" + data.split(b"\n", 1)[1])
+    with pytest.raises(FormatError, match="more than a file of"):
+        embedlab.load(tmp_path / "huge.bin")
+
+
+def test_invalid_utf8_in_binary_words_is_reported(tmp_path):
+    rec = b"caf\xe9 " + np.array([1, 2], dtype="<f4").tobytes() + b"\n"
+    (tmp_path / "bad.bin").write_bytes(b"1 2\n" + rec)
+    with pytest.warns(UserWarning, match="not valid UTF-8"):
+        kv = embedlab.load(tmp_path / "bad.bin")
+    assert kv.words == ["caf\ufffd"]

@@ -45,7 +45,12 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     if len(parts) == 2 and all(x.isdigit() for x in parts):
         from embedlab.io.word2vec_format import looks_binary
 
-        return "word2vec-bin" if looks_binary(head, nl + 1, int(parts[1])) else "word2vec-txt"
+        whole = len(head) < 1 << 16  # the sample is the whole file: its word count can be checked too
+        try:
+            binary = looks_binary(head, nl + 1, int(parts[1]), int(parts[0]) if whole else None)
+            return "word2vec-bin" if binary else "word2vec-txt"
+        except FormatError as exc:
+            raise FormatError(f"{p}: {exc}") from None
     if _looks_glove(head):
         return "glove"
     raise FormatError(

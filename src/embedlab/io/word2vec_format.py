@@ -51,6 +51,10 @@ def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
     n, dim = int(parts[0]), int(parts[1])
     if dim < 1:
         raise FormatError(f"{path}: header says dim={dim}")
+    size = path.stat().st_size if path.exists() else None
+    if size is not None and n * (2 * dim + 2) > size:  # checked before anything is allocated
+        raise FormatError(f"{path}: header says {n:,} words of dim {dim:,}, more than a file of {size:,} bytes "
+                          "can hold (damaged header?)")  # fmt: skip
     return n, dim
 
 
@@ -66,7 +70,10 @@ def load_word2vec(path: str | os.PathLike[str], *, binary: bool | None = None) -
         raise FormatError(f"{p}: empty or truncated file (no header line)")
     n, dim = _parse_header(data[:nl], p)
     if binary is None:
-        binary = looks_binary(data, nl + 1, dim)
+        try:
+            binary = looks_binary(data, nl + 1, dim, n)
+        except FormatError as exc:
+            raise FormatError(f"{p}: {exc}") from None
     return _read_binary(data, nl + 1, n, dim, p) if binary else _read_text(data, nl + 1, n, dim, p)
 
 
@@ -85,25 +92,63 @@ def load_glove(path: str | os.PathLike[str]) -> KeyedVectors:
     return _read_text(data, 0, n, dim, p, first_line=1)
 
 
-def looks_binary(data: bytes, start: int, dim: int) -> bool:
-    """Binary records hold raw floats: a text file's first record is printable UTF-8."""
-    line_end = data.find(b"\n", start)
-    first = data[start : line_end if line_end >= 0 else len(data)]
+def looks_binary(data: bytes, start: int, dim: int, n: int | None = None) -> bool:
+    """Whether the records after the header are binary, decided from their structure.
+
+    Text: the first record is a word and ``dim`` numbers. Binary: the first records are a word, a
+    space and ``dim`` raw floats each, and the file is long enough for ``n`` of them. When neither
+    fits the header a :class:`~embedlab.errors.FormatError` says so (a wrong ``dim`` in the header
+    used to read text as binary: garbage vectors, words such as ``'0.4\\nqueen'``).
+    """
+    if n is not None and n * (2 * dim + 2) > len(data):
+        raise FormatError(f"header says {n:,} words of dim {dim:,}, more than a file of {len(data):,} bytes "
+                          "can hold (damaged header?)")  # fmt: skip
+    text_ok = _text_record_ok(data, start, dim)
+    binary_ok = _binary_records_ok(data, start, dim, n)
+    if text_ok or not binary_ok:
+        if not text_ok:
+            first = data[start : data.find(b"\n", start) if data.find(b"\n", start) >= 0 else len(data)]
+            got = len(first.rstrip(b"\r").split(b" ")) - 1
+            raise FormatError(f"records do not match the header's dim={dim}: as text the first line has {got} "
+                              f"numbers, and as binary the file does not hold records of {dim} floats")  # fmt: skip
+        return False
+    return True
+
+
+def _text_record_ok(data: bytes, start: int, dim: int) -> bool:
+    end = data.find(b"\n", start)
+    parts = data[start : end if end >= 0 else len(data)].rstrip(b"\r ").split(b" ")
+    if len(parts) != dim + 1 or not parts[0]:
+        return False
     try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    if any(ord(ch) < 32 and ch not in "\t\r" for ch in text):
-        return True
-    return len(text.split()) != dim + 1
+        [float(x) for x in parts[1:]]
+    except ValueError:
+        return False
+    return True
+
+
+def _binary_records_ok(data: bytes, start: int, dim: int, n: int | None, check: int = 3) -> bool:
+    size, end, pos = 4 * dim, len(data), start
+    if n is not None and n * (size + 2) > end - start + n:  # each record: a word, a space, dim floats (+ newline)
+        return False
+    for _ in range(check if n is None else min(check, n)):
+        while pos < end and data[pos] in (10, 13):
+            pos += 1
+        if n is None and pos + 1000 + size > end:
+            break  # a sample of the file (format detection): it ends before the next whole record
+        sp = data.find(b" ", pos, pos + 1000)
+        if sp <= pos or b"\n" in data[pos:sp] or sp + 1 + size > end:
+            return False
+        pos = sp + 1 + size
+    return True
 
 
 def _read_text(data: bytes, start: int, n: int, dim: int, path: Path, first_line: int = 2) -> KeyedVectors:
     try:
-        lines = data[start:].decode("utf-8").splitlines()
+        lines = data[start:].decode("utf-8").split("\n")  # not splitlines(): U+2028 or U+0085 may be in a word
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not valid UTF-8 text at byte {start + exc.start}") from None
-    lines = [ln for ln in lines if ln.strip()]
+    lines = [ln.rstrip("\r") for ln in lines if ln.strip()]
     if len(lines) != n:
         raise FormatError(f"{path}: header says {n} words but the file has {len(lines)} vector lines (truncated?)")
     words: list[str] = []
@@ -127,6 +172,7 @@ def _read_binary(data: bytes, pos: int, n: int, dim: int, path: Path) -> KeyedVe
     vectors = np.empty((n, dim), dtype=np.float32)
     size = dim * 4
     end = len(data)
+    invalid = 0
     for i in range(n):
         while pos < end and data[pos] in (10, 13, 32):
             pos += 1
@@ -137,6 +183,14 @@ def _read_binary(data: bytes, pos: int, n: int, dim: int, path: Path) -> KeyedVe
             words.append(data[pos:sp].decode("utf-8"))
         except UnicodeDecodeError:
             words.append(data[pos:sp].decode("utf-8", errors="replace"))
+            invalid += 1
         vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=sp + 1)
         pos = sp + 1 + size
+    if data[pos:].strip(b"\r\n "):
+        raise FormatError(f"{path}: the file holds more than the {n:,} words its header declares (damaged header?)")
+    if invalid:
+        import warnings
+
+        warnings.warn(f"{path}: {invalid:,} word(s) are not valid UTF-8; their bad bytes were replaced by U+FFFD",
+                      UserWarning, stacklevel=3)  # fmt: skip
     return artifact_class("KeyedVectors")(words, vectors)
