@@ -151,3 +151,10 @@ def test_invalid_utf8_in_binary_words_is_reported(tmp_path):
     with pytest.warns(UserWarning, match="not valid UTF-8"):
         kv = embedlab.load(tmp_path / "bad.bin")
     assert kv.words == ["caf\ufffd"]
+
+
+def test_native_save_refuses_keys_it_could_not_read_back(tmp_path):
+    kv = KeyedVectors(["ok", "tab\there"], np.ones((2, 2), dtype=np.float32))
+    with pytest.raises(FormatError, match="holds a tab or newline"):
+        kv.save(tmp_path / "m")
+    assert not (tmp_path / "m").exists()

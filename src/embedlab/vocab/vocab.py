@@ -90,7 +90,12 @@ class Vocab:
         return np.array([self[w] for w in words], dtype=np.int64)
 
     def save_tsv(self, path: str | os.PathLike[str]) -> None:
-        """Write ``word<TAB>count`` lines atomically."""
+        """Write ``word<TAB>count`` lines atomically; a word holding a tab or a newline is refused (it
+        could not be read back as the same word)."""
+        bad = next((w for w in self.words if "\t" in w or "\n" in w), None)
+        if bad is not None:
+            raise FormatError(f"word {bad!r} holds a tab or newline, which embedlab's folder format cannot store; "
+                              "clean the keys first")  # fmt: skip
         with atomic_file(path, "w") as fh:
             for w, c in zip(self.words, self.counts.tolist(), strict=True):
                 fh.write(f"{w}\t{c}\n")
