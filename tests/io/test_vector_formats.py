@@ -158,3 +158,13 @@ def test_native_save_refuses_keys_it_could_not_read_back(tmp_path):
     with pytest.raises(FormatError, match="holds a tab or newline"):
         kv.save(tmp_path / "m")
     assert not (tmp_path / "m").exists()
+
+
+def test_damaged_native_config_values_are_format_errors(tmp_path):
+    import json
+
+    KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)).save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    (tmp_path / "m" / "config.json").write_text(json.dumps({**config, "metadata": 1.5}))
+    with pytest.raises(FormatError, match="wrong type"):
+        embedlab.load(tmp_path / "m")

@@ -98,7 +98,11 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
         except (OSError, ValueError) as exc:
             raise FormatError(f"{p}/{name}.npy is missing, unreadable or truncated ({exc})") from None
 
-    return artifact_class(kind)._from_native(vocab, vectors, config, load_array, p)
+    try:
+        return artifact_class(kind)._from_native(vocab, vectors, config, load_array, p)
+    except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:  # a field of the wrong type
+        raise FormatError(f"{p}/config.json holds a value of the wrong type or range ({type(exc).__name__}: "
+                          f"{exc}); the folder is damaged") from None  # fmt: skip
 
 
 def _jsonable(o: object) -> object:
