@@ -102,11 +102,8 @@ class Collection:
         encoder: Any = None,
         exist_ok: bool = False,
     ) -> Collection:
-        """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384).
-
-        A ``model`` that names a local path is stored as an absolute path, so the collection
-        finds its encoder from any working folder.
-        """
+        """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384); a local
+        ``model`` path is stored absolute, so the collection finds its encoder from any working folder."""
         check_choice("metric", metric, METRICS)
         if model and Path(model).exists():
             model = str(Path(model).resolve())
@@ -226,9 +223,7 @@ class Collection:
         if not upsert:
             existing = self._existing(ids)
             if existing:
-                raise ConfigError(
-                    f"ids already in the collection: {existing[:5]}; use upsert=True (CLI: --upsert) to replace them"
-                )
+                raise ConfigError(f"ids already in the collection: {existing[:5]}; replace them with upsert (--upsert)")
         batch_size = check_int("batch_size", batch_size, 1)
         added = 0
         for start in range(0, n, batch_size):
