@@ -164,3 +164,22 @@ def test_explorer_draws_a_million_points(browser):
         want = [w for w, _ in kv.most_similar("w999999", topn=10)]
         got = [li.get_attribute("data-item") for li in browser.find_elements(By.CSS_SELECTOR, "#neighbours li")]
         assert got == want
+
+
+def test_explorer_asks_for_the_api_key(planted_model, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from embedlab.service.app import create_app
+
+    with serving(create_app(str(planted_model), api_key="s3cret")) as url:
+        browser.get(url + "/")
+        wait = WebDriverWait(browser, 30)
+        alert = wait.until(EC.alert_is_present())  # the first /v1 call got 401: the page asks once
+        alert.send_keys("s3cret")
+        alert.accept()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+        assert "points" in browser.find_element(By.ID, "status").text
+        assert browser.execute_script("return sessionStorage.getItem('embedlab-api-key')") == "s3cret"
+        browser.execute_script("sessionStorage.clear()")

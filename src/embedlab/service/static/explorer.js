@@ -6,16 +6,26 @@ const PALETTE = [
   [0.55, 0.34, 0.29], [0.89, 0.47, 0.76], [0.5, 0.5, 0.5], [0.74, 0.74, 0.13], [0.09, 0.75, 0.81],
 ];
 const params = new URLSearchParams(location.search);
-const headers = params.get("key") ? { "X-API-Key": params.get("key") } : {};
+// a server started with an API key: the key comes from ?key=..., or is asked for once and kept for this tab only
+let apiKey = params.get("key") || sessionStorage.getItem("embedlab-api-key") || "";
+const authHeaders = () => (apiKey ? { "X-API-Key": apiKey } : {});
 const $ = (id) => document.getElementById(id);
 
 const state = { n: 0, xy: null, cats: null, labels: [], index: new Map(), scale: 1, cx: 0, cy: 0, marked: [] };
 
-async function api(path, body) {
-  const init = body === undefined ? { headers } : {
-    method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body),
+async function api(path, body, asked) {
+  const init = body === undefined ? { headers: authHeaders() } : {
+    method: "POST", headers: { ...authHeaders(), "Content-Type": "application/json" }, body: JSON.stringify(body),
   };
   const res = await fetch(path, init);
+  if (res.status === 401 && !asked) {
+    const key = window.prompt("This server needs its API key (kept in this browser tab only):", "");
+    if (key) {
+      apiKey = key.trim();
+      sessionStorage.setItem("embedlab-api-key", apiKey);
+      return api(path, body, true);
+    }
+  }
   if (!res.ok) {
     let msg = res.status + " " + res.statusText;
     try { msg = (await res.json()).error.message; } catch (e) { /* not JSON */ }
