@@ -101,6 +101,8 @@ def test_explorer_search_shows_neighbours(server, browser, tmp_path):
         "g.UNSIGNED_BYTE, p); let s = new Set(); for (let i = 0; i < p.length; i += 4 * 97) s.add(p[i]); return s.size;"
     )
     assert pixels > 1
+    # 64 categories, 64 colours: no two categories share one (ten colours used to repeat)
+    assert browser.execute_script("return new Set(PALETTE.map((c) => c.map((v) => v.toFixed(3)).join())).size") == 64
     # click the point in the middle of the map (the search centred it): its neighbours come back
     from selenium.webdriver.common.action_chains import ActionChains
 

@@ -1,10 +1,21 @@
 // embedlab explorer: a WebGL map of up to a million points, neighbours and analogies from the server.
 "use strict";
 
-const PALETTE = [
-  [0.12, 0.47, 0.71], [1.0, 0.5, 0.05], [0.17, 0.63, 0.17], [0.84, 0.15, 0.16], [0.58, 0.4, 0.74],
-  [0.55, 0.34, 0.29], [0.89, 0.47, 0.76], [0.5, 0.5, 0.5], [0.74, 0.74, 0.13], [0.09, 0.75, 0.81],
-];
+// 64 distinct colours, one per category the server sends (it sends at most 64, the rarest merged as "other"):
+// Tableau's ten, then hues spaced by the golden angle at alternating lightness, so no two categories share one
+const PALETTE = (() => {
+  const base = [
+    [0.12, 0.47, 0.71], [1.0, 0.5, 0.05], [0.17, 0.63, 0.17], [0.84, 0.15, 0.16], [0.58, 0.4, 0.74],
+    [0.55, 0.34, 0.29], [0.89, 0.47, 0.76], [0.5, 0.5, 0.5], [0.74, 0.74, 0.13], [0.09, 0.75, 0.81],
+  ];
+  const hsl = (h, s, l) => {
+    const k = (n) => (n + h * 12) % 12, a = s * Math.min(l, 1 - l);
+    const f = (n) => l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1));
+    return [f(0), f(8), f(4)];
+  };
+  for (let i = 0; base.length < 64; i++) base.push(hsl((i * 0.381966) % 1, 0.65, i % 2 ? 0.38 : 0.62));
+  return base;
+})();
 const params = new URLSearchParams(location.search);
 // a server started with an API key: the key comes from ?key=..., or is asked for once and kept for this tab only
 let apiKey = params.get("key") || sessionStorage.getItem("embedlab-api-key") || "";
@@ -44,14 +55,14 @@ const canvas = $("map");
 const gl = canvas.getContext("webgl", { antialias: false, preserveDrawingBuffer: true });
 const VS = `
 attribute vec2 a_pos; attribute float a_cat;
-uniform vec2 u_center; uniform vec2 u_scale; uniform float u_size; uniform vec3 u_palette[10]; uniform float u_mark;
+uniform vec2 u_center; uniform vec2 u_scale; uniform float u_size; uniform vec3 u_palette[64]; uniform float u_mark;
 varying vec3 v_color;
 void main() {
   gl_Position = vec4((a_pos - u_center) * u_scale, 0.0, 1.0);
   gl_PointSize = u_size;
   int c = int(mod(a_cat, 10.0));
   vec3 col = u_palette[0];
-  for (int i = 0; i < 10; i++) { if (i == c) col = u_palette[i]; }
+  for (int i = 0; i < 64; i++) { if (i == c) col = u_palette[i]; }
   v_color = u_mark > 0.5 ? vec3(0.0, 0.0, 0.0) : col;
 }`;
 const FS = `precision mediump float; varying vec3 v_color;
@@ -292,7 +303,7 @@ async function start() {
     $("color-by").textContent = info.color_by || "";
     $("legend").innerHTML = "";
     info.categories.forEach((c, i) => {
-      const p = PALETTE[i % 10].map((v) => Math.round(v * 255));
+      const p = PALETTE[i % 64].map((v) => Math.round(v * 255));
       const d = document.createElement("div");
       d.innerHTML = `<span style="background:rgb(${p})"></span>`;
       d.append(document.createTextNode(c || "(none)"));
