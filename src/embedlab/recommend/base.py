@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from embedlab.errors import ConfigError
+from embedlab.kernels.topk import topk_rows
 from embedlab.recommend.interactions import Interactions
 from embedlab.recommend.metrics import ranking_metrics
 
@@ -20,12 +21,13 @@ __all__ = ["Recommender", "evaluate_recommender", "top_k"]
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column ids of each row's ``k`` highest scores, best first (ties: lower id first)."""
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -vals), axis=1)
-    return np.take_along_axis(part, order, axis=1)
+    """Column ids of each row's ``k`` highest scores, best first (ties: lower id first), by the numba
+    top-k kernel the exact index uses; a row with fewer than ``k`` finite scores is padded with -1."""
+    s = np.ascontiguousarray(scores, dtype=np.float32)
+    k = min(k, s.shape[1])
+    out_i = np.empty((s.shape[0], k), np.int64)
+    topk_rows(s, k, out_i, np.empty((s.shape[0], k), np.float32), 0)
+    return out_i
 
 
 class Recommender:
@@ -71,7 +73,7 @@ class Recommender:
             scores = scores.copy()
             scores[self._seen[uid].indices] = -np.inf
         ids = top_k(scores[None, :], k)[0]
-        return [(train.items[i], float(scores[i])) for i in ids if np.isfinite(scores[i])]
+        return [(train.items[i], float(scores[i])) for i in ids if i >= 0]
 
     def recommend_for_items(self, items: list[str], k: int = 10) -> list[tuple[str, float]]:
         """Items for someone who is not in the fitted log, from the items they have (a session)."""

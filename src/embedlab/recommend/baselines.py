@@ -74,13 +74,13 @@ class ItemKNN(Recommender):
         ids = [train.item_index(x) for x in items]
         scores = np.asarray(self.similarity[ids].sum(axis=0)).ravel().astype(np.float32)
         scores[ids] = -np.inf
-        return [(train.items[i], float(scores[i])) for i in top_k(scores[None, :], k)[0] if scores[i] > 0]
+        return [(train.items[i], float(scores[i])) for i in top_k(scores[None, :], k)[0] if i >= 0 and scores[i] > 0]
 
     def similar_items(self, item: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` items most often bought with ``item`` (cosine), best first."""
         train = self._check_fitted()
         row = self.similarity[train.item_index(item)].toarray()
-        return [(train.items[i], float(row[0, i])) for i in top_k(row, k)[0] if row[0, i] > 0]
+        return [(train.items[i], float(row[0, i])) for i in top_k(row, k)[0] if i >= 0 and row[0, i] > 0]
 
 
 def _keep_top(m: sp.csr_matrix, n: int) -> sp.csr_matrix:

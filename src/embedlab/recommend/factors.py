@@ -137,7 +137,7 @@ class _Factors(Recommender):
         scores = self.item_factors @ vec
         have = [train.item_index(x) for x in items]
         scores[have] = -np.inf
-        return [(train.items[i], float(scores[i])) for i in top_k(scores[None, :], k)[0] if np.isfinite(scores[i])]
+        return [(train.items[i], float(scores[i])) for i in top_k(scores[None, :], k)[0] if i >= 0]
 
     def _ids_and_weights(self, items: Sequence[str], weights: Sequence[float] | None) -> tuple[np.ndarray, np.ndarray]:
         train = self._check_fitted()

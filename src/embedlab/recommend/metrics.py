@@ -35,7 +35,7 @@ def ranking_metrics(
 ) -> dict[str, float]:
     """HR, NDCG, MRR, precision and recall at ``k`` (means over cases) and catalogue coverage.
 
-    ``ranked[i]`` is case ``i``'s ranked item ids (at least its first ``k`` are used),
+    ``ranked[i]`` is case ``i``'s ranked item ids (its first ``k`` are used; -1 pads a short list),
     ``relevant[i]`` its relevant ids. Cases without relevant items are an error (they would
     count as misses and lower every metric).
     """
@@ -53,7 +53,7 @@ def ranking_metrics(
         if not rel:
             raise ConfigError("a case has no relevant items; drop it before scoring")
         top_k = list(top[:k])
-        seen.update(int(x) for x in top_k)
+        seen.update(int(x) for x in top_k if x >= 0)
         hits = np.array([int(x) in rel for x in top_k], dtype=bool)
         n_hits = int(hits.sum())
         if n_hits:

@@ -134,7 +134,7 @@ class SessionKNN:
         if exclude_session:
             scores[ids] = -np.inf
         top = top_k(scores[None, :], k)[0]
-        return [(self.items[i], float(scores[i])) for i in top if scores[i] > 0 and np.isfinite(scores[i])]
+        return [(self.items[i], float(scores[i])) for i in top if i >= 0 and scores[i] > 0]
 
 
 def evaluate_next_item(model: Any, sessions: Sequence[Sequence[str]], *, k: int = 10) -> dict[str, Any]:
