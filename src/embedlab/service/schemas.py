@@ -53,10 +53,7 @@ class SimilarRequest(_Strict):
 
     def one_of(self) -> str:
         """The one field given (``"word"``, ``"text"``, ``"id"`` or ``"vector"``); ConfigError otherwise."""
-        given = [x for x in ("word", "text", "id", "vector") if getattr(self, x) is not None]
-        if len(given) != 1:
-            raise ConfigError("give exactly one of word, text, id or vector")
-        return given[0]
+        return _one_given(self, ("word", "text", "id", "vector"))
 
 
 class Neighbour(BaseModel):
@@ -140,10 +137,7 @@ class RecommendRequest(_Strict):
     reasons: bool = False
 
     def one_of(self) -> str:
-        given = [x for x in ("user", "items", "item") if getattr(self, x) is not None]
-        if len(given) != 1:
-            raise ConfigError("give exactly one of user, items or item")
-        return given[0]
+        return _one_given(self, ("user", "items", "item"))
 
 
 class Recommendation(BaseModel):
@@ -155,3 +149,11 @@ class Recommendation(BaseModel):
 class RecommendResponse(BaseModel):
     query: str
     results: list[Recommendation]
+
+
+def _one_given(request: BaseModel, fields: tuple[str, ...]) -> str:
+    """The one of ``fields`` that ``request`` sets; ConfigError naming them all otherwise."""
+    given = [x for x in fields if getattr(request, x) is not None]
+    if len(given) != 1:
+        raise ConfigError(f"give exactly one of {', '.join(fields[:-1])} or {fields[-1]}")
+    return given[0]
