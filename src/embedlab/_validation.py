@@ -58,3 +58,12 @@ def _range(minimum: float | None, maximum: float | None, exclusive_minimum: bool
     if maximum is not None:
         return f" <= {maximum}"
     return ""
+
+
+def is_number(value: object) -> bool:
+    """Whether ``float(value)`` works (a number, or text that reads as one)."""
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True

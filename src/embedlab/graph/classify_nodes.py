@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import CorpusError, FormatError, MissingDependencyError, UnknownKeyError
-from embedlab.text.readers import open_binary
+from embedlab.text.readers import read_utf8
 from embedlab.vectors.protocol import ReadableVectors
 
 __all__ = ["evaluate_node_classification", "read_node_labels"]
@@ -45,11 +45,7 @@ def read_node_labels(path: PathLike) -> dict[str, list[str]]:
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"labels file not found: {p}")
-    with open_binary(p) as fh:
-        try:
-            text = fh.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise FormatError(f"{p}: not a UTF-8 labels file ({exc.reason} at byte {exc.start})") from None
+    text = read_utf8(p, "labels file")
     labels: dict[str, list[str]] = {}
     for no, line in enumerate(text.splitlines(), 1):
         parts = line.split()

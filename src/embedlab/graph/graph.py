@@ -23,6 +23,7 @@ How the edge list is read, said once:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,8 +32,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from embedlab._validation import is_number
 from embedlab.errors import ConfigError, CorpusError, FormatError, UnknownKeyError
-from embedlab.text.readers import open_binary
+from embedlab.text.readers import read_utf8
+from embedlab.vocab.vocab import index_names
 
 __all__ = ["Graph", "read_edgelist"]
 
@@ -62,6 +65,7 @@ class Graph:
         self.keys = list(keys)
         self.directed = directed
         self._index: dict[str, int] | None = None
+        self._cumw: np.ndarray | None = None
 
     # ----------------------------------------------------------------- building
     @classmethod
@@ -186,13 +190,19 @@ class Graph:
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
 
     def cumulative_weights(self) -> np.ndarray:
-        """Running sum of each row's weights (float64, one per edge); empty for an unweighted graph."""
-        if self.weights is None:
-            return np.zeros(0, np.float64)
-        cum = np.cumsum(self.weights, dtype=np.float64)
-        starts = self.indptr[:-1]
-        row_base = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
-        return cum - np.repeat(row_base, np.diff(self.indptr))
+        """Running sum of each row's weights (float64, one per edge); empty for an unweighted graph.
+
+        Computed once: every round of walks samples from it.
+        """
+        if self._cumw is None:
+            if self.weights is None:
+                self._cumw = np.zeros(0, np.float64)
+            else:
+                cum = np.cumsum(self.weights, dtype=np.float64)
+                starts = self.indptr[:-1]
+                row_base = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
+                self._cumw = cum - np.repeat(row_base, np.diff(self.indptr))
+        return self._cumw
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
@@ -205,30 +215,18 @@ def _node_ids(
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Node names and the int64 ids of every edge end (integer names in numeric order)."""
     both = np.concatenate([src, dst]).astype(str)
+    as_int = None
     if nodes is not None:
-        keys = [str(k) for k in nodes]
-        lookup = {k: i for i, k in enumerate(keys)}
-        if len(lookup) != len(keys):
+        if len(set(map(str, nodes))) != len(nodes):
             raise ConfigError("nodes must not repeat a name")
-        try:
-            ids = np.fromiter((lookup[x] for x in both), dtype=np.int64, count=both.size)
-        except KeyError as exc:
-            raise FormatError(f"{source}: node {exc.args[0]!r} is not in the given node list") from None
     else:
-        try:
+        with contextlib.suppress(ValueError):
             as_int = both.astype(np.int64)
-        except ValueError:
-            as_int = None
-        if as_int is not None and np.array_equal(as_int.astype(str), both):  # canonical integers
-            uniq, ids = np.unique(as_int, return_inverse=True)
-            keys = [str(x) for x in uniq.tolist()]
-        else:
-            uniq_s, first, inv = np.unique(both, return_index=True, return_inverse=True)
-            order = np.argsort(first, kind="stable")  # ids by first appearance
-            rank = np.empty(order.size, np.int64)
-            rank[order] = np.arange(order.size)
-            ids = rank[inv]
-            keys = uniq_s[order].tolist()
+    if as_int is not None and np.array_equal(as_int.astype(str), both):  # canonical integers: numeric order
+        uniq, ids = np.unique(as_int, return_inverse=True)
+        keys = [str(x) for x in uniq.tolist()]
+    else:
+        keys, ids = index_names(both, nodes, kind="node", source=source)
     half = src.size
     return keys, ids[:half].astype(np.int64), ids[half:].astype(np.int64)
 
@@ -250,12 +248,7 @@ def read_edgelist(
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"edge list not found: {p}")
-    with open_binary(p) as fh:
-        data = fh.read()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{p}: not a UTF-8 text edge list ({exc.reason} at byte {exc.start})") from None
+    text = read_utf8(p, "text edge list")
     numbered = [(no, ln) for no, ln in enumerate(text.splitlines(), 1) if ln.strip()
                 and not ln.lstrip().startswith(_COMMENTS)]  # fmt: skip
     if not numbered:
@@ -275,7 +268,7 @@ def read_edgelist(
         try:
             w = table[:, 2].astype(np.float64)
         except ValueError:
-            bad = next(i for i, x in enumerate(table[:, 2]) if not _is_float(x))
+            bad = next(i for i, x in enumerate(table[:, 2]) if not is_number(x))
             raise FormatError(f"{p}, line {lines[bad][0]}: weight {table[bad, 2]!r} is not a number") from None
         bad_w = np.flatnonzero(~np.isfinite(w) | (w <= 0))
         if bad_w.size:
@@ -283,11 +276,3 @@ def read_edgelist(
             raise FormatError(f"{p}, line {no}: weight {table[bad_w[0], 2]} must be a positive number")
     return Graph._build(table[:, 0].astype(str), table[:, 1].astype(str), w, directed=directed, weighted=weighted,
                         self_loops=self_loops, duplicates=duplicates, nodes=None, source=str(p))  # fmt: skip
-
-
-def _is_float(x: str) -> bool:
-    try:
-        float(x)
-    except ValueError:
-        return False
-    return True

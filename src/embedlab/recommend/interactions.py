@@ -25,9 +25,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from embedlab._validation import is_number
 from embedlab.errors import ConfigError, CorpusError, FormatError, MissingDependencyError
-from embedlab.text.readers import open_binary
+from embedlab.text.readers import read_utf8
 from embedlab.vocab.encoded import EncodedCorpus
+from embedlab.vocab.vocab import index_names
 
 __all__ = ["WEIGHTINGS", "Interactions", "read_events"]
 
@@ -81,8 +83,8 @@ class Interactions:
         width = len(rows[0])
         if width not in (2, 3, 4) or any(len(r) != width for r in rows):
             raise FormatError("every record must be (user, item), (user, item, weight) or (user, item, weight, time)")
-        u_names, u_ids = _index([str(r[0]) for r in rows], users, "user")
-        i_names, i_ids = _index([str(r[1]) for r in rows], items, "item")
+        u_names, u_ids = index_names([str(r[0]) for r in rows], users, kind="user")
+        i_names, i_ids = index_names([str(r[1]) for r in rows], items, kind="item")
         weights = _weights([r[2] for r in rows], "records") if width >= 3 else None
         times = _times([r[3] for r in rows], "records") if width == 4 else None
         return cls(u_ids, i_ids, u_names, i_names, weights=weights, times=times)
@@ -222,28 +224,11 @@ class Interactions:
         return self.subset(~test), self.subset(test)
 
 
-def _index(names: Sequence[str], fixed: Sequence[str] | None, kind: str) -> tuple[list[str], np.ndarray]:
-    """Names in first-appearance order (or ``fixed``) and each row's id."""
-    arr = np.asarray(names, dtype=object).astype(str)
-    if fixed is not None:
-        keys = [str(k) for k in fixed]
-        lookup = {k: i for i, k in enumerate(keys)}
-        try:
-            return keys, np.fromiter((lookup[x] for x in arr), dtype=np.int64, count=arr.size)
-        except KeyError as exc:
-            raise FormatError(f"{kind} {exc.args[0]!r} is not in the given {kind} list") from None
-    uniq, first, inv = np.unique(arr, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(order.size, np.int64)
-    rank[order] = np.arange(order.size)
-    return uniq[order].tolist(), rank[inv.ravel()]
-
-
 def _weights(values: Sequence[Any], source: str) -> np.ndarray:
     try:
         w = np.asarray([float(v) for v in values], dtype=np.float64)
     except (TypeError, ValueError):
-        bad = next(i for i, v in enumerate(values) if not _is_number(v))
+        bad = next(i for i, v in enumerate(values) if not is_number(v))
         raise FormatError(f"{source}: row {bad + 1} has weight {values[bad]!r}, not a number") from None
     if not np.all(np.isfinite(w)):
         bad = int(np.flatnonzero(~np.isfinite(w))[0])
@@ -251,18 +236,10 @@ def _weights(values: Sequence[Any], source: str) -> np.ndarray:
     return w.astype(np.float32)
 
 
-def _is_number(v: Any) -> bool:
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
 def _times(values: Sequence[Any], source: str) -> np.ndarray:
     """Int64 epoch seconds from numbers (seconds, or milliseconds when above 1e11) or date strings."""
     vals = list(values)
-    if all(_is_number(v) for v in vals):
+    if all(is_number(v) for v in vals):
         t = np.asarray([float(v) for v in vals], dtype=np.float64)
         return np.where(np.abs(t) > 1e11, t / 1000.0, t).astype(np.int64)
     try:
@@ -290,12 +267,7 @@ def _rows(path: Path, delimiter: str | None) -> tuple[list[str], Iterable[dict[s
             raise MissingDependencyError("pyarrow", "recommend") from None
         table = pq.read_table(path)
         return list(table.column_names), table.to_pylist()
-    with open_binary(path) as fh:
-        raw = fh.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    text = read_utf8(path, "event log")
     stem = name.removesuffix(".gz").removesuffix(".xz").removesuffix(".bz2")
     if stem.endswith((".jsonl", ".ndjson", ".json")):
         rows = []
@@ -350,8 +322,8 @@ def read_events(
         rows = [r for r in rows if str(r[event]) in event_weights]
     if not rows:
         raise CorpusError(f"{p}: the event log has no events with a {user!r} and an {item!r}")
-    u_names, u_ids = _index([str(r[user]).strip() for r in rows], None, "user")
-    i_names, i_ids = _index([str(r[item]).strip() for r in rows], None, "item")
+    u_names, u_ids = index_names([str(r[user]).strip() for r in rows])
+    i_names, i_ids = index_names([str(r[item]).strip() for r in rows])
     weights = _weights([r[weight] for r in rows], f"{p}, column {weight!r}") if weight else None
     if event is not None and event_weights is not None:
         by_type = np.array([float(event_weights[str(r[event])]) for r in rows], dtype=np.float32)
@@ -359,5 +331,5 @@ def read_events(
     times = _times([r[time] for r in rows], f"{p}, column {time!r}") if time else None
     sessions = None
     if session:
-        _, sessions = _index([str(r[session]) for r in rows], None, "session")
+        _, sessions = index_names([str(r[session]) for r in rows])
     return Interactions(u_ids, i_ids, u_names, i_names, weights=weights, times=times, sessions=sessions)

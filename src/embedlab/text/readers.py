@@ -31,7 +31,7 @@ from typing import IO, Any
 from embedlab.errors import CorpusError, FormatError
 from embedlab.text.tokenizers import Tokenizer, get_tokenizer
 
-__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "iter_jsonl", "open_binary", "open_text"]
+__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "iter_jsonl", "open_binary", "open_text", "read_utf8"]
 
 PathLike = str | os.PathLike[str]
 
@@ -232,6 +232,18 @@ def sentences_from_iterable(sentences: Iterable[Sequence[str]]) -> Iterator[list
 def open_text(path: PathLike) -> IO[str]:
     """A (compressed) file as UTF-8 text; invalid bytes become U+FFFD."""
     return io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace")
+
+
+def read_utf8(path: PathLike, what: str = "text file") -> str:
+    """A whole (possibly compressed) file as strict UTF-8 (a leading BOM dropped); a FormatError names
+    the first bad byte. For files that are data (edge lists, labels, event logs), not corpora:
+    corpora replace bad bytes and count them instead."""
+    with open_binary(path) as fh:
+        data = fh.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}: not a UTF-8 {what} ({exc.reason} at byte {exc.start})") from None
 
 
 def iter_jsonl(path: PathLike) -> Iterable[dict[str, Any]]:

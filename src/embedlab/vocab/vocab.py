@@ -1,4 +1,5 @@
-"""Vocab: the keys a model knows (words, items, nodes, labels), their counts, and frequency-sorted ids."""
+"""Vocab: the keys a model knows (words, items, nodes, labels), their counts, and frequency-sorted ids;
+``index_names``: ids for raw names (node names, user and item ids) in a given or first-appearance order."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from embedlab._files import atomic_file
 from embedlab.errors import FormatError, UnknownKeyError
 
-__all__ = ["Vocab"]
+__all__ = ["Vocab", "index_names"]
 
 
 class Vocab:
@@ -121,3 +122,28 @@ class Vocab:
             words.append(parts[0])
             counts.append(int(parts[1]))
         return cls(words, counts)
+
+
+def index_names(
+    names: Sequence[str] | np.ndarray, fixed: Sequence[str] | None = None, *, kind: str = "key", source: str = ""
+) -> tuple[list[str], np.ndarray]:
+    """The distinct names and each entry's int64 id: ids follow ``fixed`` when given (a name outside it is
+    a :class:`~embedlab.errors.FormatError` naming it and ``source``), else the order of first appearance.
+
+    >>> index_names(["b", "a", "b"])
+    (['b', 'a'], array([0, 1, 0]))
+    """
+    arr = np.asarray(names, dtype=object).astype(str)
+    if fixed is not None:
+        keys = [str(k) for k in fixed]
+        lookup = {k: i for i, k in enumerate(keys)}
+        try:
+            return keys, np.fromiter((lookup[x] for x in arr), dtype=np.int64, count=arr.size)
+        except KeyError as exc:
+            where = f"{source}: " if source else ""
+            raise FormatError(f"{where}{kind} {exc.args[0]!r} is not in the given {kind} list") from None
+    uniq, first, inv = np.unique(arr, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.size, np.int64)
+    rank[order] = np.arange(order.size)
+    return uniq[order].tolist(), rank[inv.ravel()]
