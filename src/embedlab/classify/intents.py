@@ -1,0 +1,129 @@
+"""Intent detection with an out-of-scope answer and conversation context (the handbook's Kakao i case).
+
+:class:`IntentClassifier` is an :class:`~embedlab.classify.heads.EmbeddingClassifier` that can
+say "none of these" (``None``): a query is out of scope when its confidence is below a threshold
+chosen on in-scope validation queries so that only ``target_flag_rate`` of them (5% by default)
+would be flagged (:meth:`calibrate_oos`). The confidence is the calibrated probability of the best
+intent (``oos_score="probability"``), the cosine to the nearest intent prototype (the mean vector
+of its training queries, ``"prototype"``), or their mean (``"combined"``).
+
+With ``history`` the utterance is read in context: its vector is the unit mean of the utterance
+(weight 1) and the earlier turns, the most recent weighted ``decay``, the one before ``decay**2``,
+so "yes, for two people" means booking a table after "I'd like to reserve a restaurant" and a
+flight after "I need to fly to Paris".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from embedlab._validation import check_choice, check_float
+from embedlab.classify.heads import EmbeddingClassifier
+from embedlab.errors import ConfigError
+
+__all__ = ["OOS_SCORES", "IntentClassifier"]
+
+OOS_SCORES = ("probability", "prototype", "combined")
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+
+class IntentClassifier(EmbeddingClassifier):
+    """Intents with out-of-scope detection and optional conversation history."""
+
+    def __init__(self, encoder: Any = "minilm", *, oos_score: str = "combined", decay: float = 0.5, **head: Any) -> None:
+        super().__init__(encoder, **head)
+        if self.multi_label:
+            raise ConfigError("an intent model picks one intent per query; multi_label is not supported")
+        self.oos_score = check_choice("oos_score", oos_score, OOS_SCORES)
+        self.decay = check_float("decay", decay, 0.0, 1.0)
+        self.prototypes: np.ndarray | None = None
+        self.threshold: float | None = None
+
+    def fit_vectors(self, x: np.ndarray, labels: Sequence[Any]) -> IntentClassifier:
+        super().fit_vectors(x, labels)
+        x = np.asarray(x, dtype=np.float32)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        y = np.array([index[lab if isinstance(lab, str) else lab[0]] for lab in labels])
+        sums = np.zeros((len(self.classes_), x.shape[1]), np.float64)
+        np.add.at(sums, y, _unit(x.astype(np.float64)))
+        self.prototypes = _unit(sums).astype(np.float32)
+        self.threshold = None
+        return self
+
+    # -- confidence and out of scope -------------------------------------------------------------
+    def confidence_vectors(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(best intent index, confidence) of each vector under :attr:`oos_score`."""
+        if self.prototypes is None:
+            raise ConfigError("the intent model is not fitted yet: call fit()")
+        p = self.proba_vectors(x)
+        best = p.argmax(axis=1)
+        prob = p[np.arange(len(best)), best]
+        cos = (_unit(np.asarray(x, np.float64)) @ self.prototypes.T.astype(np.float64))[np.arange(len(best)), best]
+        score = {"probability": prob, "prototype": cos, "combined": (prob + cos) / 2}[self.oos_score]
+        return best, score
+
+    def calibrate_oos(
+        self, texts: Sequence[str] | None = None, labels: Sequence[str] | None = None, *,
+        vectors: np.ndarray | None = None, target_flag_rate: float = 0.05,
+    ) -> float:  # fmt: skip
+        """Choose the out-of-scope threshold on in-scope validation queries; returns it.
+
+        The threshold is the ``target_flag_rate`` quantile of their confidence, so that share of
+        in-scope queries would be flagged (``labels`` are not needed, only that the queries are in scope).
+        """
+        rate = check_float("target_flag_rate", target_flag_rate, 0.0, 0.5)
+        x = vectors if vectors is not None else self.embed(texts or [])
+        if len(x) < 20:
+            raise ConfigError(f"calibrating the out-of-scope threshold needs at least 20 in-scope queries, got {len(x)}")
+        _, score = self.confidence_vectors(x)
+        self.threshold = float(np.quantile(score, rate))
+        return self.threshold
+
+    # -- prediction ------------------------------------------------------------------------------
+    def context_vectors(self, texts: Sequence[str], histories: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """Unit vectors of each text read after its history (earlier turns, oldest first)."""
+        x = self.embed(texts).astype(np.float64)
+        if not histories:
+            return x.astype(np.float32)
+        if len(histories) != len(texts):
+            raise ConfigError(f"give one history per text ({len(texts)} texts, {len(histories)} histories)")
+        turns = [t for h in histories for t in h]
+        hx = self.embed(turns).astype(np.float64) if turns else np.zeros((0, x.shape[1]))
+        out = np.empty_like(x)
+        at = 0
+        for i, h in enumerate(histories):
+            v = x[i].copy()
+            for back, j in enumerate(range(at + len(h) - 1, at - 1, -1), 1):
+                v += self.decay**back * hx[j]
+            at += len(h)
+            out[i] = _unit(v)
+        return out.astype(np.float32)
+
+    def predict_intents(
+        self, texts: Sequence[str] | str, histories: Sequence[Sequence[str]] | None = None
+    ) -> list[tuple[str | None, float]]:
+        """``(intent or None, confidence)`` of each text; ``None`` when below the out-of-scope threshold."""
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        best, score = self.confidence_vectors(self.context_vectors(texts, histories))
+        out: list[tuple[str | None, float]] = []
+        for b, s in zip(best.tolist(), score.tolist(), strict=True):
+            oos = self.threshold is not None and s < self.threshold
+            out.append((None if oos else self.classes_[b], float(s)))
+        return out
+
+    def predict(self, texts: Sequence[str] | str, threshold: float = 0.5, *, history: Sequence[str] | None = None) -> list[Any]:  # type: ignore[override]
+        """Intent of each text (``None`` = out of scope); ``history`` gives the turns before a single text."""
+        if history is not None:
+            if not isinstance(texts, str):
+                raise ConfigError("history goes with one text; for many texts use predict_intents(texts, histories)")
+            return [self.predict_intents([texts], [list(history)])[0][0]]
+        return [intent for intent, _ in self.predict_intents(texts)]
+
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "oos_score": self.oos_score, "decay": self.decay}

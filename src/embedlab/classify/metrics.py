@@ -1,0 +1,100 @@
+"""Classification metrics from predicted probabilities: accuracy, macro-F1, P@k / R@k, per-class report,
+confusion matrix, and the out-of-scope metrics of intent detection (Larson et al. 2019).
+
+Every evaluator returns a dict with ``primary_metric`` naming its headline number, like the rest
+of :mod:`embedlab.eval`.
+
+>>> import numpy as np
+>>> probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+>>> r = evaluate_predictions(probs, ["a", "b"], ["a", "b", "b"])
+>>> r["accuracy"], round(r["macro_f1"], 3)
+(0.6667, 0.667)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from embedlab.errors import ConfigError
+
+__all__ = ["evaluate_intents", "evaluate_predictions", "label_lists"]
+
+
+def label_lists(labels: Sequence[str | Sequence[str]]) -> list[list[str]]:
+    return [[lab] if isinstance(lab, str) else list(lab) for lab in labels]
+
+
+def evaluate_predictions(
+    probs: np.ndarray, classes: Sequence[str], truth: Sequence[str | Sequence[str]], *, k: int = 1
+) -> dict[str, Any]:
+    """Scores of ``probs`` (``[n, len(classes)]``) against the true label(s) of each example.
+
+    ``precision_at_k``/``recall_at_k`` are fastText's ``test`` numbers: of the k best labels, the
+    share that are true, and of the true labels, the share found in the k best. ``accuracy`` is
+    "the best label is a true one"; ``macro_f1``, ``per_class`` and ``confusion`` use the first
+    true label (single-label data). True labels the model never saw count as misses.
+    """
+    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+    truth_l = label_lists(truth)
+    probs = np.asarray(probs)
+    if probs.shape != (len(truth_l), len(classes)):
+        raise ConfigError(f"probs is {probs.shape}, expected ({len(truth_l)}, {len(classes)})")
+    if not truth_l:
+        raise ConfigError("no examples to evaluate")
+    k = min(int(k), len(classes))
+    order = np.argsort(-probs, axis=1, kind="stable")[:, :k]
+    names = np.asarray(classes, dtype=object)
+    hits = n_true = 0
+    for row, labs in zip(order, truth_l, strict=True):
+        true = set(labs)
+        hits += sum(1 for j in row if names[j] in true)
+        n_true += len(true)
+    best = names[order[:, 0]].tolist()
+    first = [labs[0] if labs else "" for labs in truth_l]
+    every = sorted(set(classes) | set(first))
+    p, r, f, support = precision_recall_fscore_support(first, best, labels=every, zero_division=0)
+    unseen = sorted(set(first) - set(classes))
+    return {
+        "examples": len(truth_l),
+        "k": k,
+        "precision_at_k": round(hits / (k * len(truth_l)), 4),
+        "recall_at_k": round(hits / max(n_true, 1), 4),
+        "accuracy": round(float(np.mean([b in set(labs) for b, labs in zip(best, truth_l, strict=True)])), 4),
+        "macro_f1": float(f1_score(first, best, labels=sorted(set(first)), average="macro", zero_division=0)),
+        "per_class": {
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
+            for i, lab in enumerate(every)
+        },
+        "confusion": {"labels": every, "matrix": confusion_matrix(first, best, labels=every).tolist()},
+        "unseen_labels": unseen,
+        "primary_metric": "accuracy",
+    }
+
+
+def evaluate_intents(predicted: Sequence[str | None], truth: Sequence[str | None]) -> dict[str, Any]:
+    """In-scope accuracy, out-of-scope recall and precision; ``None`` is "out of scope" on both sides.
+
+    In-scope accuracy counts an in-scope query right only when its intent is predicted (flagging it
+    out of scope is wrong); ``in_scope_flagged`` is the share of in-scope queries flagged.
+    """
+    if len(predicted) != len(truth):
+        raise ConfigError(f"predicted and truth differ in length ({len(predicted)} vs {len(truth)})")
+    pred = list(predicted)
+    true = list(truth)
+    ins = [i for i, t in enumerate(true) if t is not None]
+    oos = [i for i, t in enumerate(true) if t is None]
+    flagged = [i for i, p in enumerate(pred) if p is None]
+    correct_flags = sum(1 for i in flagged if true[i] is None)
+    return {
+        "in_scope_accuracy": round(sum(pred[i] == true[i] for i in ins) / len(ins), 4) if ins else float("nan"),
+        "oos_recall": round(sum(pred[i] is None for i in oos) / len(oos), 4) if oos else float("nan"),
+        "oos_precision": round(correct_flags / len(flagged), 4) if flagged else float("nan"),
+        "in_scope_flagged": round(sum(pred[i] is None for i in ins) / len(ins), 4) if ins else float("nan"),
+        "in_scope": len(ins),
+        "out_of_scope": len(oos),
+        "primary_metric": "in_scope_accuracy",
+    }

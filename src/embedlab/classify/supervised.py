@@ -1,0 +1,260 @@
+"""SupervisedFastText: fastText's supervised text classifier, trained and run on numba kernels.
+
+A text's vector is the mean of the input rows of its words, word n-grams and (optionally)
+character n-grams; a linear layer over it gives the labels (softmax, one-vs-all for several
+labels per text, or hierarchical softmax for many labels). Models read and write fastText's
+supervised ``.bin``: one trained by the ``fasttext`` package predicts the same labels here.
+
+>>> texts = ["great film", "awful film", "great acting", "awful plot"] * 50
+>>> labels = ["pos", "neg", "pos", "neg"] * 50
+>>> model = SupervisedFastText(dim=8, epochs=20, threads=1).fit(texts, labels)
+>>> model.predict("great plot")[0]
+('pos',)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embedlab._progress import ProgressArg
+from embedlab.classify.config import SupervisedConfig
+from embedlab.classify.dictionary import EncodedLines, LabelDictionary, _gather
+from embedlab.classify.lines import labelled_bytes, text_bytes
+from embedlab.errors import ConfigError, CorpusError
+from embedlab.kernels.supervised import LOSS_HS, LOSS_OVA, LOSS_SOFTMAX, label_scores, supervised_job, top_labels
+from embedlab.train.driver import TrainReport, linear_schedule, run_epochs
+
+__all__ = ["SupervisedFastText", "huffman_paths"]
+
+_LOSS_IDS = {"softmax": LOSS_SOFTMAX, "ova": LOSS_OVA, "hs": LOSS_HS}
+PathLike = str | os.PathLike[str]
+
+
+def huffman_paths(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """fastText's Huffman tree over label counts (sorted most frequent first): CSR ``paths``/``codes``.
+
+    Node ``i`` of a path is row ``i`` of the output matrix; ``codes`` is 1 for a right branch.
+    """
+    n = counts.shape[0]
+    size = max(2 * n - 1, 1)
+    count = np.full(size, 1e15)
+    count[:n] = counts
+    parent = np.full(size, -1, np.int64)
+    binary = np.zeros(size, bool)
+    leaf, node = n - 1, n
+    for i in range(n, 2 * n - 1):
+        mini = [0, 0]
+        for j in range(2):
+            if leaf >= 0 and count[leaf] < count[node]:
+                mini[j] = leaf
+                leaf -= 1
+            else:
+                mini[j] = node
+                node += 1
+        count[i] = count[mini[0]] + count[mini[1]]
+        parent[mini[0]] = parent[mini[1]] = i
+        binary[mini[1]] = True
+    paths: list[int] = []
+    codes: list[float] = []
+    offsets = [0]
+    for i in range(n):
+        j = i
+        while parent[j] != -1:
+            paths.append(int(parent[j]) - n)
+            codes.append(1.0 if binary[j] else 0.0)
+            j = int(parent[j])
+        offsets.append(len(paths))
+    return np.array(paths, np.int64), np.array(offsets, np.int64), np.array(codes, np.float32)
+
+
+class SupervisedFastText:
+    """Train a fastText-style classifier; predict labels with probabilities.
+
+    Parameters are those of :class:`~embedlab.classify.config.SupervisedConfig` (or pass one).
+    ``fit(texts, labels)`` takes texts with one label each (a str) or several (a list);
+    ``fit_file(path)`` reads fastText's format (``__label__pos great film`` a line).
+    """
+
+    def __init__(self, config: SupervisedConfig | None = None, /, **params: Any) -> None:
+        if config is not None and params:
+            raise ConfigError("pass either a SupervisedConfig or keyword parameters, not both")
+        self.config = config if config is not None else SupervisedConfig(**params)
+        self.dictionary: LabelDictionary | None = None
+        self.input: np.ndarray | None = None
+        self.output: np.ndarray | None = None
+        self.report: TrainReport | None = None
+        self.seconds = 0.0
+        self.skipped_lines = 0
+
+    def __repr__(self) -> str:
+        c = self.config
+        state = f"{len(self.labels)} labels" if self.dictionary else "not fitted"
+        return f"SupervisedFastText(dim={c.dim}, loss={c.loss!r}, word_ngrams={c.word_ngrams}, subword={c.subword!r}; {state})"
+
+    # -- training --------------------------------------------------------------------------------
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], *, progress: ProgressArg = False
+    ) -> SupervisedFastText:
+        """Train on ``texts`` and their labels (a label, or a list of labels, per text)."""
+        return self._fit_bytes(labelled_bytes(texts, labels, self.config.label_prefix, self.config.tokenizer), progress)
+
+    def fit_file(self, path: PathLike, *, progress: ProgressArg = False) -> SupervisedFastText:
+        """Train on a file in fastText's format (``.gz``/``.xz``/``.bz2`` too)."""
+        from embedlab.classify.lines import read_labelled_file
+
+        return self._fit_bytes(read_labelled_file(path, self.config.label_prefix, self.config.tokenizer), progress)
+
+    def _fit_bytes(self, data: bytes, progress: ProgressArg) -> SupervisedFastText:
+        c = self.config
+        t0 = time.perf_counter()
+        minn, maxn = c.char_ngrams
+        d = LabelDictionary.build(data, min_count=c.min_count, min_count_label=c.min_count_label,
+                                  word_ngrams=c.word_ngrams, bucket=c.bucket, minn=minn, maxn=maxn,
+                                  jamo=c.subword == "jamo", label_prefix=c.label_prefix)  # fmt: skip
+        if d.n_labels < 2 and c.loss != "ova":
+            raise CorpusError(f"only one label ({d.labels[0]!r}) in the training data; a classifier needs two or more")
+        lines = d.encode(data)
+        has = (np.diff(lines.label_offsets) > 0) & (np.diff(lines.row_offsets) > 0)
+        self.skipped_lines = int((~has).sum())
+        keep = np.flatnonzero(has)
+        if keep.size == 0:
+            raise CorpusError("no line has both a label and text to learn from")
+        keep = keep[np.random.default_rng(c.seed).permutation(keep.size)]  # files are often sorted by label
+        row_offsets, rows = _gather(lines.row_offsets, lines.rows, keep)
+        label_offsets, labels = _gather(lines.label_offsets, lines.labels, keep)
+        # Unpadded: with millions of hash buckets, padding and compacting afterwards would touch every
+        # page of the matrix; np.zeros maps untouched pages lazily, and rows no line uses stay zero
+        # (fastText's random values there only add noise to the n-grams of unseen text).
+        syn0 = np.zeros((d.n_rows, c.dim), np.float32)
+        used = np.unique(rows)
+        rng = np.random.default_rng(c.seed)
+        for start in range(0, used.shape[0], 65_536):
+            part = used[start : start + 65_536]
+            syn0[part, : c.dim] = (rng.random((part.shape[0], c.dim), dtype=np.float32) * 2.0 - 1.0) / c.dim
+        n_out = max(d.n_labels - 1, 1) if c.loss == "hs" else d.n_labels
+        syn1 = np.zeros((n_out, c.dim), np.float32)
+        paths, path_offsets, codes = self._tree(d)
+        loss_id = _LOSS_IDS[c.loss]
+
+        def run_job(job: int, a: int, b: int, lr0: float, lr1: float, stats: np.ndarray) -> None:
+            seed = (c.seed * 1_000_003 + job) & 0x7FFF_FFFF_FFFF_FFFF  # the kernel mixes it with splitmix64
+            supervised_job(rows, row_offsets, labels, label_offsets, a, b, syn0, syn1, loss_id, paths, path_offsets,
+                           codes, lr0, lr1, seed, stats)  # fmt: skip
+
+        self.report = run_epochs(run_job, row_offsets, epochs=c.epochs, threads=c.threads,
+                                 schedule=linear_schedule(c.lr, 0.0), words_per_job=5_000, progress=progress,
+                                 description="supervised", unit="features")  # fmt: skip
+        self.report.vocab_size = d.n_words
+        self.dictionary = d
+        self.input = syn0
+        self.output = syn1
+        self.seconds = time.perf_counter() - t0
+        return self
+
+    def _tree(self, d: LabelDictionary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self.config.loss == "hs":
+            return huffman_paths(d.label_counts.astype(np.float64))
+        return np.zeros(0, np.int64), np.zeros(d.n_labels + 1, np.int64), np.zeros(0, np.float32)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def _fitted(self) -> LabelDictionary:
+        if self.dictionary is None or self.input is None or self.output is None:
+            raise ConfigError("the model is not trained yet: call fit() or fit_file(), or load one")
+        return self.dictionary
+
+    @property
+    def labels(self) -> list[str]:
+        """Label names, most frequent in training first (the order of ``predict_proba``'s columns)."""
+        return list(self._fitted().labels)
+
+    @property
+    def words(self) -> list[str]:
+        return list(self._fitted().words)
+
+    def encode_lines(self, data: bytes) -> EncodedLines:
+        return self._fitted().encode(data)
+
+    def scores(self, lines: EncodedLines) -> np.ndarray:
+        """``[n_lines, n_labels]`` label probabilities, computed on ``threads`` threads."""
+        d = self._fitted()
+        n = lines.n_lines
+        out = np.zeros((n, d.n_labels), np.float64)
+        paths, path_offsets, codes = self._tree(d)
+        loss_id = _LOSS_IDS[self.config.loss]
+        inp, outp = self.input, self.output
+
+        def part(bounds: tuple[int, int]) -> None:
+            a, b = bounds
+            label_scores(lines.rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
+
+        threads = max(1, min(self.config.threads, n // 256 or 1))
+        edges = np.linspace(0, n, threads + 1).astype(int)
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(part, zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)))
+        return out
+
+    def predict_proba(self, texts: Sequence[str] | str) -> np.ndarray:
+        """Probability of every label (columns in :attr:`labels` order) for each text."""
+        texts = [texts] if isinstance(texts, str) else texts
+        return self.scores(self.encode_lines(text_bytes(texts, self.config.tokenizer)))
+
+    def predict(
+        self, texts: Sequence[str] | str, k: int = 1, threshold: float = 0.0
+    ) -> tuple[tuple[str, ...], np.ndarray] | tuple[list[tuple[str, ...]], list[np.ndarray]]:
+        """The ``k`` most probable labels with probability >= ``threshold``, and their probabilities.
+
+        As fastText's ``predict``: one text gives ``(labels, probs)``, a list gives two lists.
+        ``k=-1`` returns every label above the threshold.
+        """
+        single = isinstance(texts, str)
+        scores = self.predict_proba(texts)
+        ids, probs = self.top(scores, k, threshold)
+        names = self._fitted().labels
+        labs = [tuple(names[i] for i in row if i >= 0) for row in ids]
+        ps = [p[: len(lab)] for p, lab in zip(probs, labs, strict=True)]
+        return (labs[0], ps[0]) if single else (labs, ps)
+
+    def top(self, scores: np.ndarray, k: int = 1, threshold: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        n_labels = scores.shape[1]
+        if not isinstance(k, int) or k == 0 or k < -1:
+            raise ConfigError(f"k must be a positive int or -1 (all labels), got {k!r}")
+        k = n_labels if k == -1 else min(k, n_labels)
+        ids = np.empty((scores.shape[0], k), np.int64)
+        probs = np.empty((scores.shape[0], k), np.float64)
+        top_labels(scores, k, float(threshold), ids, probs)
+        return ids, probs
+
+    def get_sentence_vector(self, text: str) -> np.ndarray:
+        """The mean of the text's input rows: the vector the output layer sees."""
+        lines = self.encode_lines(text_bytes([text], self.config.tokenizer))
+        rows = lines.rows[lines.row_offsets[0] : lines.row_offsets[1]]
+        assert self.input is not None
+        return self.input[rows].mean(axis=0) if rows.size else np.zeros(self.config.dim, np.float32)
+
+    def test(self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], k: int = 1) -> dict[str, Any]:
+        """fastText's ``test``: examples, precision@k and recall@k (labels outside the model count as misses)."""
+        from embedlab.classify.metrics import evaluate_predictions
+
+        probs = self.predict_proba(texts)
+        return evaluate_predictions(probs, self.labels, labels, k=k)
+
+    # -- files -----------------------------------------------------------------------------------
+    def save(self, path: PathLike) -> Path:
+        """A ``.bin`` path writes fastText's format; any other path a native folder."""
+        from embedlab.classify.supervised_files import save_supervised
+
+        return save_supervised(self, path)
+
+    @classmethod
+    def load(cls, path: PathLike) -> SupervisedFastText:
+        """A fastText supervised ``.bin`` (from the ``fasttext`` package or from here) or a native folder."""
+        from embedlab.classify.supervised_files import load_supervised
+
+        return load_supervised(path)

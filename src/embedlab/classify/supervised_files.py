@@ -1,0 +1,232 @@
+"""Supervised models on disk: fastText's ``.bin`` (read and written) and a native folder.
+
+fastText's supervised ``.bin`` is its unsupervised layout with ``model = sup``: the training
+arguments, the dictionary (words, then labels with their ``__label__`` prefix), the input
+matrix (word rows, then ``bucket`` hashed n-gram rows) and the output matrix (one row per label;
+``labels - 1`` tree nodes for hierarchical softmax). The native folder (``supervised.json``,
+``words.tsv``, ``labels.tsv``, ``input.npy``, ``output.npy``) also records what ``.bin`` cannot:
+a tokenizer other than whitespace and jamo subwords.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from embedlab._files import atomic_dir, atomic_file
+from embedlab.classify.config import SupervisedConfig
+from embedlab.classify.dictionary import LabelDictionary
+from embedlab.errors import FormatError
+from embedlab.io.fasttext_bin import MAGIC, VERSION
+
+if TYPE_CHECKING:
+    from embedlab.classify.supervised import SupervisedFastText
+
+__all__ = ["load_supervised", "save_supervised"]
+
+PathLike = str | os.PathLike[str]
+_ARGS = struct.Struct("<12id")
+_LOSS_CODES = {"hs": 1, "softmax": 3, "ova": 4}
+_CODE_LOSSES = {v: k for k, v in _LOSS_CODES.items()}
+_MODEL_SUP = 3
+FORMAT = "embedlab-supervised"
+FORMAT_VERSION = 1
+
+
+def save_supervised(model: SupervisedFastText, path: PathLike) -> Path:
+    p = Path(path)
+    if p.suffix == ".bin":
+        _save_bin(model, p)
+    else:
+        _save_native(model, p)
+    return p
+
+
+def _parts(model: SupervisedFastText) -> tuple[LabelDictionary, np.ndarray, np.ndarray]:
+    d = model._fitted()
+    assert model.input is not None and model.output is not None
+    return d, model.input, model.output
+
+
+def _save_bin(model: SupervisedFastText, path: Path) -> None:
+    d, inp, out = _parts(model)
+    c = model.config
+    if c.subword == "jamo" or c.tokenizer != "whitespace":
+        raise FormatError(
+            "fastText's .bin cannot record jamo subwords or a tokenizer other than whitespace "
+            "(the fasttext package would cut the text differently); save to a folder instead (a path without .bin)"
+        )
+    args = _ARGS.pack(c.dim, 5, c.epochs, c.min_count, 5, c.word_ngrams, _LOSS_CODES[c.loss], _MODEL_SUP, d.bucket,
+                      d.minn, d.maxn, 100, 1e-4)  # fmt: skip
+    with atomic_file(path, "wb") as fh:
+        fh.write(struct.pack("<ii", MAGIC, VERSION))
+        fh.write(args)
+        ntokens = int(d.word_counts.sum())
+        fh.write(struct.pack("<iiiqq", d.n_words + d.n_labels, d.n_words, d.n_labels, ntokens, -1))
+        for word, count in zip(d.words, d.word_counts.tolist(), strict=True):
+            fh.write(word.encode("utf-8") + b"\0" + struct.pack("<qb", count, 0))
+        for label, count in zip(d.labels, d.label_counts.tolist(), strict=True):
+            fh.write((d.label_prefix + label).encode("utf-8") + b"\0" + struct.pack("<qb", count, 1))
+        for matrix in (inp, out):
+            fh.write(b"\0")  # not quantized
+            fh.write(struct.pack("<qq", *matrix.shape))
+            fh.write(np.ascontiguousarray(matrix, dtype="<f4").tobytes())
+
+
+def _save_native(model: SupervisedFastText, path: Path) -> None:
+    d, inp, out = _parts(model)
+    meta = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "config": model.config.as_dict(),
+        "dictionary": d.settings(),
+        "n_words": d.n_words,
+        "n_labels": d.n_labels,
+    }
+    with atomic_dir(path) as tmp:
+        (tmp / "supervised.json").write_text(json.dumps(meta, indent=2), "utf-8")
+        (tmp / "words.tsv").write_text("".join(f"{w}\t{c}\n" for w, c in zip(d.words, d.word_counts.tolist(),
+                                                                                  strict=True)), "utf-8")  # fmt: skip
+        (tmp / "labels.tsv").write_text("".join(f"{w}\t{c}\n" for w, c in zip(d.labels, d.label_counts.tolist(),
+                                                                                   strict=True)), "utf-8")  # fmt: skip
+        np.save(tmp / "input.npy", np.ascontiguousarray(inp, dtype=np.float32))
+        np.save(tmp / "output.npy", np.ascontiguousarray(out, dtype=np.float32))
+
+
+def load_supervised(path: PathLike) -> SupervisedFastText:
+    p = Path(path)
+    if p.is_dir():
+        return _load_native(p)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(f"model not found: {p}") from None
+    except IsADirectoryError:  # pragma: no cover - is_dir above
+        raise FormatError(f"{p} is a folder but not a saved supervised model") from None
+    try:
+        return _parse_bin(data, p)
+    except (struct.error, IndexError, ValueError) as exc:
+        raise FormatError(f"{p}: truncated or damaged fastText .bin ({exc})") from None
+
+
+def _model(config: SupervisedConfig, d: LabelDictionary, inp: np.ndarray, out: np.ndarray) -> SupervisedFastText:
+    from embedlab.classify.supervised import SupervisedFastText
+
+    m = SupervisedFastText(config)
+    m.dictionary, m.input, m.output = d, inp, out
+    return m
+
+
+def _parse_bin(data: bytes, p: Path) -> SupervisedFastText:
+    magic, version = struct.unpack_from("<ii", data, 0)
+    if magic != MAGIC:
+        raise FormatError(f"{p}: not a fastText .bin (bad magic number)")
+    if version > VERSION:
+        raise FormatError(f"{p}: fastText .bin version {version} is newer than this reader ({VERSION})")
+    dim, _ws, epoch, min_count, _neg, word_ngrams, loss, model, bucket, minn, maxn, _lru, _t = _ARGS.unpack_from(data, 8)
+    if model != _MODEL_SUP:
+        raise FormatError(f"{p}: an unsupervised fastText model (word vectors); load it with embedlab.load")
+    if loss not in _CODE_LOSSES:
+        raise FormatError(f"{p}: loss code {loss} is not one this reader knows (softmax, one-vs-all, hs)")
+    pos = 8 + _ARGS.size
+    size, nwords, nlabels, _ntokens, prune = struct.unpack_from("<iiiqq", data, pos)
+    pos += struct.calcsize("<iiiqq")
+    if not (0 <= nwords <= size and nlabels == size - nwords and nlabels > 0 and size <= len(data) // 10):
+        raise FormatError(f"{p}: the dictionary header is inconsistent ({size} entries, {nwords} words, {nlabels} labels)")
+    words, wcounts, labels, lcounts = [], [], [], []
+    for i in range(size):
+        end = data.index(b"\0", pos)
+        token = data[pos:end].decode("utf-8", errors="replace")
+        count, kind = struct.unpack_from("<qb", data, end + 1)
+        pos = end + 10
+        if kind != (0 if i < nwords else 1):
+            raise FormatError(f"{p}: dictionary entry {i} ({token!r}) has the wrong type: the file is damaged")
+        (words if kind == 0 else labels).append(token)
+        (wcounts if kind == 0 else lcounts).append(count)
+    if prune > 0 or data[pos] != 0:
+        raise FormatError(f"{p}: quantized fastText models (.ftz) are not supported; use the unquantized .bin")
+    prefix = _common_prefix(labels, p)
+    inp, pos = _matrix(data, pos + 1, dim, p, "input")
+    if data[pos] != 0:
+        raise FormatError(f"{p}: a quantized output matrix is not supported")
+    out, pos = _matrix(data, pos + 1, dim, p, "output")
+    if pos != len(data):
+        raise FormatError(f"{p}: {len(data) - pos} unexpected bytes after the output matrix")
+    expect_out = max(nlabels - 1, 1) if _CODE_LOSSES[loss] == "hs" else nlabels
+    if inp.shape[0] != nwords + bucket or out.shape[0] not in (expect_out, nlabels):
+        raise FormatError(f"{p}: matrices are {inp.shape} and {out.shape}, expected {nwords}+{bucket} rows and "
+                          f"{nlabels} labels")  # fmt: skip
+    if _CODE_LOSSES[loss] == "hs":
+        out = out[:expect_out]
+    subword = "char" if maxn > 0 else "none"
+    config = SupervisedConfig(dim=dim, epochs=max(epoch, 1), min_count=max(min_count, 1), word_ngrams=max(word_ngrams, 1),
+                              loss=_CODE_LOSSES[loss], subword=subword, minn=max(minn, 1), maxn=max(maxn, minn, 1),
+                              bucket=bucket if (word_ngrams > 1 or maxn > 0) else 0, label_prefix=prefix)  # fmt: skip
+    d = LabelDictionary(words, np.array(wcounts), [lab[len(prefix) :] for lab in labels], np.array(lcounts),
+                        word_ngrams=word_ngrams, bucket=bucket, minn=minn if maxn > 0 else 0, maxn=maxn,
+                        label_prefix=prefix)  # fmt: skip
+    return _model(config, d, inp, out)
+
+
+def _common_prefix(labels: list[str], p: Path) -> str:
+    prefix = os.path.commonprefix(labels) if len(labels) > 1 else labels[0]
+    if "__label__" in prefix:
+        return prefix[: prefix.index("__label__") + len("__label__")]
+    if not prefix:
+        raise FormatError(f"{p}: the labels share no prefix, so the label prefix is unknown")
+    return prefix.rstrip("abcdefghijklmnopqrstuvwxyz0123456789") or prefix[:1]
+
+
+def _matrix(data: bytes, pos: int, dim: int, p: Path, what: str) -> tuple[np.ndarray, int]:
+    m, n = struct.unpack_from("<qq", data, pos)
+    pos += 16
+    if n != dim or m < 0 or pos + 4 * m * n > len(data):
+        raise FormatError(f"{p}: the {what} matrix is {m} x {n}: the file is too short or dim is not {dim}")
+    mat = np.frombuffer(data, dtype="<f4", count=m * n, offset=pos).reshape(m, n).astype(np.float32)
+    return mat, pos + 4 * m * n
+
+
+def _load_native(p: Path) -> SupervisedFastText:
+    meta_path = p / "supervised.json"
+    if not meta_path.exists():
+        raise FormatError(f"{p}: not a saved supervised model (no supervised.json)")
+    try:
+        meta: dict[str, Any] = json.loads(meta_path.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FormatError(f"{meta_path}: not valid JSON ({exc})") from None
+    if meta.get("format") != FORMAT or not isinstance(meta.get("version"), int) or meta["version"] > FORMAT_VERSION:
+        raise FormatError(f"{meta_path}: not a supervised model this embedlab reads (format {meta.get('format')!r}, "
+                          f"version {meta.get('version')!r})")  # fmt: skip
+    try:
+        config = SupervisedConfig(**meta["config"])
+        settings = meta["dictionary"]
+        words, wcounts = _read_tsv(p / "words.tsv")
+        labels, lcounts = _read_tsv(p / "labels.tsv")
+        d = LabelDictionary(words, wcounts, labels, lcounts, **settings)
+        inp = np.load(p / "input.npy", allow_pickle=False)
+        out = np.load(p / "output.npy", allow_pickle=False)
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise FormatError(f"{p}: damaged supervised model ({exc})") from None
+    n_out = max(d.n_labels - 1, 1) if config.loss == "hs" else d.n_labels
+    if inp.shape != (d.n_rows, config.dim) or out.shape != (n_out, config.dim):
+        raise FormatError(f"{p}: input {inp.shape} / output {out.shape} do not match {d.n_rows} rows, {n_out} "
+                          f"outputs, dim {config.dim}")  # fmt: skip
+    if not (np.isfinite(inp).all() and np.isfinite(out).all()):
+        raise FormatError(f"{p}: the model holds NaN or infinite weights")
+    return _model(config, d, inp.astype(np.float32), out.astype(np.float32))
+
+
+def _read_tsv(path: Path) -> tuple[list[str], np.ndarray]:
+    names, counts = [], []
+    for n, line in enumerate(path.read_text("utf-8").split("\n")[:-1], 1):
+        name, tab, count = line.rpartition("\t")
+        if not tab:
+            raise ValueError(f"{path.name}:{n}: expected NAME<TAB>COUNT")
+        names.append(name)
+        counts.append(int(count))
+    return names, np.array(counts, np.int64)
