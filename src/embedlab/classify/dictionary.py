@@ -21,7 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import CorpusError
-from embedlab.kernels.labelled import intern_tokens, line_labels, line_rows, split_tokens, token_hashes
+from embedlab.kernels.labelled import (
+    build_word_table,
+    intern_tokens,
+    line_labels,
+    line_rows,
+    lookup_entries,
+    split_tokens,
+    token_hashes,
+)
 from embedlab.vocab.subwords import fasttext_hash, subword_ids
 
 __all__ = ["EOS", "EncodedLines", "LabelDictionary"]
@@ -126,6 +134,22 @@ class LabelDictionary:
         ) if self.maxn > 0 else (np.arange(len(self.words) + 1, dtype=np.int64), np.arange(len(self.words), dtype=np.int64))  # fmt: skip
         if EOS in self._word_index:  # fastText gives </s> no n-grams
             self._word_rows = _only_own_row(*self._word_rows, self._word_index[EOS])
+        self._table: tuple[np.ndarray, ...] | None = None
+
+    def _word_table(self) -> tuple[np.ndarray, ...]:
+        """The words in a numba hash table (built on first use), so encoding looks words up without Python."""
+        if self._table is None:
+            encoded = [w.encode("utf-8") for w in self.words]
+            lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
+            ends = np.cumsum(lengths)
+            starts = ends - lengths
+            arena = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(1, np.uint8)
+            hashes = np.empty(len(encoded), np.uint32)
+            token_hashes(arena, starts, ends, hashes)
+            slots = np.full(1 << max(4, (2 * len(encoded)).bit_length()), -1, np.int64)
+            build_word_table(arena, starts, ends, hashes, slots)
+            self._table = (arena, starts, ends, hashes, slots)
+        return self._table
 
     @property
     def n_words(self) -> int:
@@ -186,25 +210,28 @@ class LabelDictionary:
         """Input rows and labels of every line of ``data``."""
         tok = _scan(data)
         n_ent = tok.first.shape[0]
-        word_of = np.full(n_ent, -1, np.int64)
+        word_of = np.empty(n_ent, np.int64)
+        lookup_entries(tok.buf, tok.starts, tok.ends, tok.hashes, tok.first, *self._word_table(),
+                       np.frombuffer(self._prefix, np.uint8), word_of)  # fmt: skip
         label_of = np.full(n_ent, -1, np.int64)
-        is_word = np.ones(n_ent, np.uint8)
-        oov, oov_entries, unknown = [], [], []
-        for e in range(n_ent):
-            text = tok.text(e)
-            w = self._word_index.get(text)
-            if w is not None:
-                word_of[e] = w
-            elif text.startswith(self.label_prefix):
-                is_word[e] = 0
-                lab = self._label_index.get(text[len(self.label_prefix) :])
-                if lab is None:
-                    unknown.append(text[len(self.label_prefix) :])
-                else:
-                    label_of[e] = lab
-            elif self.maxn > 0 and text != EOS:
-                oov.append(text)
-                oov_entries.append(e)
+        is_word = (word_of != -2).astype(np.uint8)
+        unknown: list[str] = []
+        for e in np.flatnonzero(word_of == -2).tolist():  # labels: few entries
+            name = tok.text(e)[len(self.label_prefix) :]
+            lab = self._label_index.get(name)
+            if lab is None:
+                unknown.append(name)
+            else:
+                label_of[e] = lab
+        word_of[word_of == -2] = -1
+        oov, oov_entries = [], []
+        if self.maxn > 0:  # out-of-vocabulary words get their character n-grams
+            for e in np.flatnonzero(word_of == -1).tolist():
+                if is_word[e]:
+                    text = tok.text(e)
+                    if text != EOS:
+                        oov.append(text)
+                        oov_entries.append(e)
         ent_offsets, ent_rows = _gather(*self._word_rows, word_of)
         if oov:  # out-of-vocabulary words: their character n-grams only
             o_off, o_ids = subword_ids(oov, self.minn, self.maxn, self.bucket, jamo=self.jamo, with_word=False,

@@ -50,6 +50,14 @@ def text_bytes(texts: Sequence[str], tokenizer: str = "whitespace") -> bytes:
     """UTF-8 lines of ``texts`` (newlines inside a text become spaces), tokenized for the model."""
     if isinstance(texts, str):
         texts = [texts]
+    if tokenizer == "whitespace":
+        try:
+            joined = "\n".join(texts)
+        except TypeError:
+            joined = ""
+        else:
+            if joined.count("\n") == len(texts) - 1:  # no text holds a line break: the fast path
+                return (joined.replace("\r", " ") + "\n").encode("utf-8", errors="replace") if texts else b""
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             raise ConfigError(f"texts[{i}] must be a str, got {type(t).__name__}")

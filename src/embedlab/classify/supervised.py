@@ -89,6 +89,8 @@ class SupervisedFastText:
         self.dictionary: LabelDictionary | None = None
         self.input: np.ndarray | None = None
         self.output: np.ndarray | None = None
+        self.row_map: np.ndarray | None = None  # full-matrix row of each compact input row (None: not compact)
+        self._dense_map: tuple[np.ndarray, np.ndarray] | None = None
         self.report: TrainReport | None = None
         self.seconds = 0.0
         self.skipped_lines = 0
@@ -129,15 +131,15 @@ class SupervisedFastText:
         keep = keep[np.random.default_rng(c.seed).permutation(keep.size)]  # files are often sorted by label
         row_offsets, rows = _gather(lines.row_offsets, lines.rows, keep)
         label_offsets, labels = _gather(lines.label_offsets, lines.labels, keep)
-        # Unpadded: with millions of hash buckets, padding and compacting afterwards would touch every
-        # page of the matrix; np.zeros maps untouched pages lazily, and rows no line uses stay zero
-        # (fastText's random values there only add noise to the n-grams of unseen text).
-        syn0 = np.zeros((d.n_rows, c.dim), np.float32)
-        used = np.unique(rows)
+        # Only the rows some line uses are trained, in a compact matrix: with millions of hash buckets a
+        # full one would be mostly untouched, and touching it (as fastText's random init does) costs
+        # more than the training. ``row_map`` gives each compact row its row of the full matrix; one
+        # extra zero row stands for every row the training never saw.
+        used, rows = np.unique(rows, return_inverse=True)
+        rows = rows.reshape(-1).astype(np.int64)
+        syn0 = np.zeros((used.shape[0] + 1, c.dim), np.float32)
         rng = np.random.default_rng(c.seed)
-        for start in range(0, used.shape[0], 65_536):
-            part = used[start : start + 65_536]
-            syn0[part, : c.dim] = (rng.random((part.shape[0], c.dim), dtype=np.float32) * 2.0 - 1.0) / c.dim
+        syn0[:-1] = (rng.random((used.shape[0], c.dim), dtype=np.float32) * 2.0 - 1.0) / c.dim
         n_out = max(d.n_labels - 1, 1) if c.loss == "hs" else d.n_labels
         syn1 = np.zeros((n_out, c.dim), np.float32)
         paths, path_offsets, codes = self._tree(d)
@@ -155,6 +157,9 @@ class SupervisedFastText:
         self.dictionary = d
         self.input = syn0
         self.output = syn1
+        self.row_map = used
+        self.input_rows(np.zeros(0, np.int64))  # the lookups prediction needs, built once with the model
+        d._word_table()
         self.seconds = time.perf_counter() - t0
         return self
 
@@ -181,6 +186,26 @@ class SupervisedFastText:
     def encode_lines(self, data: bytes) -> EncodedLines:
         return self._fitted().encode(data)
 
+    def input_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Rows of :attr:`input` for full-matrix row ids (a row training never saw: the zero row)."""
+        if self.row_map is None:
+            return rows
+        if self._dense_map is None or self._dense_map[1] is not self.row_map:  # one int32 per full row: O(1) lookups
+            dense = np.full(self._fitted().n_rows, self.row_map.shape[0], np.int32)
+            dense[self.row_map] = np.arange(self.row_map.shape[0], dtype=np.int32)
+            self._dense_map = (dense, self.row_map)
+        return self._dense_map[0][rows]
+
+    def full_input(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` of the full input matrix (words, then hash buckets), as fastText stores it."""
+        assert self.input is not None
+        if self.row_map is None:
+            return np.asarray(self.input[start:stop], dtype=np.float32)
+        block = np.zeros((stop - start, self.input.shape[1]), np.float32)
+        a, b = np.searchsorted(self.row_map, [start, stop])
+        block[self.row_map[a:b] - start] = self.input[a:b]
+        return block
+
     def scores(self, lines: EncodedLines) -> np.ndarray:
         """``[n_lines, n_labels]`` label probabilities, computed on ``threads`` threads."""
         d = self._fitted()
@@ -189,12 +214,13 @@ class SupervisedFastText:
         paths, path_offsets, codes = self._tree(d)
         loss_id = _LOSS_IDS[self.config.loss]
         inp, outp = self.input, self.output
+        rows = self.input_rows(lines.rows)
 
         def part(bounds: tuple[int, int]) -> None:
             a, b = bounds
-            label_scores(lines.rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
+            label_scores(rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
 
-        threads = max(1, min(self.config.threads, n // 256 or 1))
+        threads = max(1, min(self.config.threads, n // 2048 or 1))  # small batches: no thread hand-off
         edges = np.linspace(0, n, threads + 1).astype(int)
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(part, zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)))
@@ -216,9 +242,13 @@ class SupervisedFastText:
         single = isinstance(texts, str)
         scores = self.predict_proba(texts)
         ids, probs = self.top(scores, k, threshold)
-        names = self._fitted().labels
-        labs = [tuple(names[i] for i in row if i >= 0) for row in ids]
-        ps = [p[: len(lab)] for p, lab in zip(probs, labs, strict=True)]
+        names = np.array([*self._fitted().labels, ""], dtype=object)
+        if (ids >= 0).all():  # every row has k labels: whole columns at a time
+            labs = list(zip(*(names[ids[:, j]].tolist() for j in range(ids.shape[1])), strict=True))
+            ps = list(probs)
+        else:
+            labs = [tuple(names[row[row >= 0]].tolist()) for row in ids]
+            ps = [p[: len(lab)] for p, lab in zip(probs, labs, strict=True)]
         return (labs[0], ps[0]) if single else (labs, ps)
 
     def top(self, scores: np.ndarray, k: int = 1, threshold: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -234,7 +264,7 @@ class SupervisedFastText:
     def get_sentence_vector(self, text: str) -> np.ndarray:
         """The mean of the text's input rows: the vector the output layer sees."""
         lines = self.encode_lines(text_bytes([text], self.config.tokenizer))
-        rows = lines.rows[lines.row_offsets[0] : lines.row_offsets[1]]
+        rows = self.input_rows(lines.rows[lines.row_offsets[0] : lines.row_offsets[1]])
         assert self.input is not None
         return self.input[rows].mean(axis=0) if rows.size else np.zeros(self.config.dim, np.float32)
 

@@ -72,10 +72,13 @@ def _save_bin(model: SupervisedFastText, path: Path) -> None:
             fh.write(word.encode("utf-8") + b"\0" + struct.pack("<qb", count, 0))
         for label, count in zip(d.labels, d.label_counts.tolist(), strict=True):
             fh.write((d.label_prefix + label).encode("utf-8") + b"\0" + struct.pack("<qb", count, 1))
-        for matrix in (inp, out):
-            fh.write(b"\0")  # not quantized
-            fh.write(struct.pack("<qq", *matrix.shape))
-            fh.write(np.ascontiguousarray(matrix, dtype="<f4").tobytes())
+        fh.write(b"\0")  # not quantized
+        fh.write(struct.pack("<qq", d.n_rows, c.dim))
+        for start in range(0, d.n_rows, 65_536):  # the full matrix, a block at a time
+            fh.write(np.ascontiguousarray(model.full_input(start, min(start + 65_536, d.n_rows)), dtype="<f4").tobytes())
+        fh.write(b"\0")
+        fh.write(struct.pack("<qq", *out.shape))
+        fh.write(np.ascontiguousarray(out, dtype="<f4").tobytes())
 
 
 def _save_native(model: SupervisedFastText, path: Path) -> None:
@@ -96,6 +99,8 @@ def _save_native(model: SupervisedFastText, path: Path) -> None:
                                                                                    strict=True)), "utf-8")  # fmt: skip
         np.save(tmp / "input.npy", np.ascontiguousarray(inp, dtype=np.float32))
         np.save(tmp / "output.npy", np.ascontiguousarray(out, dtype=np.float32))
+        if model.row_map is not None:
+            np.save(tmp / "row_map.npy", np.ascontiguousarray(model.row_map, dtype=np.int64))
 
 
 def load_supervised(path: PathLike) -> SupervisedFastText:
@@ -210,15 +215,22 @@ def _load_native(p: Path) -> SupervisedFastText:
         d = LabelDictionary(words, wcounts, labels, lcounts, **settings)
         inp = np.load(p / "input.npy", allow_pickle=False)
         out = np.load(p / "output.npy", allow_pickle=False)
+        row_map = np.load(p / "row_map.npy", allow_pickle=False) if (p / "row_map.npy").exists() else None
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise FormatError(f"{p}: damaged supervised model ({exc})") from None
     n_out = max(d.n_labels - 1, 1) if config.loss == "hs" else d.n_labels
-    if inp.shape != (d.n_rows, config.dim) or out.shape != (n_out, config.dim):
-        raise FormatError(f"{p}: input {inp.shape} / output {out.shape} do not match {d.n_rows} rows, {n_out} "
+    n_in = d.n_rows if row_map is None else row_map.shape[0] + 1
+    if row_map is not None and (row_map.ndim != 1 or np.any(np.diff(row_map) <= 0) or
+                                (row_map.size and (row_map[0] < 0 or row_map[-1] >= d.n_rows))):  # fmt: skip
+        raise FormatError(f"{p}: row_map.npy is not an increasing list of rows below {d.n_rows}")
+    if inp.shape != (n_in, config.dim) or out.shape != (n_out, config.dim):
+        raise FormatError(f"{p}: input {inp.shape} / output {out.shape} do not match {n_in} rows, {n_out} "
                           f"outputs, dim {config.dim}")  # fmt: skip
     if not (np.isfinite(inp).all() and np.isfinite(out).all()):
         raise FormatError(f"{p}: the model holds NaN or infinite weights")
-    return _model(config, d, inp.astype(np.float32), out.astype(np.float32))
+    m = _model(config, d, inp.astype(np.float32), out.astype(np.float32))
+    m.row_map = row_map
+    return m
 
 
 def _read_tsv(path: Path) -> tuple[list[str], np.ndarray]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from embedlab.cli import collection, convert, encode, evaluate, graph, plot, recommend, serve, similar, train
+from embedlab.cli import classify, collection, convert, encode, evaluate, graph, plot, recommend, serve, similar, train
 
 app = typer.Typer(
     name="embedlab",
@@ -17,6 +17,8 @@ train.app.command("node2vec")(graph.node2vec)
 train.app.command("als")(recommend.train_als)
 train.app.command("bpr")(recommend.train_bpr)
 train.app.command("item2vec")(recommend.train_item2vec)
+train.app.command("supervised")(classify.train_supervised)
+train.app.command("classifier")(classify.train_classifier)
 app.add_typer(train.app, name="train")
 app.command("similar")(similar.similar)
 app.command("analogy")(similar.analogy)
@@ -29,6 +31,8 @@ app.command("evaluate-retrieval")(evaluate.evaluate_retrieval)
 app.command("evaluate-nodes")(graph.evaluate_nodes)
 app.command("evaluate-links")(graph.evaluate_links)
 app.command("recommend")(recommend.recommend)
+app.command("predict")(classify.predict)
+app.command("test")(classify.test)
 app.command("encode")(encode.encode)
 app.command("finetune")(encode.finetune)
 app.add_typer(collection.app, name="collection")

@@ -181,3 +181,52 @@ def line_labels(entry_of_token, line_ends, label_of_entry, out_offsets, out_labe
             t += 1
     out_offsets[line_ends.shape[0]] = k
     return k
+
+
+@jit
+def build_word_table(arena, w_starts, w_ends, w_hashes, slots):
+    """Put every word ``arena[w_starts[i]:w_ends[i]]`` in the open-addressing table ``slots`` (filled with -1)."""
+    mask = slots.shape[0] - 1
+    for i in range(w_starts.shape[0]):
+        slot = np.int64(w_hashes[i]) & mask
+        while slots[slot] >= 0:
+            slot = (slot + 1) & mask
+        slots[slot] = i
+
+
+@jit
+def lookup_entries(buf, starts, ends, hashes, first, arena, w_starts, w_ends, w_hashes, slots, prefix, out):
+    """Word id of every entry (its first token looked up in the table), -2 for a label-prefixed token, -1 if unknown."""
+    mask = slots.shape[0] - 1
+    plen = prefix.shape[0]
+    for e in range(first.shape[0]):
+        t = first[e]
+        a = starts[t]
+        length = ends[t] - a
+        h = hashes[t]
+        slot = np.int64(h) & mask
+        found = -1
+        while True:
+            w = slots[slot]
+            if w < 0:
+                break
+            if w_hashes[w] == h and w_ends[w] - w_starts[w] == length:
+                same = True
+                b = w_starts[w]
+                for k in range(length):
+                    if arena[b + k] != buf[a + k]:
+                        same = False
+                        break
+                if same:
+                    found = w
+                    break
+            slot = (slot + 1) & mask
+        if found < 0 and length >= plen:
+            is_label = True
+            for k in range(plen):
+                if buf[a + k] != prefix[k]:
+                    is_label = False
+                    break
+            if is_label:
+                found = -2
+        out[e] = found

@@ -1,0 +1,469 @@
+"""Text classification: the fasttext package against embedlab's supervised trainer, and classifier heads
+on FastText vectors and MiniLM, in one run, on the same splits.
+
+    .venv/bin/python benchmarks/classification.py --update BENCHMARKS.md
+
+Data (../shared/data/classification, SOURCES.md there): SST-2 and SST-5 (sentence level, official
+train/test), TREC (train/test), CLINC150 (in-scope train/test; the out-of-scope test queries for
+OOS recall), Banking77 (train/test), 3i4k (fci_train_val / fci_test), NSMC raw (ratings 1-4
+negative, 9-10 positive, empty reviews dropped; 60,000 of each class drawn with numpy seed 1234,
+the first 50,000 of each for training and the last 10,000 for testing), Korean hate speech (train /
+dev, the "hate" column: none / offensive / hate).
+
+Rows:
+- ``fasttext`` (the package, 0.9.3) and ``embedlab supervised`` at the same settings: 25 epochs,
+  learning rate 0.5, word bigrams, dim 100, 2,000,000 buckets, softmax, 2 threads; Korean sets add
+  character n-grams of 1-3 characters on both sides, and embedlab's jamo n-grams (3-6 jamo) are a
+  third row. Train seconds are wall time in this process (embedlab's kernels loaded once before, on
+  a ten-line file); predictions/s is the whole test set in one call (the fasttext package's Python
+  ``predict`` on a list calls ``multilinePredict``; that call is timed, since ``predict`` itself
+  breaks under NumPy 2); model size is the saved ``.bin`` (fastText's format, the full bucket
+  matrix) and embedlab's native folder (only the rows training used). Each supervised row is run
+  3 times (seeds 1-3; the fasttext package with seeds 0, 100, 200): mean accuracy ± its spread,
+  median times.
+- ``FastText vectors + logistic``: embedlab FastText (skip-gram, dim 100, 10 epochs, char n-grams
+  3-6, jamo for Korean) trained on the training texts only, mean pooled, embedlab's logistic head.
+- ``MiniLM + logistic`` / ``MiniLM + MLP``: all-MiniLM-L6-v2 sentence vectors (normalised) and
+  embedlab's heads at their defaults. 3i4k and NSMC train these heads on 20,000 training texts
+  (MiniLM encoding of every text would take most of the run; the supervised rows use all of them).
+
+CLINC150 out-of-scope: every row gets a threshold on its top probability (MiniLM intents: the
+confidence of ``IntentClassifier``) chosen on the in-scope validation queries so that 5% of them
+are flagged; OOS recall is measured on the 1,000 out-of-scope test queries. Banking77 also runs
+MTEB's few-shot protocol: 8 training examples per label, scikit-learn's LogisticRegression at its
+defaults (max_iter 100), 10 draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import lzma
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RESULTS, SHARED, measure_and_render, section_args, versions
+
+DATA = SHARED / "data" / "classification"
+MARK_BEGIN = "<!-- classification:begin -->"
+MARK_END = "<!-- classification:end -->"
+THREADS = 2
+REPEATS = 3
+SUP = {"epochs": 25, "lr": 0.5, "word_ngrams": 2, "dim": 100, "bucket": 2_000_000}
+HEAD_SUBSAMPLE = 20_000
+OOS_RATE = 0.05
+
+Split = tuple[list[str], list[str]]
+
+
+def _read(path: Path) -> str:
+    data = path.read_bytes()
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def _sentence_file(path: Path) -> Split:
+    texts, labels = [], []
+    for line in _read(path).splitlines():
+        label, _, text = line.partition(" ")
+        if text.strip():
+            texts.append(text.strip())
+            labels.append(label)
+    return texts, labels
+
+
+def _csv(path: Path, text_col: str, label_col: str, delimiter: str = ",") -> Split:
+    rows = list(csv.DictReader(_read(path).splitlines(), delimiter=delimiter))
+    return [r[text_col] for r in rows], [r[label_col] for r in rows]
+
+
+def _tsv(path: Path) -> Split:
+    texts, labels = [], []
+    for line in _read(path).splitlines():
+        label, _, text = line.partition("\t")
+        if text.strip():
+            texts.append(text.strip())
+            labels.append(label)
+    return texts, labels
+
+
+def _nsmc() -> tuple[Split, Split]:
+    neg, pos = [], []
+    with lzma.open(DATA / "ko_nsmc_raw" / "nsmc_raw_reviews.tsv.xz", "rt", encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 5 or not parts[4].strip():
+                continue
+            rating = int(parts[3])
+            if rating <= 4:
+                neg.append(parts[4].strip())
+            elif rating >= 9:
+                pos.append(parts[4].strip())
+    rng = np.random.default_rng(1234)
+    neg = [neg[i] for i in rng.permutation(len(neg))[:60_000]]
+    pos = [pos[i] for i in rng.permutation(len(pos))[:60_000]]
+    train = (neg[:50_000] + pos[:50_000], ["neg"] * 50_000 + ["pos"] * 50_000)
+    test = (neg[50_000:] + pos[50_000:], ["neg"] * 10_000 + ["pos"] * 10_000)
+    return train, test
+
+
+def datasets() -> dict[str, dict[str, Any]]:
+    en = DATA / "en_sentence"
+    clinc = json.loads((DATA / "clinc150" / "data_full.json").read_text("utf-8"))
+
+    def pairs(key: str) -> Split:
+        return [t for t, _ in clinc[key]], [lab for _, lab in clinc[key]]
+
+    nsmc_train, nsmc_test = _nsmc()
+    return {
+        "SST-2": {"train": _sentence_file(en / "stsa.binary.train"), "test": _sentence_file(en / "stsa.binary.test"), "lang": "en"},
+        "SST-5": {"train": _sentence_file(en / "stsa.fine.train"), "test": _sentence_file(en / "stsa.fine.test"), "lang": "en"},
+        "TREC": {"train": _sentence_file(en / "TREC.train.all"), "test": _sentence_file(en / "TREC.test.all"), "lang": "en"},
+        "CLINC150": {"train": pairs("train"), "test": pairs("test"), "val": pairs("val"), "oos_test": pairs("oos_test"), "lang": "en"},
+        "Banking77": {"train": _csv(DATA / "banking77" / "train.csv", "text", "category"),
+                      "test": _csv(DATA / "banking77" / "test.csv", "text", "category"), "lang": "en"},
+        "3i4k": {"train": _tsv(DATA / "ko_3i4k" / "fci_train_val.txt"), "test": _tsv(DATA / "ko_3i4k" / "fci_test.txt"), "lang": "ko"},
+        "NSMC": {"train": nsmc_train, "test": nsmc_test, "lang": "ko"},
+        "KoHateSpeech": {"train": _csv(DATA / "ko_hate_speech" / "train.tsv", "comments", "hate", "\t"),
+                         "test": _csv(DATA / "ko_hate_speech" / "dev.tsv", "comments", "hate", "\t"), "lang": "ko"},
+    }  # fmt: skip
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _write_fasttext(path: Path, split: Split) -> None:
+    rng = np.random.default_rng(0)  # the files are often grouped by label; both trainers read this order
+    order = rng.permutation(len(split[0]))
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in order:
+            fh.write(f"__label__{split[1][i].replace(' ', '_')} {_clean(split[0][i])}\n")
+
+
+def _accuracy(pred: list[str], truth: list[str]) -> dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    truth = [t.replace(" ", "_") for t in truth]
+    return {"accuracy": round(float(np.mean([p == t for p, t in zip(pred, truth, strict=True)])), 4),
+            "macro_f1": round(float(f1_score(truth, pred, average="macro")), 4)}  # fmt: skip
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size
+
+
+def _oos_recall(val_conf: np.ndarray, oos_conf: np.ndarray) -> float:
+    threshold = float(np.quantile(val_conf, OOS_RATE))
+    return round(float(np.mean(oos_conf < threshold)), 4)
+
+
+def _ft_train(path: Path, seed_base: int = 0, **kw: Any) -> tuple[Any, float, int]:
+    """fasttext 0.9.3 sometimes stops with 'Encountered NaN' on settings that train on the next call;
+    retried (the failed attempts' time is not counted, the number of retries is reported)."""
+    import fasttext
+
+    for attempt in range(20):
+        t0 = time.perf_counter()
+        try:
+            model = fasttext.train_supervised(str(path), verbose=0, seed=seed_base + attempt, **kw)
+            return model, time.perf_counter() - t0, attempt
+        except RuntimeError as exc:
+            if "NaN" not in str(exc):
+                raise
+    raise RuntimeError("fasttext failed 20 times with 'Encountered NaN'")
+
+
+def _ft_predict(model: Any, texts: list[str]) -> tuple[list[str], np.ndarray, float]:
+    t0 = time.perf_counter()
+    res = model.f.multilinePredict([_clean(t) + "\n" for t in texts], 1, 0.0, "strict")
+    seconds = time.perf_counter() - t0
+    labs, probs = (res[0], res[1]) if res[0] and isinstance(res[0][0][0], str) else (res[1], res[0])
+    return ([lab[0].removeprefix("__label__") for lab in labs], np.array([p[0] for p in probs]), seconds)
+
+
+def supervised_rows(name: str, ds: dict[str, Any], tmp: Path) -> list[dict[str, Any]]:
+    from embedlab.classify import SupervisedFastText
+
+    train_file = tmp / f"{name}.train"
+    _write_fasttext(train_file, ds["train"])
+    test_texts = [_clean(t) for t in ds["test"][0]]
+    korean = ds["lang"] == "ko"
+    char = {"minn": 1, "maxn": 3} if korean else {}
+    rows = []
+    runs = []
+    for rep in range(REPEATS):
+        ft, secs, retries = _ft_train(train_file, epoch=SUP["epochs"], lr=SUP["lr"], wordNgrams=SUP["word_ngrams"],
+                                      dim=SUP["dim"], bucket=SUP["bucket"], thread=THREADS, seed_base=100 * rep,
+                                      **char)  # fmt: skip
+        pred, _, psecs = _ft_predict(ft, test_texts)
+        run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, "retries": retries, **_accuracy(pred, ds["test"][1])}
+        if rep == 0:
+            path = tmp / "ft.bin"
+            ft.save_model(str(path))
+            run["size_mb"] = _size(path) / 1e6
+            path.unlink()
+            if "oos_test" in ds:
+                _, val_p, _ = _ft_predict(ft, ds["val"][0])
+                _, oos_p, _ = _ft_predict(ft, ds["oos_test"][0])
+                run["oos_recall"] = _oos_recall(val_p, oos_p)
+        runs.append(run)
+        del ft
+    rows.append(_summary("fasttext", runs))
+    variants = [("embedlab supervised", {"subword": "char", **char} if korean else {})]
+    if korean:
+        variants.append(("embedlab supervised jamo", {"subword": "jamo", "minn": 3, "maxn": 6}))
+    for label, extra in variants:
+        runs = []
+        for rep in range(REPEATS):
+            t0 = time.perf_counter()
+            m = SupervisedFastText(**SUP, threads=THREADS, seed=1 + rep, **extra).fit_file(train_file)
+            secs = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            labs, _ = m.predict(test_texts)
+            psecs = time.perf_counter() - t0
+            pred = [lab[0] if lab else "" for lab in labs]
+            run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, **_accuracy(pred, ds["test"][1])}
+            if rep == 0:
+                if extra.get("subword") != "jamo":
+                    path = tmp / "ours.bin"
+                    m.save(path)
+                    run["size_mb"] = _size(path) / 1e6
+                    path.unlink()
+                folder = tmp / "ours_folder"
+                m.save(folder)
+                run["native_mb"] = _size(folder) / 1e6
+                shutil.rmtree(folder)
+                if "oos_test" in ds:
+                    run["oos_recall"] = _oos_recall(m.predict_proba(ds["val"][0]).max(axis=1),
+                                                    m.predict_proba(ds["oos_test"][0]).max(axis=1))  # fmt: skip
+            runs.append(run)
+            del m
+        rows.append(_summary(label, runs))
+    return rows
+
+
+def _summary(label: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mean accuracy and macro-F1 over the runs (with their spread), median times, the first run's sizes."""
+    acc = [r["accuracy"] for r in runs]
+    row = {"row": label, "runs": len(runs), "accuracy": round(float(np.mean(acc)), 4),
+           "accuracy_sd": round(float(np.std(acc)), 4), "accuracies": acc,
+           "macro_f1": round(float(np.mean([r["macro_f1"] for r in runs])), 4),
+           "train_s": round(float(np.median([r["train_s"] for r in runs])), 3),
+           "pred_per_s": round(float(np.median([r["pred_per_s"] for r in runs])))}  # fmt: skip
+    for key in ("size_mb", "native_mb", "oos_recall"):
+        if key in runs[0]:
+            row[key] = round(runs[0][key], 4 if key == "oos_recall" else 1)
+    if "retries" in runs[0]:
+        row["nan_retries"] = sum(r["retries"] for r in runs)
+    return row
+
+
+def _subsample(split: Split, n: int, seed: int = 0) -> Split:
+    if len(split[0]) <= n:
+        return split
+    idx = np.random.default_rng(seed).permutation(len(split[0]))[:n]
+    return [split[0][i] for i in idx], [split[1][i] for i in idx]
+
+
+def head_rows(name: str, ds: dict[str, Any], minilm: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    from embedlab import FastText
+    from embedlab.classify import EmbeddingClassifier, IntentClassifier
+    from embedlab.encoders.static import StaticEncoder
+
+    rows, extra = [], {}
+    korean = ds["lang"] == "ko"
+    train = _subsample(ds["train"], HEAD_SUBSAMPLE)
+    test = ds["test"]
+    # FastText vectors trained on the training texts only
+    t0 = time.perf_counter()
+    from embedlab.text.tokenizers import UnicodeTokenizer
+
+    tok = UnicodeTokenizer()
+    sents = [tok.tokenize(t) for t in ds["train"][0]]
+    kv = FastText(dim=100, epochs=10, min_count=1, subword="jamo" if korean else "char", threads=THREADS,
+                  bucket=500_000).fit(sents)  # fmt: skip
+    enc = StaticEncoder(kv)
+    clf = EmbeddingClassifier(enc, head="logistic").fit(train[0], train[1])
+    secs = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    probs = clf.predict_proba(test[0])
+    psecs = time.perf_counter() - t0
+    pred = [clf.classes_[j].replace(" ", "_") for j in probs.argmax(axis=1)]
+    row = {"row": "FastText vectors + logistic", "train_s": round(secs, 2), "pred_per_s": round(len(test[0]) / psecs),
+           **_accuracy(pred, test[1])}  # fmt: skip
+    if "oos_test" in ds:
+        row["oos_recall"] = _oos_recall(clf.predict_proba(ds["val"][0]).max(axis=1),
+                                        clf.predict_proba(ds["oos_test"][0]).max(axis=1))  # fmt: skip
+    rows.append(row)
+    # MiniLM: encode once, then every head on the same vectors
+    t0 = time.perf_counter()
+    x_train = minilm.encode(train[0], batch_size=64, normalize=True)
+    enc_train_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    x_test = minilm.encode(test[0], batch_size=64, normalize=True)
+    enc_rate = len(test[0]) / (time.perf_counter() - t0)
+    extra["minilm_sentences_per_s"] = round(enc_rate, 1)
+    vecs = {}
+    if "oos_test" in ds:
+        vecs["val"] = minilm.encode(ds["val"][0], batch_size=64, normalize=True)
+        vecs["oos"] = minilm.encode(ds["oos_test"][0], batch_size=64, normalize=True)
+    for head in ("logistic", "mlp"):
+        t0 = time.perf_counter()
+        clf = EmbeddingClassifier(None, head=head).fit_vectors(x_train, train[1])
+        secs = time.perf_counter() - t0 + enc_train_s
+        probs = clf.proba_vectors(x_test)
+        pred = [clf.classes_[j].replace(" ", "_") for j in probs.argmax(axis=1)]
+        row = {"row": f"MiniLM + {head}", "train_s": round(secs, 2), "pred_per_s": round(enc_rate),
+               **_accuracy(pred, test[1]), "train_texts": len(train[0])}  # fmt: skip
+        if "oos_test" in ds:
+            row["oos_recall"] = _oos_recall(clf.proba_vectors(vecs["val"]).max(axis=1),
+                                            clf.proba_vectors(vecs["oos"]).max(axis=1))  # fmt: skip
+        rows.append(row)
+    if "oos_test" in ds:  # the intent model: calibrated confidence and prototypes
+        intents = {}
+        for score in ("probability", "prototype", "combined"):
+            ic = IntentClassifier(None, oos_score=score).fit_vectors(x_train, train[1])
+            ic.calibrate_oos(vectors=vecs["val"], target_flag_rate=OOS_RATE)
+            best_in, conf_in = ic.confidence_vectors(x_test)
+            _, conf_oos = ic.confidence_vectors(vecs["oos"])
+            pred_in = [ic.classes_[b] if c >= ic.threshold else None for b, c in zip(best_in, conf_in, strict=True)]
+            intents[score] = {
+                "in_scope_accuracy": round(float(np.mean([p == t for p, t in zip(pred_in, test[1], strict=True)])), 4),
+                "in_scope_flagged": round(float(np.mean([p is None for p in pred_in])), 4),
+                "oos_recall": round(float(np.mean(conf_oos < ic.threshold)), 4),
+                "threshold": round(ic.threshold, 4),
+            }
+        extra["intents"] = intents
+    if name == "Banking77":
+        extra["mteb_8shot"] = _mteb_few_shot(x_train, train[1], x_test, test[1])
+    return rows, extra
+
+
+def _mteb_few_shot(x_train: np.ndarray, y_train: list[str], x_test: np.ndarray, y_test: list[str]) -> dict[str, Any]:
+    """MTEB's classification protocol: 8 examples per label, LogisticRegression(max_iter=100), 10 draws."""
+    from sklearn.linear_model import LogisticRegression
+
+    scores = []
+    y = np.array(y_train)
+    for draw in range(10):
+        rng = np.random.default_rng(42 + draw)
+        idx = []
+        for label in sorted(set(y_train)):
+            members = np.flatnonzero(y == label)
+            idx.extend(rng.choice(members, min(8, members.size), replace=False).tolist())
+        clf = LogisticRegression(max_iter=100).fit(x_train[idx], y[idx])
+        scores.append(float(np.mean(clf.predict(x_test) == np.array(y_test))))
+    return {"accuracy_mean": round(float(np.mean(scores)), 4), "accuracy_sd": round(float(np.std(scores)), 4),
+            "draws": len(scores), "mteb_reported": 0.8004}  # fmt: skip
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    from embedlab.classify import SupervisedFastText
+    from embedlab.encoders.transformer import SentenceEncoder
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    sets = datasets()
+    if args.only:
+        sets = {k: v for k, v in sets.items() if k in args.only}
+    out: dict[str, Any] = {"settings": {"supervised": SUP, "threads": THREADS, "head_subsample": HEAD_SUBSAMPLE,
+                                        "oos_flag_rate": OOS_RATE},
+                           "versions": versions("embedlab", "fasttext", "numpy", "scikit-learn", "torch",
+                                                "sentence-transformers"),
+                           "sets": {}}  # fmt: skip
+    SupervisedFastText(dim=8, epochs=1, word_ngrams=2, bucket=100, subword="char", threads=THREADS).fit(
+        ["a b", "c d"] * 5, ["x", "y"] * 5
+    )  # load the kernels once, as the fasttext package's are loaded on import
+    minilm = None if args.no_heads else SentenceEncoder(None)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        for name, ds in sets.items():
+            t0 = time.perf_counter()
+            entry: dict[str, Any] = {"train": len(ds["train"][0]), "test": len(ds["test"][0]),
+                                     "classes": len(set(ds["train"][1]))}  # fmt: skip
+            entry["rows"] = supervised_rows(name, ds, tmp)
+            if minilm is not None:
+                rows, extra = head_rows(name, ds, minilm)
+                entry["rows"] += rows
+                entry.update(extra)
+            entry["seconds"] = round(time.perf_counter() - t0, 1)
+            out["sets"][name] = entry
+            print(f"{name}: {json.dumps(entry['rows'])}", file=sys.stderr, flush=True)
+    return out
+
+
+def markdown(res: dict[str, Any]) -> str:
+    lines = ["### Text classification", "",
+             "Command: `.venv/bin/python benchmarks/classification.py --update BENCHMARKS.md` "
+             "(JSON: `benchmarks/results/classification.json`). Settings and data: the script's docstring.", ""]  # fmt: skip
+    lines += ["| set | row | accuracy | macro-F1 | OOS recall | train s | predictions/s | .bin MB | folder MB |",
+              "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for name, entry in res["sets"].items():
+        for r in entry["rows"]:
+            oos = f"{r['oos_recall']:.3f}" if "oos_recall" in r else ""
+            size = f"{r['size_mb']:,}" if "size_mb" in r else ""
+            native = f"{r['native_mb']:,}" if "native_mb" in r else ""
+            acc = f"{r['accuracy']:.4f}" + (f" ± {r['accuracy_sd']:.4f}" if r.get("runs", 1) > 1 else "")
+            lines.append(f"| {name} | {r['row']} | {acc} | {r['macro_f1']:.4f} | {oos} | "
+                         f"{r['train_s']} | {r['pred_per_s']:,} | {size} | {native} |")  # fmt: skip
+    lines += ["", "**embedlab supervised against the fasttext package** (same settings, 2 threads):", "",
+              "| set | accuracy Δ (points) | train time ratio | prediction speed ratio |", "|---|---|---|---|"]  # fmt: skip
+    for name, entry in res["sets"].items():
+        rows = {r["row"]: r for r in entry["rows"]}
+        ft, ours = rows.get("fasttext"), rows.get("embedlab supervised")
+        if ft and ours:
+            lines.append(f"| {name} | {100 * (ours['accuracy'] - ft['accuracy']):+.2f} | "
+                         f"{ours['train_s'] / ft['train_s']:.2f}x | {ours['pred_per_s'] / ft['pred_per_s']:.1f}x |")  # fmt: skip
+    ko = [(n, {r["row"]: r for r in e["rows"]}) for n, e in res["sets"].items() if "embedlab supervised jamo" in
+          {r["row"] for r in e["rows"]}]  # fmt: skip
+    if ko:
+        lines += ["", "**Korean subwords** (embedlab supervised): character n-grams (1-3) against jamo n-grams (3-6):", "",
+                  "| set | char accuracy | jamo accuracy |", "|---|---|---|"]  # fmt: skip
+        for n, rows in ko:
+            lines.append(f"| {n} | {rows['embedlab supervised']['accuracy']:.4f} | "
+                         f"{rows['embedlab supervised jamo']['accuracy']:.4f} |")  # fmt: skip
+    clinc = res["sets"].get("CLINC150", {}).get("intents")
+    if clinc:
+        lines += ["", f"**CLINC150 intents** (MiniLM, `IntentClassifier`, threshold at {res['settings']['oos_flag_rate']:.0%} "
+                  "of in-scope validation queries flagged):", "",
+                  "| confidence | in-scope accuracy | in-scope flagged (test) | OOS recall |", "|---|---|---|---|"]  # fmt: skip
+        for score, r in clinc.items():
+            lines.append(f"| {score} | {r['in_scope_accuracy']:.4f} | {r['in_scope_flagged']:.4f} | {r['oos_recall']:.4f} |")
+    bank = res["sets"].get("Banking77", {}).get("mteb_8shot")
+    if bank:
+        lines += ["", f"**Banking77, MTEB 8-shot protocol** (MiniLM): accuracy {bank['accuracy_mean']:.4f} "
+                  f"± {bank['accuracy_sd']:.4f} over {bank['draws']} draws (MTEB reports {bank['mteb_reported']:.4f})."]  # fmt: skip
+    tune = res.get("tuning")
+    if tune:
+        lines += ["", "**Tuning** (`embedlab tune`, validation split of the training data, time budget per set):", "",
+                  "| set | default accuracy | tuned accuracy | gain (points) | trials | seconds | best settings |",
+                  "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for name, r in tune.items():
+            lines.append(f"| {name} | {r['default_accuracy']:.4f} | {r['tuned_accuracy']:.4f} | "
+                         f"{100 * (r['tuned_accuracy'] - r['default_accuracy']):+.2f} | {r['trials']} | {r['seconds']} | "
+                         f"`{json.dumps(r['best'])}` |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", nargs="*", help="Run only these sets (by name).")
+    ap.add_argument("--no-heads", action="store_true", help="Only the supervised rows (no MiniLM, no FastText vectors).")
+    section_args(ap, RESULTS / "classification.json")
+    args = ap.parse_args()
+    measure_and_render(args, lambda: measure(args), markdown, MARK_BEGIN, MARK_END)
+
+
+if __name__ == "__main__":
+    main()
