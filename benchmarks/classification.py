@@ -125,17 +125,45 @@ def datasets() -> dict[str, dict[str, Any]]:
 
     nsmc_train, nsmc_test = _nsmc()
     return {
-        "SST-2": {"train": _sentence_file(en / "stsa.binary.train"), "test": _sentence_file(en / "stsa.binary.test"), "lang": "en"},
-        "SST-5": {"train": _sentence_file(en / "stsa.fine.train"), "test": _sentence_file(en / "stsa.fine.test"), "lang": "en"},
-        "TREC": {"train": _sentence_file(en / "TREC.train.all"), "test": _sentence_file(en / "TREC.test.all"), "lang": "en"},
-        "CLINC150": {"train": pairs("train"), "test": pairs("test"), "val": pairs("val"), "oos_test": pairs("oos_test"), "lang": "en"},
-        "Banking77": {"train": _csv(DATA / "banking77" / "train.csv", "text", "category"),
-                      "test": _csv(DATA / "banking77" / "test.csv", "text", "category"), "lang": "en"},
-        "3i4k": {"train": _tsv(DATA / "ko_3i4k" / "fci_train_val.txt"), "test": _tsv(DATA / "ko_3i4k" / "fci_test.txt"), "lang": "ko"},
+        "SST-2": {
+            "train": _sentence_file(en / "stsa.binary.train"),
+            "test": _sentence_file(en / "stsa.binary.test"),
+            "lang": "en",
+        },
+        "SST-5": {
+            "train": _sentence_file(en / "stsa.fine.train"),
+            "test": _sentence_file(en / "stsa.fine.test"),
+            "lang": "en",
+        },
+        "TREC": {
+            "train": _sentence_file(en / "TREC.train.all"),
+            "test": _sentence_file(en / "TREC.test.all"),
+            "lang": "en",
+        },
+        "CLINC150": {
+            "train": pairs("train"),
+            "test": pairs("test"),
+            "val": pairs("val"),
+            "oos_test": pairs("oos_test"),
+            "lang": "en",
+        },
+        "Banking77": {
+            "train": _csv(DATA / "banking77" / "train.csv", "text", "category"),
+            "test": _csv(DATA / "banking77" / "test.csv", "text", "category"),
+            "lang": "en",
+        },
+        "3i4k": {
+            "train": _tsv(DATA / "ko_3i4k" / "fci_train_val.txt"),
+            "test": _tsv(DATA / "ko_3i4k" / "fci_test.txt"),
+            "lang": "ko",
+        },
         "NSMC": {"train": nsmc_train, "test": nsmc_test, "lang": "ko"},
-        "KoHateSpeech": {"train": _csv(DATA / "ko_hate_speech" / "train.tsv", "comments", "hate", "\t"),
-                         "test": _csv(DATA / "ko_hate_speech" / "dev.tsv", "comments", "hate", "\t"), "lang": "ko"},
-    }  # fmt: skip
+        "KoHateSpeech": {
+            "train": _csv(DATA / "ko_hate_speech" / "train.tsv", "comments", "hate", "\t"),
+            "test": _csv(DATA / "ko_hate_speech" / "dev.tsv", "comments", "hate", "\t"),
+            "lang": "ko",
+        },
+    }
 
 
 def _clean(text: str) -> str:
@@ -208,7 +236,12 @@ def supervised_rows(name: str, ds: dict[str, Any], tmp: Path) -> list[dict[str, 
                                       dim=SUP["dim"], bucket=SUP["bucket"], thread=THREADS, seed_base=100 * rep,
                                       **char)  # fmt: skip
         pred, _, psecs = _ft_predict(ft, test_texts)
-        run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, "retries": retries, **_accuracy(pred, ds["test"][1])}
+        run = {
+            "train_s": secs,
+            "pred_per_s": len(test_texts) / psecs,
+            "retries": retries,
+            **_accuracy(pred, ds["test"][1]),
+        }
         if rep == 0:
             path = tmp / "ft.bin"
             ft.save_model(str(path))
@@ -404,9 +437,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def markdown(res: dict[str, Any]) -> str:
-    lines = ["### Text classification", "",
-             "Command: `.venv/bin/python benchmarks/classification.py --update BENCHMARKS.md` "
-             "(JSON: `benchmarks/results/classification.json`). Settings and data: the script's docstring.", ""]  # fmt: skip
+    lines = [
+        "### Text classification",
+        "",
+        "Command: `.venv/bin/python benchmarks/classification.py --update BENCHMARKS.md` "
+        "(JSON: `benchmarks/results/classification.json`). Settings and data: the script's docstring.",
+        "",
+    ]
     lines += ["| set | row | accuracy | macro-F1 | OOS recall | train s | predictions/s | .bin MB | folder MB |",
               "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for name, entry in res["sets"].items():
@@ -417,49 +454,79 @@ def markdown(res: dict[str, Any]) -> str:
             acc = f"{r['accuracy']:.4f}" + (f" ± {r['accuracy_sd']:.4f}" if r.get("runs", 1) > 1 else "")
             lines.append(f"| {name} | {r['row']} | {acc} | {r['macro_f1']:.4f} | {oos} | "
                          f"{r['train_s']} | {r['pred_per_s']:,} | {size} | {native} |")  # fmt: skip
-    lines += ["", "**embedlab supervised against the fasttext package** (same settings, 2 threads):", "",
-              "| set | accuracy Δ (points) | train time ratio | prediction speed ratio |", "|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "**embedlab supervised against the fasttext package** (same settings, 2 threads):",
+        "",
+        "| set | accuracy Δ (points) | train time ratio | prediction speed ratio |",
+        "|---|---|---|---|",
+    ]
     for name, entry in res["sets"].items():
         rows = {r["row"]: r for r in entry["rows"]}
         ft, ours = rows.get("fasttext"), rows.get("embedlab supervised")
         if ft and ours:
-            lines.append(f"| {name} | {100 * (ours['accuracy'] - ft['accuracy']):+.2f} | "
-                         f"{ours['train_s'] / ft['train_s']:.2f}x | {ours['pred_per_s'] / ft['pred_per_s']:.1f}x |")  # fmt: skip
+            lines.append(
+                f"| {name} | {100 * (ours['accuracy'] - ft['accuracy']):+.2f} | "
+                f"{ours['train_s'] / ft['train_s']:.2f}x | {ours['pred_per_s'] / ft['pred_per_s']:.1f}x |"
+            )
     ko = [(n, {r["row"]: r for r in e["rows"]}) for n, e in res["sets"].items() if "embedlab supervised jamo" in
           {r["row"] for r in e["rows"]}]  # fmt: skip
     if ko:
-        lines += ["", "**Korean subwords** (embedlab supervised): character n-grams (1-3) against jamo n-grams (3-6):", "",
-                  "| set | char accuracy | jamo accuracy |", "|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            "**Korean subwords** (embedlab supervised): character n-grams (1-3) against jamo n-grams (3-6):",
+            "",
+            "| set | char accuracy | jamo accuracy |",
+            "|---|---|---|",
+        ]
         for n, rows in ko:
             lines.append(f"| {n} | {rows['embedlab supervised']['accuracy']:.4f} | "
                          f"{rows['embedlab supervised jamo']['accuracy']:.4f} |")  # fmt: skip
     clinc = res["sets"].get("CLINC150", {}).get("intents")
     if clinc:
-        lines += ["", f"**CLINC150 intents** (MiniLM, `IntentClassifier`, threshold at {res['settings']['oos_flag_rate']:.0%} "
-                  "of in-scope validation queries flagged):", "",
-                  "| confidence | in-scope accuracy | in-scope flagged (test) | OOS recall |", "|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            f"**CLINC150 intents** (MiniLM, `IntentClassifier`, threshold at {res['settings']['oos_flag_rate']:.0%} "
+            "of in-scope validation queries flagged):",
+            "",
+            "| confidence | in-scope accuracy | in-scope flagged (test) | OOS recall |",
+            "|---|---|---|---|",
+        ]
         for score, r in clinc.items():
-            lines.append(f"| {score} | {r['in_scope_accuracy']:.4f} | {r['in_scope_flagged']:.4f} | {r['oos_recall']:.4f} |")
+            lines.append(
+                f"| {score} | {r['in_scope_accuracy']:.4f} | {r['in_scope_flagged']:.4f} | {r['oos_recall']:.4f} |"
+            )
     bank = res["sets"].get("Banking77", {}).get("mteb_8shot")
     if bank:
-        lines += ["", f"**Banking77, MTEB 8-shot protocol** (MiniLM): accuracy {bank['accuracy_mean']:.4f} "
-                  f"± {bank['accuracy_sd']:.4f} over {bank['draws']} draws (MTEB reports {bank['mteb_reported']:.4f})."]  # fmt: skip
+        lines += [
+            "",
+            f"**Banking77, MTEB 8-shot protocol** (MiniLM): accuracy {bank['accuracy_mean']:.4f} "
+            f"± {bank['accuracy_sd']:.4f} over {bank['draws']} draws (MTEB reports {bank['mteb_reported']:.4f}).",
+        ]
     tune = res.get("tuning")
     if tune:
-        lines += ["", "**Tuning** (`embedlab tune`, validation split of the training data, time budget per set):", "",
-                  "| set | default accuracy | tuned accuracy | gain (points) | trials | seconds | best settings |",
-                  "|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            "**Tuning** (`embedlab tune`, validation split of the training data, time budget per set):",
+            "",
+            "| set | default accuracy | tuned accuracy | gain (points) | trials | seconds | best settings |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for name, r in tune.items():
-            lines.append(f"| {name} | {r['default_accuracy']:.4f} | {r['tuned_accuracy']:.4f} | "
-                         f"{100 * (r['tuned_accuracy'] - r['default_accuracy']):+.2f} | {r['trials']} | {r['seconds']} | "
-                         f"`{json.dumps(r['best'])}` |")  # fmt: skip
+            lines.append(
+                f"| {name} | {r['default_accuracy']:.4f} | {r['tuned_accuracy']:.4f} | "
+                f"{100 * (r['tuned_accuracy'] - r['default_accuracy']):+.2f} | {r['trials']} | {r['seconds']} | "
+                f"`{json.dumps(r['best'])}` |"
+            )
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*", help="Run only these sets (by name).")
-    ap.add_argument("--no-heads", action="store_true", help="Only the supervised rows (no MiniLM, no FastText vectors).")
+    ap.add_argument(
+        "--no-heads", action="store_true", help="Only the supervised rows (no MiniLM, no FastText vectors)."
+    )
     section_args(ap, RESULTS / "classification.json")
     args = ap.parse_args()
     measure_and_render(args, lambda: measure(args), markdown, MARK_BEGIN, MARK_END)

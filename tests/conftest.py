@@ -100,7 +100,7 @@ def shared(*parts: str) -> Path:
     return p
 
 
-def train_fasttext_package(path, **kwargs):
+def train_fasttext_package(path, supervised=False, **kwargs):
     """Train with the fasttext package in a fresh process and load the result here.
 
     Inside a long test process the package now and then aborts training with
@@ -116,7 +116,8 @@ def train_fasttext_package(path, **kwargs):
     model_path = str(path) + ".ft.bin"
     code = (
         "import fasttext, json, sys; "
-        "fasttext.train_unsupervised(sys.argv[1], **json.loads(sys.argv[2])).save_model(sys.argv[3])"
+        f"fasttext.{'train_supervised' if supervised else 'train_unsupervised'}"
+        "(sys.argv[1], **json.loads(sys.argv[2])).save_model(sys.argv[3])"
     )
     for attempt in range(5):
         proc = subprocess.run(

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from conftest import train_fasttext_package
 from embedlab.classify.supervised import SupervisedFastText
 
 fasttext = pytest.importorskip("fasttext", reason="the fasttext package is needed for the interop test")
@@ -10,8 +11,11 @@ fasttext = pytest.importorskip("fasttext", reason="the fasttext package is neede
 
 def _data(tmp_path, n=3000, seed=0):
     rng = np.random.default_rng(seed)
-    vocab = {"sport": ["goal", "match", "team", "coach"], "tech": ["code", "chip", "cloud", "app"],
-             "food": ["pizza", "salad", "bread", "soup"]}
+    vocab = {
+        "sport": ["goal", "match", "team", "coach"],
+        "tech": ["code", "chip", "cloud", "app"],
+        "food": ["pizza", "salad", "bread", "soup"],
+    }
     noise = [f"n{i}" for i in range(200)]
     lines, texts = [], []
     for i in range(n):
@@ -22,20 +26,8 @@ def _data(tmp_path, n=3000, seed=0):
         lines.append(f"__label__{lab} {texts[-1]}")
     path = tmp_path / "train.txt"
     path.write_text("\n".join(lines) + "\n", "utf-8")
-    test = [" ".join(rng.choice(noise + sum(vocab.values(), []), 4).tolist()) for _ in range(200)]
+    test = [" ".join(rng.choice(noise + [w for ws in vocab.values() for w in ws], 4).tolist()) for _ in range(200)]
     return path, test
-
-
-def _ft_train(path, **kw):
-    """fasttext 0.9.3 sometimes stops with 'Encountered NaN' on settings that train the next time
-    (the same call, nothing diverging); it is retried, as its users do."""
-    for attempt in range(20):
-        try:
-            return fasttext.train_supervised(str(path), verbose=0, seed=attempt, **kw)
-        except RuntimeError as exc:
-            if "NaN" not in str(exc):
-                raise
-    pytest.skip("the fasttext package kept failing with 'Encountered NaN'")
 
 
 def _ft_labels(model, texts):
@@ -48,10 +40,10 @@ def _ft_labels(model, texts):
 @pytest.mark.parametrize("loss", ["softmax", "hs", "ova"])
 def test_fasttext_model_loads_here_and_predicts_the_same(tmp_path, loss):
     train, test = _data(tmp_path)
-    ft = _ft_train(train, epoch=5, lr=0.05, dim=10, wordNgrams=2, bucket=10_000, loss=loss,
-                 thread=1)
-    ft.save_model(str(tmp_path / "ft.bin"))
-    ours = SupervisedFastText.load(tmp_path / "ft.bin")
+    ft = train_fasttext_package(
+        train, supervised=True, verbose=0, epoch=5, lr=0.05, dim=10, wordNgrams=2, bucket=10_000, loss=loss, thread=1
+    )
+    ours = SupervisedFastText.load(str(train) + ".ft.bin")
     # fastText's one-vs-all reads sigmoids from a 512-entry table (steps up to ~0.008), so labels closer
     # than that may rank either way; softmax and hierarchical softmax are computed exactly on both sides
     top2 = np.sort(ours.predict_proba(test), axis=1)[:, -2:]
@@ -64,8 +56,9 @@ def test_fasttext_model_loads_here_and_predicts_the_same(tmp_path, loss):
 @pytest.mark.parametrize("loss", ["softmax", "hs"])
 def test_our_model_loads_in_fasttext_and_predicts_the_same(tmp_path, loss):
     train, test = _data(tmp_path)
-    ours = SupervisedFastText(epochs=5, lr=0.05, dim=10, word_ngrams=2, bucket=10_000, subword="char", loss=loss,
-                              threads=1).fit_file(train)
+    ours = SupervisedFastText(
+        epochs=5, lr=0.05, dim=10, word_ngrams=2, bucket=10_000, subword="char", loss=loss, threads=1
+    ).fit_file(train)
     ours.save(tmp_path / "ours.bin")
     ft = fasttext.load_model(str(tmp_path / "ours.bin"))
     assert _ft_labels(ft, test) == [p[0] for p in ours.predict(test)[0]]

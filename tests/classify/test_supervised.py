@@ -30,7 +30,7 @@ def test_each_loss_learns_the_planted_word(loss):
     assert m.predict(["w1 w2 superb w3"])[0] == [("pos",)]
     assert m.predict(["w1 dull w2"])[0] == [("neg",)]
     p = m.predict_proba(["w1 lovely"])
-    assert p.shape == (1, 2) and 0.0 <= p.min() and p.max() <= 1.0 + 1e-9
+    assert p.shape == (1, 2) and p.min() >= 0.0 and p.max() <= 1.0 + 1e-9
     if loss != "ova":
         assert abs(p.sum() - 1.0) < 1e-4
 
@@ -41,7 +41,7 @@ def test_word_ngrams_learn_what_unigrams_cannot():
     labels = ["neg", "pos", "pos", "neg"] * 40
     uni = SupervisedFastText(dim=16, epochs=40, lr=0.5, threads=1).fit(texts, labels)
     bi = SupervisedFastText(dim=16, epochs=40, lr=0.5, word_ngrams=2, bucket=50_000, threads=1).fit(texts, labels)
-    acc = lambda m: np.mean([p[0] == y for p, y in zip(m.predict(texts)[0], labels)])  # noqa: E731
+    acc = lambda m: np.mean([p[0] == y for p, y in zip(m.predict(texts)[0], labels, strict=True)])  # noqa: E731
     assert acc(bi) == 1.0 and acc(uni) < 1.0
 
 
@@ -129,7 +129,7 @@ def test_bad_input_is_a_clear_error(tmp_path):
 
 def test_empty_lines_and_unlabelled_lines_are_skipped(tmp_path):
     texts, labels = _planted()
-    body = "".join(f"__label__{y} {t}\n\n" for t, y in zip(texts, labels)) + "no label here\n"
+    body = "".join(f"__label__{y} {t}\n\n" for t, y in zip(texts, labels, strict=True)) + "no label here\n"
     m = SupervisedFastText(dim=8, epochs=10, lr=0.5, threads=1).fit_file(_write(tmp_path / "t.txt", body))
     assert m.skipped_lines == len(texts) + 1
     assert sorted(m.labels) == ["neg", "pos"]

@@ -12,11 +12,12 @@ import pytest
 from conftest import planted_sentences, write_lines
 
 
-def run(*args, check_rc=0, env=None):
+def run(*args, check_rc=0, env=None, input_text=None):
     proc = subprocess.run(
         [sys.executable, "-m", "embedlab", *map(str, args)],
         capture_output=True,
         text=True,
+        input=input_text,
         env={**os.environ, **(env or {})},
         timeout=300,
     )

@@ -73,7 +73,11 @@ class SupervisedConfig:
         else:
             put("bucket", check_int("bucket", self.bucket, 1 if uses_buckets else 0, 2**31 - 1))
         put("tokenizer", check_choice("tokenizer", self.tokenizer, ("whitespace", "unicode", "kiwi")))
-        if not isinstance(self.label_prefix, str) or not self.label_prefix or any(c.isspace() for c in self.label_prefix):
+        if (
+            not isinstance(self.label_prefix, str)
+            or not self.label_prefix
+            or any(c.isspace() for c in self.label_prefix)
+        ):
             raise ConfigError(f"label_prefix must be a non-empty string without spaces, got {self.label_prefix!r}")
         put("threads", default_threads() if self.threads is None else check_int("threads", self.threads, 1, 1024))
         put("seed", check_int("seed", self.seed, 0, MAX_SEED))

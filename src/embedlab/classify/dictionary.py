@@ -129,9 +129,11 @@ class LabelDictionary:
         self._word_index = {w: i for i, w in enumerate(self.words)}
         self._label_index = {lab: i for i, lab in enumerate(self.labels)}
         self._prefix = label_prefix.encode("utf-8")
-        self._word_rows = subword_ids(
-            self.words, self.minn, self.maxn, max(self.bucket, 1), jamo=self.jamo, with_word=True
-        ) if self.maxn > 0 else (np.arange(len(self.words) + 1, dtype=np.int64), np.arange(len(self.words), dtype=np.int64))  # fmt: skip
+        self._word_rows = (
+            subword_ids(self.words, self.minn, self.maxn, max(self.bucket, 1), jamo=self.jamo, with_word=True)
+            if self.maxn > 0
+            else (np.arange(len(self.words) + 1, dtype=np.int64), np.arange(len(self.words), dtype=np.int64))
+        )
         if EOS in self._word_index:  # fastText gives </s> no n-grams
             self._word_rows = _only_own_row(*self._word_rows, self._word_index[EOS])
         self._table: tuple[np.ndarray, ...] | None = None

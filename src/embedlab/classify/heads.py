@@ -113,7 +113,8 @@ class EmbeddingClassifier:
 
     def __repr__(self) -> str:
         state = f"{len(self.classes_)} classes" if self.classes_ else "not fitted"
-        return f"EmbeddingClassifier(head={self.head!r}, encoder={self.encoder_spec or type(self._encoder).__name__}; {state})"
+        enc = self.encoder_spec or type(self._encoder).__name__
+        return f"EmbeddingClassifier(head={self.head!r}, encoder={enc}; {state})"
 
     # -- encoder ---------------------------------------------------------------------------------
     @property
@@ -131,7 +132,9 @@ class EmbeddingClassifier:
         return np.asarray(self.encoder.encode(texts, normalize=True, show_progress=show_progress), dtype=np.float32)
 
     # -- training --------------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], *, show_progress: Any = False) -> EmbeddingClassifier:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], *, show_progress: Any = False
+    ) -> EmbeddingClassifier:
         """Encode ``texts`` and fit the head on their labels (a label or, multi-label, a list per text)."""
         texts = check_texts(texts)
         if len(texts) != len(labels):
@@ -142,7 +145,9 @@ class EmbeddingClassifier:
         """Fit the head on precomputed sentence vectors."""
         x = np.asarray(x, dtype=np.float32)
         if x.ndim != 2 or x.shape[0] != len(labels):
-            raise ConfigError(f"vectors must be [n, dim] with one row per label, got {x.shape} for {len(labels)} labels")
+            raise ConfigError(
+                f"vectors must be [n, dim] with one row per label, got {x.shape} for {len(labels)} labels"
+            )
         if not np.isfinite(x).all():
             raise ConfigError("the vectors hold NaN or infinite values")
         y, classes = self._targets(labels)
@@ -243,7 +248,9 @@ class EmbeddingClassifier:
         self._fitted()
         x = np.asarray(x, dtype=np.float32)
         if x.ndim != 2 or x.shape[1] != self.dim:
-            raise ConfigError(f"vectors must be [n, {self.dim}], got {x.shape}: is this the encoder the head was fitted on?")
+            raise ConfigError(
+                f"vectors must be [n, {self.dim}], got {x.shape}: is this the encoder the head was fitted on?"
+            )
         z = self._logits(x) / self.temperature
         return _sigmoid(z) if self.multi_label else softmax(z)
 
@@ -274,9 +281,17 @@ class EmbeddingClassifier:
 
     # -- files -----------------------------------------------------------------------------------
     def save(self, path: Any) -> Any:
-        from embedlab.classify.store import save_classifier
+        """Write ``classifier.json`` + ``head.safetensors`` to the folder ``path`` (atomically)."""
+        from embedlab.classify.head_files import save_classifier
 
         return save_classifier(self, path)
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """What a saved classifier records (JSON-able) and its arrays."""
+        self._fitted()
+        meta = {"kind": "embedding", "settings": self.settings(), "classes": self.classes_,
+                "temperature": self.temperature, "dim": self.dim}  # fmt: skip
+        return meta, dict(self.weights)
 
     def settings(self) -> dict[str, Any]:
         return {"head": self.head, "C": self.C, "hidden": self.hidden, "dropout": self.dropout,

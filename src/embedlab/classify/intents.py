@@ -36,7 +36,9 @@ def _unit(x: np.ndarray) -> np.ndarray:
 class IntentClassifier(EmbeddingClassifier):
     """Intents with out-of-scope detection and optional conversation history."""
 
-    def __init__(self, encoder: Any = "minilm", *, oos_score: str = "combined", decay: float = 0.5, **head: Any) -> None:
+    def __init__(
+        self, encoder: Any = "minilm", *, oos_score: str = "combined", decay: float = 0.5, **head: Any
+    ) -> None:
         super().__init__(encoder, **head)
         if self.multi_label:
             raise ConfigError("an intent model picks one intent per query; multi_label is not supported")
@@ -80,7 +82,9 @@ class IntentClassifier(EmbeddingClassifier):
         rate = check_float("target_flag_rate", target_flag_rate, 0.0, 0.5)
         x = vectors if vectors is not None else self.embed(texts or [])
         if len(x) < 20:
-            raise ConfigError(f"calibrating the out-of-scope threshold needs at least 20 in-scope queries, got {len(x)}")
+            raise ConfigError(
+                f"calibrating the out-of-scope threshold needs at least 20 in-scope queries, got {len(x)}"
+            )
         _, score = self.confidence_vectors(x)
         self.threshold = float(np.quantile(score, rate))
         return self.threshold
@@ -117,13 +121,22 @@ class IntentClassifier(EmbeddingClassifier):
             out.append((None if oos else self.classes_[b], float(s)))
         return out
 
-    def predict(self, texts: Sequence[str] | str, threshold: float = 0.5, *, history: Sequence[str] | None = None) -> list[Any]:  # type: ignore[override]
+    def predict(
+        self, texts: Sequence[str] | str, threshold: float = 0.5, *, history: Sequence[str] | None = None
+    ) -> list[Any]:  # type: ignore[override]
         """Intent of each text (``None`` = out of scope); ``history`` gives the turns before a single text."""
         if history is not None:
             if not isinstance(texts, str):
                 raise ConfigError("history goes with one text; for many texts use predict_intents(texts, histories)")
             return [self.predict_intents([texts], [list(history)])[0][0]]
         return [intent for intent, _ in self.predict_intents(texts)]
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        meta, arrays = super().state()
+        meta.update(kind="intent", oos_threshold=self.threshold)
+        if self.prototypes is not None:
+            arrays["prototypes"] = self.prototypes
+        return meta, arrays
 
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "oos_score": self.oos_score, "decay": self.decay}

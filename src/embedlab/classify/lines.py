@@ -73,7 +73,10 @@ def _label_list(label: str | Sequence[str], i: int) -> list[str]:
 
 
 def labelled_bytes(
-    texts: Sequence[str], labels: Sequence[str | Sequence[str]], prefix: str = "__label__", tokenizer: str = "whitespace"
+    texts: Sequence[str],
+    labels: Sequence[str | Sequence[str]],
+    prefix: str = "__label__",
+    tokenizer: str = "whitespace",
 ) -> bytes:
     """fastText-format lines for ``texts`` and their labels."""
     if isinstance(texts, str):

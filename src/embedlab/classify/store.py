@@ -16,57 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._files import atomic_dir
+from embedlab.classify.head_files import FORMAT, VERSION, save_classifier
 from embedlab.classify.heads import EmbeddingClassifier
 from embedlab.classify.intents import IntentClassifier
 from embedlab.errors import ConfigError, FormatError
 
-__all__ = ["encoder_spec", "load_classifier", "save_classifier"]
+__all__ = ["load_classifier", "save_classifier"]
 
 PathLike = str | os.PathLike[str]
-FORMAT = "embedlab-classifier"
-VERSION = 1
-
-
-def encoder_spec(clf: EmbeddingClassifier) -> str | None:
-    """What load_encoder needs to rebuild the classifier's encoder, if it can be named."""
-    if clf.encoder_spec is not None:
-        spec = clf.encoder_spec
-        return spec if spec.lower() in ("minilm", "default", "all-minilm-l6-v2") else str(Path(spec).resolve())
-    enc = clf._encoder
-    path = getattr(enc, "path", None)
-    if path is not None:
-        from embedlab.encoders.transformer import default_model_path
-
-        return "minilm" if Path(path).resolve() == default_model_path().resolve() else str(Path(path).resolve())
-    source = getattr(getattr(enc, "vectors", None), "metadata", {}).get("path")
-    return str(Path(source).resolve()) if source else None
-
-
-def save_classifier(clf: EmbeddingClassifier, path: PathLike) -> Path:
-    from safetensors.numpy import save_file
-
-    clf._fitted()
-    meta: dict[str, Any] = {
-        "format": FORMAT,
-        "version": VERSION,
-        "kind": "intent" if isinstance(clf, IntentClassifier) else "embedding",
-        "settings": clf.settings(),
-        "classes": clf.classes_,
-        "temperature": clf.temperature,
-        "dim": clf.dim,
-        "encoder": encoder_spec(clf),
-    }
-    tensors = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in clf.weights.items()}
-    if isinstance(clf, IntentClassifier):
-        meta["oos_threshold"] = clf.threshold
-        if clf.prototypes is not None:
-            tensors["prototypes"] = np.ascontiguousarray(clf.prototypes, dtype=np.float32)
-    target = Path(path)
-    with atomic_dir(target) as tmp:
-        (tmp / "classifier.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
-        save_file(tensors, str(tmp / "head.safetensors"))
-    return target
 
 
 def is_classifier(path: PathLike) -> bool:

@@ -82,6 +82,9 @@ class SupervisedFastText:
     ``fit_file(path)`` reads fastText's format (``__label__pos great film`` a line).
     """
 
+    #: an encoder too: ``encode`` gives fastText's sentence vectors (the mean of a text's input rows)
+    modality = "text"
+
     def __init__(self, config: SupervisedConfig | None = None, /, **params: Any) -> None:
         if config is not None and params:
             raise ConfigError("pass either a SupervisedConfig or keyword parameters, not both")
@@ -98,7 +101,8 @@ class SupervisedFastText:
     def __repr__(self) -> str:
         c = self.config
         state = f"{len(self.labels)} labels" if self.dictionary else "not fitted"
-        return f"SupervisedFastText(dim={c.dim}, loss={c.loss!r}, word_ngrams={c.word_ngrams}, subword={c.subword!r}; {state})"
+        settings = f"dim={c.dim}, loss={c.loss!r}, word_ngrams={c.word_ngrams}, subword={c.subword!r}"
+        return f"SupervisedFastText({settings}; {state})"
 
     # -- training --------------------------------------------------------------------------------
     def fit(
@@ -263,10 +267,34 @@ class SupervisedFastText:
 
     def get_sentence_vector(self, text: str) -> np.ndarray:
         """The mean of the text's input rows: the vector the output layer sees."""
-        lines = self.encode_lines(text_bytes([text], self.config.tokenizer))
-        rows = self.input_rows(lines.rows[lines.row_offsets[0] : lines.row_offsets[1]])
+        return self.encode([text])[0]
+
+    @property
+    def dim(self) -> int:
+        return self.config.dim
+
+    def encode(
+        self,
+        texts: Sequence[str] | str,
+        *,
+        batch_size: int = 32,
+        normalize: bool = False,
+        show_progress: ProgressArg = None,
+    ) -> np.ndarray:
+        """Sentence vectors ``[n, dim]``: each the mean of the text's input rows (``get_sentence_vector``)."""
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        lines = self.encode_lines(text_bytes(texts, self.config.tokenizer))
         assert self.input is not None
-        return self.input[rows].mean(axis=0) if rows.size else np.zeros(self.config.dim, np.float32)
+        rows = self.input_rows(lines.rows)
+        lengths = np.diff(lines.row_offsets)
+        out = np.zeros((len(texts), self.config.dim), np.float32)
+        has = lengths > 0
+        if rows.size:
+            sums = np.add.reduceat(self.input[rows].astype(np.float64), lines.row_offsets[:-1][has], axis=0)
+            out[has] = (sums / lengths[has, None]).astype(np.float32)
+        if normalize:
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
 
     def test(self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], k: int = 1) -> dict[str, Any]:
         """fastText's ``test``: examples, precision@k and recall@k (labels outside the model count as misses)."""
@@ -287,4 +315,8 @@ class SupervisedFastText:
         """A fastText supervised ``.bin`` (from the ``fasttext`` package or from here) or a native folder."""
         from embedlab.classify.supervised_files import load_supervised
 
-        return load_supervised(path)
+        config, d, inp, out, row_map = load_supervised(path)
+        model = cls(config)
+        model.dictionary, model.input, model.output, model.row_map = d, inp, out, row_map
+        model.input_rows(np.zeros(0, np.int64))
+        return model

@@ -54,7 +54,7 @@ def _parts(model: SupervisedFastText) -> tuple[LabelDictionary, np.ndarray, np.n
 
 
 def _save_bin(model: SupervisedFastText, path: Path) -> None:
-    d, inp, out = _parts(model)
+    d, _, out = _parts(model)
     c = model.config
     if c.subword == "jamo" or c.tokenizer != "whitespace":
         raise FormatError(
@@ -75,7 +75,9 @@ def _save_bin(model: SupervisedFastText, path: Path) -> None:
         fh.write(b"\0")  # not quantized
         fh.write(struct.pack("<qq", d.n_rows, c.dim))
         for start in range(0, d.n_rows, 65_536):  # the full matrix, a block at a time
-            fh.write(np.ascontiguousarray(model.full_input(start, min(start + 65_536, d.n_rows)), dtype="<f4").tobytes())
+            fh.write(
+                np.ascontiguousarray(model.full_input(start, min(start + 65_536, d.n_rows)), dtype="<f4").tobytes()
+            )
         fh.write(b"\0")
         fh.write(struct.pack("<qq", *out.shape))
         fh.write(np.ascontiguousarray(out, dtype="<f4").tobytes())
@@ -103,7 +105,11 @@ def _save_native(model: SupervisedFastText, path: Path) -> None:
             np.save(tmp / "row_map.npy", np.ascontiguousarray(model.row_map, dtype=np.int64))
 
 
-def load_supervised(path: PathLike) -> SupervisedFastText:
+#: what a loaded model is made of: config, dictionary, input matrix, output matrix, row map (None: full matrix)
+Parts = tuple[SupervisedConfig, LabelDictionary, np.ndarray, np.ndarray, "np.ndarray | None"]
+
+
+def load_supervised(path: PathLike) -> Parts:
     p = Path(path)
     if p.is_dir():
         return _load_native(p)
@@ -119,21 +125,15 @@ def load_supervised(path: PathLike) -> SupervisedFastText:
         raise FormatError(f"{p}: truncated or damaged fastText .bin ({exc})") from None
 
 
-def _model(config: SupervisedConfig, d: LabelDictionary, inp: np.ndarray, out: np.ndarray) -> SupervisedFastText:
-    from embedlab.classify.supervised import SupervisedFastText
-
-    m = SupervisedFastText(config)
-    m.dictionary, m.input, m.output = d, inp, out
-    return m
-
-
-def _parse_bin(data: bytes, p: Path) -> SupervisedFastText:
+def _parse_bin(data: bytes, p: Path) -> Parts:
     magic, version = struct.unpack_from("<ii", data, 0)
     if magic != MAGIC:
         raise FormatError(f"{p}: not a fastText .bin (bad magic number)")
     if version > VERSION:
         raise FormatError(f"{p}: fastText .bin version {version} is newer than this reader ({VERSION})")
-    dim, _ws, epoch, min_count, _neg, word_ngrams, loss, model, bucket, minn, maxn, _lru, _t = _ARGS.unpack_from(data, 8)
+    dim, _ws, epoch, min_count, _neg, word_ngrams, loss, model, bucket, minn, maxn, _lru, _t = _ARGS.unpack_from(
+        data, 8
+    )
     if model != _MODEL_SUP:
         raise FormatError(f"{p}: an unsupervised fastText model (word vectors); load it with embedlab.load")
     if loss not in _CODE_LOSSES:
@@ -142,7 +142,9 @@ def _parse_bin(data: bytes, p: Path) -> SupervisedFastText:
     size, nwords, nlabels, _ntokens, prune = struct.unpack_from("<iiiqq", data, pos)
     pos += struct.calcsize("<iiiqq")
     if not (0 <= nwords <= size and nlabels == size - nwords and nlabels > 0 and size <= len(data) // 10):
-        raise FormatError(f"{p}: the dictionary header is inconsistent ({size} entries, {nwords} words, {nlabels} labels)")
+        raise FormatError(
+            f"{p}: the dictionary header is inconsistent ({size} entries, {nwords} words, {nlabels} labels)"
+        )
     words, wcounts, labels, lcounts = [], [], [], []
     for i in range(size):
         end = data.index(b"\0", pos)
@@ -169,22 +171,37 @@ def _parse_bin(data: bytes, p: Path) -> SupervisedFastText:
     if _CODE_LOSSES[loss] == "hs":
         out = out[:expect_out]
     subword = "char" if maxn > 0 else "none"
-    config = SupervisedConfig(dim=dim, epochs=max(epoch, 1), min_count=max(min_count, 1), word_ngrams=max(word_ngrams, 1),
-                              loss=_CODE_LOSSES[loss], subword=subword, minn=max(minn, 1), maxn=max(maxn, minn, 1),
-                              bucket=bucket if (word_ngrams > 1 or maxn > 0) else 0, label_prefix=prefix)  # fmt: skip
+    config = SupervisedConfig(
+        dim=dim,
+        epochs=max(epoch, 1),
+        min_count=max(min_count, 1),
+        word_ngrams=max(word_ngrams, 1),
+        loss=_CODE_LOSSES[loss],
+        subword=subword,
+        minn=max(minn, 1),
+        maxn=max(maxn, minn, 1),
+        bucket=bucket if (word_ngrams > 1 or maxn > 0) else 0,
+        label_prefix=prefix,
+    )
     d = LabelDictionary(words, np.array(wcounts), [lab[len(prefix) :] for lab in labels], np.array(lcounts),
                         word_ngrams=word_ngrams, bucket=bucket, minn=minn if maxn > 0 else 0, maxn=maxn,
                         label_prefix=prefix)  # fmt: skip
-    return _model(config, d, inp, out)
+    return config, d, inp, out, None
 
 
 def _common_prefix(labels: list[str], p: Path) -> str:
-    prefix = os.path.commonprefix(labels) if len(labels) > 1 else labels[0]
-    if "__label__" in prefix:
-        return prefix[: prefix.index("__label__") + len("__label__")]
+    """The label prefix of a model: ``__label__`` (fastText's default) when every label starts with it, else the
+    longest shared start of the labels, cut back to its last non-alphanumeric character."""
+    if all(lab.startswith("__label__") for lab in labels):
+        return "__label__"
+    first = labels[0]
+    n = next((i for i in range(len(first)) if any(len(lab) <= i or lab[i] != first[i] for lab in labels)), len(first))
+    prefix = first[:n]
+    while prefix and prefix[-1].isalnum():
+        prefix = prefix[:-1]
     if not prefix:
         raise FormatError(f"{p}: the labels share no prefix, so the label prefix is unknown")
-    return prefix.rstrip("abcdefghijklmnopqrstuvwxyz0123456789") or prefix[:1]
+    return prefix
 
 
 def _matrix(data: bytes, pos: int, dim: int, p: Path, what: str) -> tuple[np.ndarray, int]:
@@ -196,7 +213,7 @@ def _matrix(data: bytes, pos: int, dim: int, p: Path, what: str) -> tuple[np.nda
     return mat, pos + 4 * m * n
 
 
-def _load_native(p: Path) -> SupervisedFastText:
+def _load_native(p: Path) -> Parts:
     meta_path = p / "supervised.json"
     if not meta_path.exists():
         raise FormatError(f"{p}: not a saved supervised model (no supervised.json)")
@@ -228,9 +245,7 @@ def _load_native(p: Path) -> SupervisedFastText:
                           f"outputs, dim {config.dim}")  # fmt: skip
     if not (np.isfinite(inp).all() and np.isfinite(out).all()):
         raise FormatError(f"{p}: the model holds NaN or infinite weights")
-    m = _model(config, d, inp.astype(np.float32), out.astype(np.float32))
-    m.row_map = row_map
-    return m
+    return config, d, inp.astype(np.float32), out.astype(np.float32), row_map
 
 
 def _read_tsv(path: Path) -> tuple[list[str], np.ndarray]:

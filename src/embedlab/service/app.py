@@ -53,7 +53,7 @@ def create_app(
         from fastapi import Depends, FastAPI, Request
     except ImportError:
         raise MissingDependencyError("fastapi", "serve") from None
-    from embedlab.service.routers import collection, explorer, recommend, unavailable, words
+    from embedlab.service.routers import classify, collection, explorer, recommend, unavailable, words
     from embedlab.service.routers import encoder as encoder_routes
 
     if not isinstance(served, Served):
@@ -62,7 +62,7 @@ def create_app(
     limits = Limits(
         max_texts, max_text_chars, api_key if api_key is not None else os.environ.get("EMBEDLAB_API_KEY") or None
     )
-    if served.kind not in ("encoder", "recommender"):
+    if served.kind not in ("encoder", "recommender", "classifier"):
         served.map()  # the explorer's projection is computed at start-up, not on the first visit
 
     app = FastAPI(
@@ -86,6 +86,8 @@ def create_app(
             out["words"] = len(served.kv)
         if served.collection is not None:
             out["documents"] = len(served.collection)
+        if served.classifier is not None:
+            out["labels"] = list(getattr(served.classifier, "classes_", None) or served.classifier.labels)
         return out
 
     app.include_router(encoder_routes.router(served, limits), dependencies=keyed)
@@ -94,6 +96,8 @@ def create_app(
         app.include_router(kind_router(served, limits), dependencies=keyed)
     if served.recommender is not None or served.kind == "words":
         app.include_router(recommend.router(served), dependencies=keyed)
+    if served.classifier is not None:
+        app.include_router(classify.router(served, limits), dependencies=keyed)
     app.include_router(unavailable.router(served.kind), dependencies=keyed)
     app.include_router(explorer.router(served, limits), dependencies=keyed)
     app.include_router(explorer.page_router())

@@ -151,6 +151,40 @@ class RecommendResponse(BaseModel):
     results: list[Recommendation]
 
 
+class ClassifyRequest(_Strict):
+    """Give ``text`` (one) or ``texts`` (several); ``history`` (earlier turns, oldest first) goes with one text."""
+
+    text: str | None = None
+    texts: list[str] | None = Field(default=None, min_length=1)
+    k: int = Field(default=1, ge=-1, le=1000)
+    threshold: float = Field(default=0.0, ge=0.0, le=1.0)
+    history: list[str] | None = Field(default=None, max_length=100)
+
+    def all_texts(self) -> list[str]:
+        given = _one_given(self, ("text", "texts"))
+        if self.history is not None and given != "text":
+            raise ConfigError("history goes with one text: send 'text', not 'texts'")
+        if self.k == 0:
+            raise ConfigError("k must be a positive number or -1 (all labels)")
+        return [self.text] if given == "text" else list(self.texts or [])  # type: ignore[list-item]
+
+
+class LabelScore(BaseModel):
+    label: str
+    score: float
+
+
+class Classification(BaseModel):
+    text: str
+    labels: list[LabelScore]
+    out_of_scope: bool = False
+
+
+class ClassifyResponse(BaseModel):
+    model: str
+    results: list[Classification]
+
+
 def _one_given(request: BaseModel, fields: tuple[str, ...]) -> str:
     """The one of ``fields`` that ``request`` sets; ConfigError naming them all otherwise."""
     given = [x for x in fields if getattr(request, x) is not None]

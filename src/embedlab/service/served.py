@@ -17,7 +17,7 @@ __all__ = ["Served", "load_served", "serve_vectors"]
 
 @dataclass
 class Served:
-    kind: str  # "words" (key-addressed vectors), "collection", "encoder" or "recommender" (no item vectors)
+    kind: str  # "words" (key-addressed vectors), "collection", "encoder", "recommender" (no item vectors), "classifier"
     name: str
     dim: int
     kv: Any = None
@@ -28,6 +28,7 @@ class Served:
     method: str = "pca"
     key_labels: dict[str, str] | None = None  # words/nodes: a label per key that colours the map
     recommender: Any = None  # a fitted recommender (its item vectors, if any, are ``kv``)
+    classifier: Any = None  # a supervised model, a classifier head or an intent model
     _map: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ explorer map
@@ -39,6 +40,8 @@ class Served:
             raise ConfigError("an encoder alone has no points to map; serve word vectors or a collection")
         if self.kind == "recommender":
             raise ConfigError("this recommender has no item vectors to map; ALS, BPR and item2vec models have")
+        if self.kind == "classifier":
+            raise ConfigError("a classifier has no points to map; serve word vectors or a collection")
         t0 = time.perf_counter()
         if self.kind == "words":
             n = min(len(self.kv), self.max_points)
@@ -136,6 +139,14 @@ def load_served(
                 served.key_labels = read_key_labels(labels)
             return served
         return Served("recommender", path.name, 0, recommender=model)
+    if _is_classifier(path):
+        if labels is not None:
+            raise ConfigError("labels colour the map of word or node vectors; a classifier has no map")
+        from embedlab.classify import SupervisedFastText, open_classifier
+
+        clf: Any = open_classifier(path)
+        enc = clf if isinstance(clf, SupervisedFastText) else clf.encoder
+        return Served("classifier", path.name, enc.dim, encoder=enc, classifier=clf)
     if (path / "collection.db").is_file():
         if labels is not None:
             raise ConfigError("labels colour word or node vectors; colour a collection by a metadata field (color_by)")
@@ -152,6 +163,24 @@ def load_served(
     if labels is not None:
         served.key_labels = read_key_labels(labels)
     return served
+
+
+def _is_classifier(path: Path) -> bool:
+    """A classifier folder, or a fastText ``.bin`` whose header says "supervised"."""
+    if (path / "classifier.json").is_file() or (path / "supervised.json").is_file():
+        return True
+    if path.is_file():
+        import struct
+
+        from embedlab.io.fasttext_bin import MAGIC
+
+        with open(path, "rb") as fh:
+            head = fh.read(8 + 4 * 8)
+        if len(head) == 40:
+            magic, _version = struct.unpack_from("<ii", head)
+            model = struct.unpack_from("<i", head, 8 + 4 * 7)[0]
+            return magic == MAGIC and model == 3  # model 3: supervised
+    return False
 
 
 def serve_vectors(

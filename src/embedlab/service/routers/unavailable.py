@@ -6,9 +6,10 @@ from embedlab.errors import ConfigError
 
 #: route -> the served kind that answers it
 OWNER = {"/v1/similar": "words or collection", "/v1/analogy": "words", "/v1/search": "collection",
-         "/v1/recommend": "words or recommender"}  # fmt: skip
+         "/v1/recommend": "words or recommender", "/v1/classify": "classifier"}  # fmt: skip
 _NEEDS = {"words": "word vectors", "collection": "a collection", "words or collection": "a collection",
-          "words or recommender": "a recommender or item vectors"}  # fmt: skip
+          "words or recommender": "a recommender or item vectors",
+          "classifier": "a classifier (embedlab train supervised|classifier)"}  # fmt: skip
 
 
 def router(kind: str) -> APIRouter:
