@@ -129,7 +129,7 @@ class LabelDictionary:
         self._word_index = {w: i for i, w in enumerate(self.words)}
         self._label_index = {lab: i for i, lab in enumerate(self.labels)}
         self._prefix = label_prefix.encode("utf-8")
-        self._word_rows = (
+        self._word_rows: tuple[np.ndarray, np.ndarray] = (
             subword_ids(self.words, self.minn, self.maxn, max(self.bucket, 1), jamo=self.jamo, with_word=True)
             if self.maxn > 0
             else (np.arange(len(self.words) + 1, dtype=np.int64), np.arange(len(self.words), dtype=np.int64))
@@ -213,8 +213,10 @@ class LabelDictionary:
         tok = _scan(data)
         n_ent = tok.first.shape[0]
         word_of = np.empty(n_ent, np.int64)
-        lookup_entries(tok.buf, tok.starts, tok.ends, tok.hashes, tok.first, *self._word_table(),
-                       np.frombuffer(self._prefix, np.uint8), word_of)  # fmt: skip
+        arena, w_starts, w_ends, w_hashes, slots = self._word_table()
+        prefix = np.frombuffer(self._prefix, np.uint8)
+        lookup_entries(tok.buf, tok.starts, tok.ends, tok.hashes, tok.first, arena, w_starts, w_ends, w_hashes, slots,
+                       prefix, word_of)  # fmt: skip
         label_of = np.full(n_ent, -1, np.int64)
         is_word = (word_of != -2).astype(np.uint8)
         unknown: list[str] = []
@@ -268,7 +270,9 @@ def _only_own_row(offsets: np.ndarray, ids: np.ndarray, w: int) -> tuple[np.ndar
     return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), ids[keep]
 
 
-def _merge(offsets, ids, entries, o_off, o_ids):  # type: ignore[no-untyped-def]
+def _merge(
+    offsets: np.ndarray, ids: np.ndarray, entries: np.ndarray, o_off: np.ndarray, o_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Give ``entries`` (empty in ``offsets``/``ids``) the rows of the extra CSR ``o_off``/``o_ids``."""
     lengths = np.diff(offsets)
     lengths[entries] = np.diff(o_off)

@@ -48,5 +48,3 @@ def save_classifier(clf: Any, path: PathLike) -> Path:
         (tmp / "classifier.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
         save_file(tensors, str(tmp / "head.safetensors"))
     return target
-
-

@@ -157,7 +157,7 @@ class EmbeddingClassifier:
         self.weights = fit(x, y)
         val_logits, val_y = self.weights.pop("_val_logits", None), self.weights.pop("_val_y", None)
         self.temperature = 1.0
-        if self.calibrate and self.head == "mlp" and val_logits is not None and len(val_y) >= 10:
+        if self.calibrate and self.head == "mlp" and val_logits is not None and val_y is not None and len(val_y) >= 10:
             self.temperature = fit_temperature(val_logits, val_y, self.multi_label)
         elif self.calibrate and self.head == "logistic":
             self.temperature = self._calibrate(x, y, fit)

@@ -123,7 +123,7 @@ class IntentClassifier(EmbeddingClassifier):
 
     def predict(
         self, texts: Sequence[str] | str, threshold: float = 0.5, *, history: Sequence[str] | None = None
-    ) -> list[Any]:  # type: ignore[override]
+    ) -> list[Any]:
         """Intent of each text (``None`` = out of scope); ``history`` gives the turns before a single text."""
         if history is not None:
             if not isinstance(texts, str):

@@ -22,7 +22,7 @@ def _torch() -> Any:
     try:
         import torch
     except ImportError:
-        raise MissingDependencyError("the MLP head needs PyTorch: pip install 'embedlab[sentence]'") from None
+        raise MissingDependencyError("torch", "sentence") from None
     return torch
 
 
@@ -60,7 +60,7 @@ def train_mlp(
     n_val = max(1, n // 10) if n >= 20 else 0
     val, train = order[:n_val], order[n_val:]
 
-    class Head(nn.Module):
+    class Head(nn.Module):  # type: ignore[name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.ln = nn.LayerNorm(dim) if normalize == "layer" else None

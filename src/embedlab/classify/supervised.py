@@ -122,7 +122,7 @@ class SupervisedFastText:
         t0 = time.perf_counter()
         minn, maxn = c.char_ngrams
         d = LabelDictionary.build(data, min_count=c.min_count, min_count_label=c.min_count_label,
-                                  word_ngrams=c.word_ngrams, bucket=c.bucket, minn=minn, maxn=maxn,
+                                  word_ngrams=c.word_ngrams, bucket=c.bucket or 0, minn=minn, maxn=maxn,
                                   jamo=c.subword == "jamo", label_prefix=c.label_prefix)  # fmt: skip
         if d.n_labels < 2 and c.loss != "ova":
             raise CorpusError(f"only one label ({d.labels[0]!r}) in the training data; a classifier needs two or more")
@@ -154,7 +154,7 @@ class SupervisedFastText:
             supervised_job(rows, row_offsets, labels, label_offsets, a, b, syn0, syn1, loss_id, paths, path_offsets,
                            codes, lr0, lr1, seed, stats)  # fmt: skip
 
-        self.report = run_epochs(run_job, row_offsets, epochs=c.epochs, threads=c.threads,
+        self.report = run_epochs(run_job, row_offsets, epochs=c.epochs, threads=c.threads or 1,
                                  schedule=linear_schedule(c.lr, 0.0), words_per_job=5_000, progress=progress,
                                  description="supervised", unit="features")  # fmt: skip
         self.report.vocab_size = d.n_words
@@ -224,7 +224,7 @@ class SupervisedFastText:
             a, b = bounds
             label_scores(rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
 
-        threads = max(1, min(self.config.threads, n // 2048 or 1))  # small batches: no thread hand-off
+        threads = max(1, min(self.config.threads or 1, n // 2048 or 1))  # small batches: no thread hand-off
         edges = np.linspace(0, n, threads + 1).astype(int)
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(part, zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)))

@@ -145,7 +145,10 @@ def _parse_bin(data: bytes, p: Path) -> Parts:
         raise FormatError(
             f"{p}: the dictionary header is inconsistent ({size} entries, {nwords} words, {nlabels} labels)"
         )
-    words, wcounts, labels, lcounts = [], [], [], []
+    words: list[str] = []
+    labels: list[str] = []
+    wcounts: list[int] = []
+    lcounts: list[int] = []
     for i in range(size):
         end = data.index(b"\0", pos)
         token = data[pos:end].decode("utf-8", errors="replace")

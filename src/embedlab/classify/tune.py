@@ -241,7 +241,7 @@ def tune_supervised(
         c = config(params)
         n_tokens = sum(len(t.split()) + 1 for t in texts)
         rows = n_words + (n_tokens * (c.word_ngrams - 1) if c.word_ngrams > 1 else 0)
-        rows = min(rows, n_words + c.bucket)
+        rows = min(rows, n_words + (c.bucket or 0))
         return 4 * c.dim * (rows + 200)
 
     result = random_search(evaluate, space, defaults, budget=budget, max_trials=max_trials, size_of=size_of,

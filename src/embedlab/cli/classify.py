@@ -240,21 +240,22 @@ def predict(
         fail(f"--k must be a positive number or -1 (all labels), got {k}")
     clf = open_classifier(model)
     texts = _read_inputs(source)
+    rows: list[tuple[list[str], list[float]]]
     if isinstance(clf, IntentClassifier):
         rows = [([intent or "out-of-scope"], [conf]) for intent, conf in clf.predict_intents(texts)]
     elif isinstance(clf, SupervisedFastText):
-        labs, probs = clf.predict(texts, k=k, threshold=threshold)
-        rows = [(list(lab), p.tolist()) for lab, p in zip(labs, probs, strict=True)]
+        labs, found = clf.predict(texts, k=k, threshold=threshold)
+        rows = [(list(lab), [float(x) for x in p]) for lab, p in zip(labs, found, strict=True)]
     else:
         top = clf.top_k(texts, k=len(clf.classes_) if k == -1 else k)
         rows = [([lab for lab, p in t if p >= threshold], [p for _, p in t if p >= threshold]) for t in top]
     out = sys.stdout
-    for text, (labels, probs) in zip(texts, rows, strict=True):
+    for text, (labels, scores) in zip(texts, rows, strict=True):
         if json_out:
-            out.write(json.dumps({"text": text, "labels": labels, "probs": [round(p, 6) for p in probs]},
+            out.write(json.dumps({"text": text, "labels": labels, "probs": [round(p, 6) for p in scores]},
                                  ensure_ascii=False) + "\n")  # fmt: skip
         else:
-            out.write(" ".join(f"{lab} {p:.4f}" for lab, p in zip(labels, probs, strict=True)) + "\n")
+            out.write(" ".join(f"{lab} {p:.4f}" for lab, p in zip(labels, scores, strict=True)) + "\n")
 
 
 @handle_errors
