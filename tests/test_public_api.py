@@ -65,3 +65,13 @@ def test_graph_product_api():
         "split_edges",
     }  # fmt: skip
     assert all(getattr(graph, name) is not None for name in graph.__all__)
+
+
+def test_classify_product_api():
+    import embedlab.classify as classify
+
+    assert set(classify.__all__) == {
+        "EmbeddingClassifier", "IntentClassifier", "SupervisedConfig", "SupervisedFastText", "evaluate_intents",
+        "evaluate_predictions", "load_classifier", "open_classifier", "read_labelled",
+    }  # fmt: skip
+    assert all(getattr(classify, name) is not None for name in classify.__all__)
