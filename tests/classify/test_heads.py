@@ -57,10 +57,14 @@ def test_heads_learn_planted_topics(encoder, head):
 
 
 def test_multi_label_head(encoder):
-    texts = ["pizza flight", "pizza menu", "flight ticket", "rain wind"] * 15
-    labels = [["food", "travel"], ["food"], ["travel"], ["weather"]] * 15
+    rng = np.random.default_rng(2)
+    texts, labels = [], []
+    for _ in range(150):  # one or two topics a text, two words each
+        topics = sorted(rng.choice(list(TOPICS), rng.integers(1, 3), replace=False).tolist())
+        texts.append(" ".join(w for t in topics for w in rng.choice(TOPICS[t], 2).tolist()))
+        labels.append(topics)
     clf = EmbeddingClassifier(encoder, multi_label=True).fit(texts, labels)
-    assert sorted(clf.predict(["dinner airport"])[0]) == ["food", "travel"]
+    assert sorted(clf.predict(["dinner menu airport ticket"])[0]) == ["food", "travel"]
     assert clf.predict(["rain cold"])[0] == ["weather"]
 
 

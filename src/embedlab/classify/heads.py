@@ -83,6 +83,7 @@ class EmbeddingClassifier:
         epochs: int = 100,
         lr: float = 1e-3,
         calibrate: bool = True,
+        standardize: bool = True,
         multi_label: bool = False,
         batch_size: int = 64,
         seed: int = 0,
@@ -97,6 +98,7 @@ class EmbeddingClassifier:
         self.epochs = check_int("epochs", epochs, 1, 100_000)
         self.lr = check_float("lr", lr, 0.0, 10.0, exclusive_minimum=True)
         self.calibrate = bool(calibrate)
+        self.standardize = bool(standardize)
         self.multi_label = bool(multi_label)
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.seed = check_int("seed", seed, 0)
@@ -181,6 +183,20 @@ class EmbeddingClassifier:
         return np.array([index[labs[0]] for labs in lists], np.int64), classes
 
     def _fit_logistic(self, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+        """Logistic regression on standardised features (each dimension to mean 0, variance 1, so one C
+        suits every encoder: pooled word vectors share a large common direction that raw features would
+        let dominate); the scaling is folded back into the weights, so prediction needs nothing else."""
+        if not self.standardize:
+            return self._fit_logistic_raw(x, y)
+        mean = x.mean(axis=0, dtype=np.float64)
+        std = x.std(axis=0, dtype=np.float64)
+        std[std < 1e-8] = 1.0
+        w = self._fit_logistic_raw(((x - mean) / std).astype(np.float32), y)
+        coef = w["coef"].astype(np.float64) / std
+        intercept = w["intercept"].astype(np.float64) - coef @ mean
+        return {"coef": coef.astype(np.float32), "intercept": intercept.astype(np.float32)}
+
+    def _fit_logistic_raw(self, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
         from sklearn.linear_model import LogisticRegression
 
         if self.multi_label:
@@ -295,5 +311,5 @@ class EmbeddingClassifier:
 
     def settings(self) -> dict[str, Any]:
         return {"head": self.head, "C": self.C, "hidden": self.hidden, "dropout": self.dropout,
-                "normalize": self.normalize, "epochs": self.epochs, "lr": self.lr, "calibrate": self.calibrate,
+                "normalize": self.normalize, "epochs": self.epochs, "lr": self.lr, "calibrate": self.calibrate, "standardize": self.standardize,
                 "multi_label": self.multi_label, "batch_size": self.batch_size, "seed": self.seed}  # fmt: skip

@@ -29,6 +29,7 @@ from embedlab.classify.dictionary import EncodedLines, LabelDictionary, _gather
 from embedlab.classify.lines import labelled_bytes, text_bytes
 from embedlab.errors import ConfigError, CorpusError
 from embedlab.kernels.supervised import LOSS_HS, LOSS_OVA, LOSS_SOFTMAX, label_scores, supervised_job, top_labels
+from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.driver import TrainReport, linear_schedule, run_epochs
 
 __all__ = ["SupervisedFastText", "huffman_paths"]
@@ -141,11 +142,13 @@ class SupervisedFastText:
         # extra zero row stands for every row the training never saw.
         used, rows = np.unique(rows, return_inverse=True)
         rows = rows.reshape(-1).astype(np.int64)
-        syn0 = np.zeros((used.shape[0] + 1, c.dim), np.float32)
+        # rows padded to 16 floats (zeros that stay zero) so the kernels' loops are whole SIMD vectors
+        width = padded_width(c.dim)
+        syn0 = aligned_zeros(used.shape[0] + 1, width)
         rng = np.random.default_rng(c.seed)
-        syn0[:-1] = (rng.random((used.shape[0], c.dim), dtype=np.float32) * 2.0 - 1.0) / c.dim
+        syn0[:-1, : c.dim] = (rng.random((used.shape[0], c.dim), dtype=np.float32) * 2.0 - 1.0) / c.dim
         n_out = max(d.n_labels - 1, 1) if c.loss == "hs" else d.n_labels
-        syn1 = np.zeros((n_out, c.dim), np.float32)
+        syn1 = aligned_zeros(n_out, width)
         paths, path_offsets, codes = self._tree(d)
         loss_id = _LOSS_IDS[c.loss]
 
@@ -159,8 +162,8 @@ class SupervisedFastText:
                                  description="supervised", unit="features")  # fmt: skip
         self.report.vocab_size = d.n_words
         self.dictionary = d
-        self.input = syn0
-        self.output = syn1
+        self.input = compact_rows(syn0, c.dim)
+        self.output = compact_rows(syn1, c.dim)
         self.row_map = used
         self.input_rows(np.zeros(0, np.int64))  # the lookups prediction needs, built once with the model
         d._word_table()

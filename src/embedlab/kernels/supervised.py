@@ -49,7 +49,7 @@ def _sigmoid(x):
 def _logistic(target, label, h, syn1, grad, lr):
     """One binary logistic step on output row ``target``; returns its loss."""
     dim = h.shape[0]
-    f = 0.0
+    f = np.float32(0.0)  # float32 sums, as fastText: the loop vectorises
     for d in range(dim):
         f += h[d] * syn1[target, d]
     p = _sigmoid(f)
@@ -66,7 +66,7 @@ def _softmax(h, syn1, out):
     dim = h.shape[0]
     top = -np.inf
     for i in range(n_out):
-        f = 0.0
+        f = np.float32(0.0)
         for d in range(dim):
             f += h[d] * syn1[i, d]
         out[i] = f
@@ -171,13 +171,13 @@ def label_scores(rows, row_offsets, s_begin, s_end, syn0, syn1, loss_kind, paths
                 out[o, i] = probs[i]
         elif loss_kind == LOSS_OVA:
             for i in range(n_labels):
-                f = 0.0
+                f = np.float32(0.0)
                 for d in range(dim):
                     f += h[d] * syn1[i, d]
                 out[o, i] = _sigmoid(f)
         else:
             for j in range(n_labels - 1):
-                f = 0.0
+                f = np.float32(0.0)
                 for d in range(dim):
                     f += h[d] * syn1[j, d]
                 node[j] = _sigmoid(f)
