@@ -185,15 +185,19 @@ class LabelDictionary:
         counts = np.bincount(tok.entry, minlength=tok.first.shape[0])
         prefix = label_prefix.encode("utf-8")
         words, wcounts, labels, lcounts = [], [], [], []
+        buf, starts, ends, first = tok.buf, tok.starts, tok.ends, tok.first
         for e in np.argsort(-counts, kind="stable").tolist():
             c = int(counts[e])
-            text = tok.text(e)
-            if text.encode("utf-8").startswith(prefix):
+            if c < min_count and c < min_count_label:
+                continue
+            t = first[e]
+            raw = buf[starts[t] : ends[t]].tobytes()
+            if raw.startswith(prefix):
                 if c >= min_count_label:
-                    labels.append(text[len(label_prefix) :])
+                    labels.append(raw[len(prefix) :].decode("utf-8", errors="replace"))
                     lcounts.append(c)
             elif c >= min_count:
-                words.append(text)
+                words.append(raw.decode("utf-8", errors="replace"))
                 wcounts.append(c)
         n_lines = int(tok.line_ends.shape[0])
         if EOS not in words and n_lines:

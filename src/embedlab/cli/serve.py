@@ -13,7 +13,11 @@ from embedlab.cli._common import Projection, handle_errors
 @handle_errors
 def serve(
     target: Annotated[
-        str, typer.Argument(help="Word vectors, a collection folder, a sentence-transformers folder or 'minilm'.")
+        str,
+        typer.Argument(
+            help="Word vectors, a collection folder, a recommender, a classifier, a sentence-transformers folder "
+            "or 'minilm'."
+        ),
     ],
     host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,

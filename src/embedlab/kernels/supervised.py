@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from embedlab.kernels._common import jit, splitmix64, xorshift
+from embedlab.kernels._prefetch import prefetch_row
 
 LOSS_SOFTMAX, LOSS_OVA, LOSS_HS = 0, 1, 2
 
@@ -81,11 +82,26 @@ def _softmax(h, syn1, out):
 
 
 @jit
+def _flush(syn1, delta):
+    for i in range(syn1.shape[0]):
+        for d in range(syn1.shape[1]):
+            syn1[i, d] += delta[i, d]
+            delta[i, d] = 0.0
+
+
+@jit
 def supervised_job(
     rows, row_offsets, labels, label_offsets, s_begin, s_end, syn0, syn1, loss_kind, paths, path_offsets,
-    codes, lr_start, lr_end, seed, stats,
+    codes, lr_start, lr_end, seed, out_batch, stats,
 ):  # fmt: skip
-    """Train lines ``s_begin:s_end`` once; ``stats`` += [loss, examples, rows]."""
+    """Train lines ``s_begin:s_end`` once; ``stats`` += [loss, examples, rows].
+
+    ``out_batch > 1`` (several threads): softmax's updates of the output matrix, which touch every
+    row for every example, are summed in a buffer of this thread's and added every ``out_batch``
+    examples, so threads do not fight over the same cache lines for each example; the gradient a
+    line sends to its input rows is computed from the output rows as every thread last left them,
+    as Hogwild does anyway.
+    """
     dim = syn0.shape[1]
     n_labels = path_offsets.shape[0] - 1
     rng = np.empty(1, np.uint64)
@@ -93,6 +109,9 @@ def supervised_job(
     h = np.empty(dim, np.float32)
     grad = np.empty(dim, np.float32)
     probs = np.empty(syn1.shape[0], np.float64)
+    buffered = out_batch > 1 and loss_kind == LOSS_SOFTMAX
+    delta = np.zeros((syn1.shape[0] if buffered else 0, dim), np.float32)
+    pending = 0
     total = max(row_offsets[s_end] - row_offsets[s_begin], 1)
     done = 0
     loss_sum = 0.0
@@ -108,6 +127,9 @@ def supervised_job(
         if b == a or lb == la:
             continue
         _hidden(rows, a, b, syn0, h)
+        if s + 1 < s_end:  # the next line's rows are scattered over the matrix: start loading them now
+            for r in range(row_offsets[s + 1], row_offsets[s + 2]):
+                prefetch_row(syn0, rows[r])
         for d in range(dim):
             grad[d] = 0.0
         if loss_kind == LOSS_OVA:
@@ -127,10 +149,20 @@ def supervised_job(
                 for i in range(syn1.shape[0]):
                     y = 1.0 if i == target else 0.0
                     g = np.float32(lr * (y - probs[i]))
-                    for d in range(dim):
-                        grad[d] += g * syn1[i, d]
-                        syn1[i, d] += g * h[d]
+                    if buffered:
+                        for d in range(dim):
+                            grad[d] += g * syn1[i, d]
+                            delta[i, d] += g * h[d]
+                    else:
+                        for d in range(dim):
+                            grad[d] += g * syn1[i, d]
+                            syn1[i, d] += g * h[d]
                 loss_sum += -math.log(probs[target] + 1e-5)
+                if buffered:
+                    pending += 1
+                    if pending == out_batch:
+                        _flush(syn1, delta)
+                        pending = 0
         inv = np.float32(1.0 / (b - a))
         for r in range(a, b):
             row = rows[r]
@@ -138,6 +170,8 @@ def supervised_job(
                 syn0[row, d] += grad[d] * inv
         n_ex += 1
         n_rows += b - a
+    if buffered and pending:
+        _flush(syn1, delta)
     stats[0] += loss_sum
     stats[1] += n_ex
     stats[2] += n_rows
