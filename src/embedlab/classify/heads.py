@@ -76,7 +76,7 @@ class EmbeddingClassifier:
         encoder: Encoder | str | None = "minilm",
         *,
         head: str = "logistic",
-        C: float = 10.0,
+        C: float = 0.05,
         hidden: int = 256,
         dropout: float = 0.1,
         normalize: str | None = "layer",
@@ -310,6 +310,6 @@ class EmbeddingClassifier:
         return meta, dict(self.weights)
 
     def settings(self) -> dict[str, Any]:
-        return {"head": self.head, "C": self.C, "hidden": self.hidden, "dropout": self.dropout,
-                "normalize": self.normalize, "epochs": self.epochs, "lr": self.lr, "calibrate": self.calibrate, "standardize": self.standardize,
-                "multi_label": self.multi_label, "batch_size": self.batch_size, "seed": self.seed}  # fmt: skip
+        names = ("head", "C", "hidden", "dropout", "normalize", "epochs", "lr", "calibrate", "standardize",
+                 "multi_label", "batch_size", "seed")  # fmt: skip
+        return {name: getattr(self, name) for name in names}

@@ -44,7 +44,7 @@ SUPERVISED_SPACE: Space = {
 }
 HEAD_SPACE: Space = {
     "head": ("choice", ["logistic", "mlp"]),
-    "C": ("log", 0.1, 100.0),
+    "C": ("log", 0.002, 5.0),
     "hidden": ("choice", [128, 256, 512]),
     "dropout": ("float", 0.0, 0.5),
 }
@@ -270,7 +270,7 @@ def tune_head(
     labels = list(labels)
     splits = _splits(len(labels), valid is not None, folds, seed)
     space = dict(space or HEAD_SPACE)
-    defaults = {"head": "logistic", "C": 10.0, "hidden": 256, "dropout": 0.1}
+    defaults = {"head": "logistic", "C": 0.05, "hidden": 256, "dropout": 0.1}
     defaults = {k: v for k, v in defaults.items() if k in space}
 
     def fit_score(xt: np.ndarray, yt: list[str], xv: np.ndarray, yv: list[str], params: dict[str, Any]) -> float:

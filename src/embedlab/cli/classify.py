@@ -149,7 +149,9 @@ def train_classifier(
     ),
     encoder: Annotated[str, typer.Option("--encoder", "-m", help=MODEL_HELP)] = "minilm",
     head: Annotated[Head, typer.Option(help="logistic (scikit-learn) or mlp (PyTorch).")] = Head.logistic,
-    c: Annotated[float, typer.Option("--C", help="Inverse L2 strength of the logistic head.")] = 10.0,
+    c: Annotated[
+        float, typer.Option("--C", help="Inverse L2 strength of the logistic head (on standardised features).")
+    ] = 0.05,
     dropout: Annotated[float, typer.Option(help="MLP: dropout after the embedding and the hidden layer.")] = 0.1,
     intents: Annotated[
         bool, typer.Option("--intents", help="An intent model: answers 'out of scope' below a threshold.")
