@@ -223,70 +223,69 @@ def _ft_predict(model: Any, texts: list[str]) -> tuple[list[str], np.ndarray, fl
     return ([lab[0].removeprefix("__label__") for lab in labs], np.array([p[0] for p in probs]), seconds)
 
 
-def supervised_rows(name: str, ds: dict[str, Any], tmp: Path) -> list[dict[str, Any]]:
+def _ft_run(train_file: Path, ds: dict[str, Any], test_texts: list[str], rep: int, tmp: Path,
+            char: dict[str, int]) -> dict[str, Any]:  # fmt: skip
+    ft, secs, retries = _ft_train(train_file, epoch=SUP["epochs"], lr=SUP["lr"], wordNgrams=SUP["word_ngrams"],
+                                  dim=SUP["dim"], bucket=SUP["bucket"], thread=THREADS, seed_base=100 * rep,
+                                  **char)  # fmt: skip
+    pred, _, psecs = _ft_predict(ft, test_texts)
+    run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, "retries": retries, **_accuracy(pred, ds["test"][1])}
+    if rep == 0:
+        path = tmp / "ft.bin"
+        ft.save_model(str(path))
+        run["size_mb"] = _size(path) / 1e6
+        path.unlink()
+        if "oos_test" in ds:
+            _, val_p, _ = _ft_predict(ft, ds["val"][0])
+            _, oos_p, _ = _ft_predict(ft, ds["oos_test"][0])
+            run["oos_recall"] = _oos_recall(val_p, oos_p)
+    return run
+
+
+def _our_run(train_file: Path, ds: dict[str, Any], test_texts: list[str], rep: int, tmp: Path,
+             extra: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     from embedlab.classify import SupervisedFastText
 
+    t0 = time.perf_counter()
+    m = SupervisedFastText(**SUP, threads=THREADS, seed=1 + rep, **extra).fit_file(train_file)
+    secs = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    labs, _ = m.predict(test_texts)
+    psecs = time.perf_counter() - t0
+    pred = [lab[0] if lab else "" for lab in labs]
+    run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, **_accuracy(pred, ds["test"][1])}
+    if rep == 0:
+        if extra.get("subword") != "jamo":
+            path = tmp / "ours.bin"
+            m.save(path)
+            run["size_mb"] = _size(path) / 1e6
+            path.unlink()
+        folder = tmp / "ours_folder"
+        m.save(folder)
+        run["native_mb"] = _size(folder) / 1e6
+        shutil.rmtree(folder)
+        if "oos_test" in ds:
+            run["oos_recall"] = _oos_recall(m.predict_proba(ds["val"][0]).max(axis=1),
+                                            m.predict_proba(ds["oos_test"][0]).max(axis=1))  # fmt: skip
+    return run
+
+
+def supervised_rows(name: str, ds: dict[str, Any], tmp: Path) -> list[dict[str, Any]]:
+    """fasttext and embedlab runs interleaved (one of each in turn), so both meet the same machine state."""
     train_file = tmp / f"{name}.train"
     _write_fasttext(train_file, ds["train"])
     test_texts = [_clean(t) for t in ds["test"][0]]
     korean = ds["lang"] == "ko"
     char = {"minn": 1, "maxn": 3} if korean else {}
-    rows = []
-    runs = []
-    for rep in range(REPEATS):
-        ft, secs, retries = _ft_train(train_file, epoch=SUP["epochs"], lr=SUP["lr"], wordNgrams=SUP["word_ngrams"],
-                                      dim=SUP["dim"], bucket=SUP["bucket"], thread=THREADS, seed_base=100 * rep,
-                                      **char)  # fmt: skip
-        pred, _, psecs = _ft_predict(ft, test_texts)
-        run = {
-            "train_s": secs,
-            "pred_per_s": len(test_texts) / psecs,
-            "retries": retries,
-            **_accuracy(pred, ds["test"][1]),
-        }
-        if rep == 0:
-            path = tmp / "ft.bin"
-            ft.save_model(str(path))
-            run["size_mb"] = _size(path) / 1e6
-            path.unlink()
-            if "oos_test" in ds:
-                _, val_p, _ = _ft_predict(ft, ds["val"][0])
-                _, oos_p, _ = _ft_predict(ft, ds["oos_test"][0])
-                run["oos_recall"] = _oos_recall(val_p, oos_p)
-        runs.append(run)
-        del ft
-    rows.append(_summary("fasttext", runs))
-    variants = [("embedlab supervised", {"subword": "char", **char} if korean else {})]
+    variants = {"embedlab supervised": {"subword": "char", **char} if korean else {}}
     if korean:
-        variants.append(("embedlab supervised jamo", {"subword": "jamo", "minn": 3, "maxn": 6}))
-    for label, extra in variants:
-        runs = []
-        for rep in range(REPEATS):
-            t0 = time.perf_counter()
-            m = SupervisedFastText(**SUP, threads=THREADS, seed=1 + rep, **extra).fit_file(train_file)
-            secs = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            labs, _ = m.predict(test_texts)
-            psecs = time.perf_counter() - t0
-            pred = [lab[0] if lab else "" for lab in labs]
-            run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, **_accuracy(pred, ds["test"][1])}
-            if rep == 0:
-                if extra.get("subword") != "jamo":
-                    path = tmp / "ours.bin"
-                    m.save(path)
-                    run["size_mb"] = _size(path) / 1e6
-                    path.unlink()
-                folder = tmp / "ours_folder"
-                m.save(folder)
-                run["native_mb"] = _size(folder) / 1e6
-                shutil.rmtree(folder)
-                if "oos_test" in ds:
-                    run["oos_recall"] = _oos_recall(m.predict_proba(ds["val"][0]).max(axis=1),
-                                                    m.predict_proba(ds["oos_test"][0]).max(axis=1))  # fmt: skip
-            runs.append(run)
-            del m
-        rows.append(_summary(label, runs))
-    return rows
+        variants["embedlab supervised jamo"] = {"subword": "jamo", "minn": 3, "maxn": 6}
+    runs: dict[str, list[dict[str, Any]]] = {"fasttext": [], **{label: [] for label in variants}}
+    for rep in range(REPEATS):
+        runs["fasttext"].append(_ft_run(train_file, ds, test_texts, rep, tmp, char))
+        for label, extra in variants.items():
+            runs[label].append(_our_run(train_file, ds, test_texts, rep, tmp, extra))
+    return [_summary(label, r) for label, r in runs.items()]
 
 
 def _summary(label: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
