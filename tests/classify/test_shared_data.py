@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import shared, train_fasttext_package
 
+from conftest import shared, train_fasttext_package
 from embedlab.classify import SupervisedFastText, read_labelled
 
 pytest.importorskip("fasttext", reason="the fasttext package is needed for the agreement test")

@@ -64,6 +64,9 @@ def test_train_predict_test_supervised(data):
     assert plain.startswith("tech ")
     test = json.loads(run("test", d / "m.bin", d / "valid.tsv", "--json", "--confusion", d / "cm.png").stdout)
     assert test["accuracy"] > 0.9 and test["examples"] == 60 and (d / "cm.png").stat().st_size > 1000
+    cv = json.loads(run("train", "supervised", d / "valid.txt", "-o", d / "cv.bin", "--folds", 3, "--epochs", 10,
+                        "--lr", 0.5, "--dim", 10, "--threads", 1, "--json").stdout)["cross_validation"]  # fmt: skip
+    assert cv["folds"] == 3 and len(cv["fold_accuracies"]) == 3 and cv["accuracy"] > 0.6
     table = run("test", d / "m.bin", d / "valid.txt").stdout
     assert "per class" in table and "sport" in table
 

@@ -55,6 +55,9 @@ def train_supervised(
     train: TrainArg,
     output: OutOpt = Path("model.bin"),
     valid: Annotated[Path | None, typer.Option("--valid", help="Labelled file to report accuracy on.")] = None,
+    folds: Annotated[
+        int | None, typer.Option("--folds", help="Also report k-fold accuracy on the training file (no test split).")
+    ] = None,
     dim: Annotated[int, typer.Option(help="Vector size.")] = S.dim,
     lr: Annotated[float, typer.Option(help="Learning rate (falls linearly to 0).")] = S.lr,
     epochs: Annotated[int, typer.Option(help="Passes over the training file.")] = S.epochs,
@@ -117,6 +120,17 @@ def train_supervised(
     if valid is not None:
         texts, labels = _labelled(valid, label_prefix)
         result["valid"] = _drop_detail(model.test(texts, labels))
+    if folds is not None:
+        from embedlab.classify.metrics import cross_validate
+
+        texts, labels = _labelled(train, label_prefix)
+
+        def fit_predict(tr: list[str], y: list[str], te: list[str]) -> list[str]:
+            m = SupervisedFastText(config).fit(tr, y)
+            return [lab[0] if lab else "" for lab in m.predict(te)[0]]
+
+        result["cross_validation"] = cross_validate(fit_predict, texts, [labs[0] for labs in labels], folds=folds,
+                                                    seed=seed)  # fmt: skip
     model.save(output)
     if json_out:
         print_json(result)
@@ -128,6 +142,10 @@ def train_supervised(
         con.print(f"{model.skipped_lines:,} lines without a label or text were skipped")
     if "valid" in result:
         con.print("valid: " + _accuracy_line(result["valid"]))
+    if "cross_validation" in result:
+        cv = result["cross_validation"]
+        con.print(f"{cv['folds']}-fold: accuracy {cv['accuracy']:.4f} ± {cv['accuracy_sd']:.4f}  "
+                  f"macro-F1 {cv['macro_f1']:.4f}")  # fmt: skip
     con.print(f"try:  embedlab predict {output} - --k 3")
 
 
