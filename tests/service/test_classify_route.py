@@ -1,5 +1,6 @@
 """/v1/classify for a supervised model, and the refusal on servers without a classifier."""
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -44,3 +45,28 @@ def test_classify_refused_without_a_classifier(planted_model):
     client = TestClient(create_app(str(planted_model)))
     r = client.post("/v1/classify", json={"text": "cat"})
     assert r.status_code == 400 and "classifier" in r.json()["error"]["message"]
+
+
+def test_intents_with_history_and_out_of_scope(tmp_path, planted_model):
+    from embedlab.classify import IntentClassifier
+
+    rng = np.random.default_rng(0)
+    groups = {"animal": ["cat", "dog", "horse", "cow"], "colour": ["red", "green", "blue", "yellow"],
+              "city": ["paris", "berlin", "rome", "madrid"]}  # fmt: skip
+    texts, labels = [], []
+    for name, words in groups.items():
+        for _ in range(40):
+            texts.append(" ".join(rng.choice(words, 2)))
+            labels.append(name)
+    bot = IntentClassifier(str(planted_model), decay=1.0).fit(texts, labels)
+    bot.calibrate_oos(texts, target_flag_rate=0.0)  # below every training query: out of scope
+    bot.save(tmp_path / "bot")
+    client = TestClient(create_app(str(tmp_path / "bot")))
+    r = client.post("/v1/classify", json={"texts": ["dog cow", "swim jump"]}).json()["results"]
+    assert r[0]["labels"][0]["label"] == "animal" and not r[0]["out_of_scope"]
+    assert r[1]["out_of_scope"] and r[1]["labels"][0]["score"] < r[0]["labels"][0]["score"]  # words of no intent
+    alone = client.post("/v1/classify", json={"text": "swim"}).json()["results"][0]
+    history = ["rome paris", "berlin madrid", "paris rome"]
+    after = client.post("/v1/classify", json={"text": "swim", "history": history}).json()["results"][0]
+    assert alone["out_of_scope"] and after["labels"][0]["label"] == "city"
+    assert after["labels"][0]["score"] > alone["labels"][0]["score"] + 0.2  # the conversation made it a city query

@@ -1,8 +1,8 @@
 """``/v1/classify``: labels and scores of texts from a served classifier.
 
 Served by a supervised model (fastText-style; ``k`` best labels above ``threshold``), a classifier
-head on an encoder, or an intent model (one intent, or ``out_of_scope: true`` below its threshold;
-``history`` gives the conversation's earlier turns).
+head on an encoder, or an intent model (the nearest intent and its confidence, with
+``out_of_scope: true`` below the model's threshold; ``history`` gives the conversation's earlier turns).
 """
 
 from fastapi import APIRouter
@@ -22,12 +22,13 @@ def router(served: Served, limits: Limits) -> APIRouter:
     def classify(req: S.ClassifyRequest) -> S.ClassifyResponse:
         texts = limits.texts(req.all_texts())
         results = []
-        if isinstance(model, IntentClassifier):
+        if isinstance(model, IntentClassifier):  # the nearest intent, flagged when below the model's threshold
             histories = [req.history] if req.history is not None else None
-            for text, (intent, conf) in zip(texts, model.predict_intents(texts, histories), strict=True):
-                label = intent if intent is not None else model.classes_[0]
-                labels = [] if intent is None else [S.LabelScore(label=label, score=conf)]
-                results.append(S.Classification(text=text, labels=labels, out_of_scope=intent is None))
+            best, conf = model.confidence_vectors(model.context_vectors(texts, histories))
+            for text, b, c in zip(texts, best.tolist(), conf.tolist(), strict=True):
+                oos = model.threshold is not None and c < model.threshold
+                label = S.LabelScore(label=model.classes_[b], score=c)
+                results.append(S.Classification(text=text, labels=[label], out_of_scope=oos))
         elif isinstance(model, SupervisedFastText):
             if req.history is not None:
                 raise_history()
