@@ -476,9 +476,64 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def targets(res: dict[str, Any]) -> list[str]:
+    """The issue's targets, each checked against this run's numbers."""
+    out = ["", "**Targets** (checked on this run):", ""]
+    sets = res["sets"]
+    pairs = []
+    for name, entry in sets.items():
+        rows = {r["row"]: r for r in entry["rows"]}
+        if "fasttext" in rows and "embedlab supervised" in rows:
+            pairs.append((name, rows["fasttext"], rows["embedlab supervised"]))
+    if pairs:
+        worst_acc = min(pairs, key=lambda p: p[2]["accuracy"] - p[1]["accuracy"])
+        worst_time = max(pairs, key=lambda p: p[2]["train_s"] / p[1]["train_s"])
+        worst_pred = min(pairs, key=lambda p: p[2]["pred_per_s"] / p[1]["pred_per_s"])
+        d = 100 * (worst_acc[2]["accuracy"] - worst_acc[1]["accuracy"])
+        t = worst_time[2]["train_s"] / worst_time[1]["train_s"]
+        q = worst_pred[2]["pred_per_s"] / worst_pred[1]["pred_per_s"]
+        out.append(f"- accuracy ≥ fasttext − 0.5 point on every set: worst {d:+.2f} ({worst_acc[0]}) — "
+                   f"{'met' if d >= -0.5 else 'not met'}")  # fmt: skip
+        out.append(f"- training time ≤ 0.5x: worst {t:.2f}x ({worst_time[0]}) — {'met' if t <= 0.5 else 'not met'}")
+        out.append(f"- prediction ≥ 2x: worst {q:.1f}x ({worst_pred[0]}) — {'met' if q >= 2 else 'not met'}")
+    clinc = sets.get("CLINC150", {}).get("intents", [])
+    ok = [
+        r for r in clinc if r["in_scope_accuracy"] >= 0.935 and r["oos_recall"] >= 0.6 and r["in_scope_flagged"] <= 0.05
+    ]
+    if clinc:
+        if ok:
+            r = max(ok, key=lambda r: r["oos_recall"] + r["in_scope_accuracy"])
+            out.append("- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged: met by "
+                       f"{r['confidence']} at {r['val_flag_rate']:.0%} ({r['in_scope_accuracy']:.2%}, {r['oos_recall']:.1%}, "
+                       f"{r['in_scope_flagged']:.1%} flagged)")  # fmt: skip
+        else:
+            out.append(
+                "- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged: not met at any measured point"
+            )
+    bank = sets.get("Banking77", {})
+    if "mteb_8shot" in bank:
+        few = bank["mteb_8shot"]
+        full = {r["row"]: r for r in bank["rows"]}.get("MiniLM + logistic", {}).get("accuracy", float("nan"))
+        gap = 100 * abs(few["accuracy_mean"] - few["mteb_reported"])
+        out.append(f"- Banking77 8-shot within 1 point of MTEB's {few['mteb_reported']:.2%}: "
+                   f"{few['accuracy_mean']:.2%} "
+                   f"({gap:.2f} points) — {'met' if gap <= 1 else 'not met'}; all training data ≥ 88%: {full:.2%} — "
+                   f"{'met' if full >= 0.88 else 'not met'}")  # fmt: skip
+    for name in ("NSMC", "3i4k"):
+        rows = {r["row"]: r for r in sets.get(name, {}).get("rows", [])}
+        if "embedlab supervised jamo" in rows:
+            c, j = rows["embedlab supervised"]["accuracy"], rows["embedlab supervised jamo"]["accuracy"]
+            out.append(f"- {name}: jamo ≥ char: jamo {j:.4f}, char {c:.4f} — {'met' if j >= c else 'not met'}")
+    for name, r in res.get("tuning", {}).items():
+        gain = 100 * (r["tuned_accuracy"] - r["default_accuracy"])
+        out.append(f"- tuning {name} ≥ +1 point within 10 minutes: {gain:+.2f} points in {r['seconds']} s — "
+                   f"{'met' if gain >= 1 else 'not met'}")  # fmt: skip
+    return out
+
+
 def markdown(res: dict[str, Any]) -> str:
     lines = [
-        "### Text classification",
+        "## Text classification: the fasttext package, heads on FastText vectors and MiniLM",
         "",
         "Command: `.venv/bin/python benchmarks/classification.py --update BENCHMARKS.md` "
         "(JSON: `benchmarks/results/classification.json`). Settings and data: the script's docstring.",
@@ -554,6 +609,7 @@ def markdown(res: dict[str, Any]) -> str:
                 f"{100 * (r['tuned_accuracy'] - r['default_accuracy']):+.2f} | {r['trials']} | {r['seconds']} | "
                 f"`{json.dumps(r['best'])}` |"
             )
+    lines += targets(res)
     return "\n".join(lines) + "\n"
 
 
