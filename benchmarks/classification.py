@@ -504,8 +504,8 @@ def targets(res: dict[str, Any]) -> list[str]:
         if ok:
             r = max(ok, key=lambda r: r["oos_recall"] + r["in_scope_accuracy"])
             out.append("- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged: met by "
-                       f"{r['confidence']} at {r['val_flag_rate']:.0%} ({r['in_scope_accuracy']:.2%}, {r['oos_recall']:.1%}, "
-                       f"{r['in_scope_flagged']:.1%} flagged)")  # fmt: skip
+                       f"{r['confidence']} at {r['val_flag_rate']:.0%} ({r['in_scope_accuracy']:.2%}, "
+                       f"{r['oos_recall']:.1%}, {r['in_scope_flagged']:.1%} flagged)")  # fmt: skip
         else:
             out.append(
                 "- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged: not met at any measured point"
