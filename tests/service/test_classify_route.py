@@ -70,3 +70,36 @@ def test_intents_with_history_and_out_of_scope(tmp_path, planted_model):
     after = client.post("/v1/classify", json={"text": "swim", "history": history}).json()["results"][0]
     assert alone["out_of_scope"] and after["labels"][0]["label"] == "city"
     assert after["labels"][0]["score"] > alone["labels"][0]["score"] + 0.2  # the conversation made it a city query
+
+
+def test_error_bodies_keep_their_shape_and_text_must_be_unicode(supervised):
+    r = supervised.get("/v1/classify")  # a route that exists, with the wrong method
+    assert r.status_code == 405 and r.json()["error"]["type"] == "method_not_allowed"
+    bad = supervised.post(
+        "/v1/classify", content=b'{"text": "ok \\ud800"}', headers={"content-type": "application/json"}
+    )
+    assert bad.status_code == 422 and "unpaired surrogate" in bad.json()["error"]["message"]
+    bad = supervised.post(
+        "/v1/embeddings", content=b'{"input": ["\\udc00"]}', headers={"content-type": "application/json"}
+    )
+    assert bad.status_code == 422 and "input[0]" in bad.json()["error"]["message"]
+
+
+def test_a_body_that_never_arrives_times_out():
+    import asyncio
+
+    from embedlab.service.limits import BodyLimit
+
+    sent = []
+
+    async def never():
+        await asyncio.sleep(10)
+
+    async def send(message):
+        sent.append(message)
+
+    async def app(scope, receive, send):  # pragma: no cover - must not be reached
+        raise AssertionError("the app ran")
+
+    asyncio.run(BodyLimit(app, 1000, timeout=0.05)({"type": "http", "headers": []}, never, send))
+    assert sent[0]["status"] == 408 and b"did not arrive" in sent[1]["body"]

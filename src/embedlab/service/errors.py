@@ -44,8 +44,9 @@ def error_response(status: int, message: str, kind: str) -> Any:
 
 def install_error_handlers(app: Any) -> None:
     """Route every exception through :func:`status_of`; validation errors are 422."""
-    from fastapi import HTTPException, Request
+    from fastapi import Request
     from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException  # FastAPI's is a subclass; routing errors (405) raise this one
 
     async def embedlab_error(_req: Request, exc: Exception) -> Any:
         status, kind = status_of(exc)
@@ -62,7 +63,9 @@ def install_error_handlers(app: Any) -> None:
         return error_response(422, "; ".join(parts) or "invalid request", "invalid_request")
 
     async def http_error(_req: Request, exc: HTTPException) -> Any:
-        kind = {401: "unauthorized", 404: "not_found", 413: "too_large"}.get(exc.status_code, "invalid_request")
+        kind = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "invalid_request"
+        )
         return error_response(exc.status_code, str(exc.detail), kind)
 
     async def no_route(_req: Request, _exc: Any) -> Any:

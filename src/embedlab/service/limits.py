@@ -47,22 +47,29 @@ class Limits:
 class BodyLimit:
     """ASGI middleware: 413 for a body over ``limit`` bytes, whether it announces its length
     (Content-Length, refused before reading) or arrives in chunks (read up to the limit first,
-    then handed on whole)."""
+    then handed on whole); 408 when the body does not arrive within ``timeout`` seconds, so slow
+    clients cannot hold connections open (uvicorn itself only times out idle keep-alive ones)."""
 
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int, timeout: float = 30.0) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        import asyncio
+
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if length.isdigit():
-            if int(length) > self.limit:
-                return await self._refuse(send, f"request body is {int(length):,} bytes; the limit is {self.limit:,}")
-            return await self.app(scope, receive, send)
+        if length.isdigit() and int(length) > self.limit:
+            return await self._refuse(send, f"request body is {int(length):,} bytes; the limit is {self.limit:,}")
         body, more = b"", True
+        deadline = asyncio.get_running_loop().time() + self.timeout
         while more:
-            message = await receive()
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(left, 0.001))
+            except TimeoutError:
+                return await self._refuse(send, f"the request body did not arrive within {self.timeout:g} s",
+                                          408, "timeout")  # fmt: skip
             if message["type"] != "http.request":  # the client went away
                 return
             body += message.get("body", b"")
@@ -81,8 +88,8 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     @staticmethod
-    async def _refuse(send: Any, message: str) -> None:
-        body = json.dumps({"error": {"message": message, "type": "too_large"}}).encode()
+    async def _refuse(send: Any, message: str, status: int = 413, kind: str = "too_large") -> None:
+        body = json.dumps({"error": {"message": message, "type": kind}}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -4,16 +4,43 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from embedlab.errors import ConfigError
 
 
-class _Strict(BaseModel):
+def _check_unicode(value: Any, where: str) -> None:
+    """ValueError (a 422) for a string holding an unpaired surrogate (valid JSON, but not Unicode text)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"{where} holds an unpaired surrogate (U+{ord(value[exc.start]):04X}); send valid "
+                             "Unicode text") from None  # fmt: skip
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_unicode(v, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_unicode(k, f"{where} key")
+            _check_unicode(v, f"{where}.{k}")
+
+
+class _Text(BaseModel):
+    """Every request: its strings must be encodable Unicode (no lone surrogates)."""
+
+    @model_validator(mode="after")
+    def _unicode_only(self) -> Any:
+        for name in type(self).model_fields:
+            _check_unicode(getattr(self, name), name)
+        return self
+
+
+class _Strict(_Text):
     model_config = ConfigDict(extra="forbid")
 
 
-class EmbeddingsRequest(BaseModel):
+class EmbeddingsRequest(_Text):
     """OpenAI-compatible: ``input`` is one string or a list of strings."""
 
     model_config = ConfigDict(extra="ignore")  # OpenAI clients send fields such as "user"
