@@ -10,8 +10,6 @@ The names below are imported on first use, so ``import embedlab`` stays fast.
 
 from __future__ import annotations
 
-import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from embedlab.errors import (
@@ -25,11 +23,6 @@ from embedlab.errors import (
     UnknownKeyError,
     UnknownWordError,
 )
-
-try:  # one version source: the installed package's metadata (pyproject.toml)
-    __version__ = version("embedlab")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
 
 _LAZY = {
     "Collection": "embedlab.search.collection",
@@ -88,7 +81,23 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    """One version source: the installed package's metadata (pyproject.toml); read on first use, since
+    importlib.metadata costs more to import than the rest of this module."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("embedlab")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'embedlab' has no attribute {name!r}")
@@ -102,6 +111,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
+    __version__: str
     from embedlab.encoders.factory import load_encoder
     from embedlab.encoders.static import StaticEncoder
     from embedlab.encoders.transformer import SentenceEncoder

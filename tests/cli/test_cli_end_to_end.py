@@ -291,3 +291,19 @@ def test_out_of_range_values_are_errors_not_tracebacks(trained, tmp_path):
     (tmp_path / "q.bin").write_bytes(b"\xff\xfe\x00binary")
     assert_one_line_error(run("collection", "search", col, "--queries", tmp_path / "q.bin", check_rc=None),
                           "not UTF-8 text")  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_starting_is_one_line_never_a_traceback():
+    """SIGINT at seeded moments in the first half second (while Python loads the CLI): exit 130, no traceback."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-m", "embedlab", "info", "--help"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)  # fmt: skip
+        time.sleep(rng.uniform(0.05, 0.5))
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        assert proc.returncode in (0, 130), (proc.returncode, err)

@@ -55,8 +55,8 @@ def handle_errors(fn: F) -> F:
         except TrainingInterrupted as exc:
             typer.echo(f"interrupted: {exc}; nothing was written", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted; nothing was written", err=True)
+        except KeyboardInterrupt:  # outside training (reading, saving): saves are atomic, so nothing is half-written
+            typer.echo("interrupted; nothing was left half-written", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except EmbedlabError as exc:
             fail(str(exc))
