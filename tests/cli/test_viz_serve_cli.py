@@ -39,6 +39,20 @@ def test_plot_and_export(planted_model, tmp_path):
     d = torch.load(tmp_path / "emb.pt")
     layer = torch.nn.Embedding.from_pretrained(d["weight"])
     assert layer.weight.shape[0] == len(d["words"])
+    run("export", planted_model, "--to", "torch", "-o", tmp_path / "emb.pt")  # its own kind: replaced
+
+
+def test_export_never_destroys_other_files(planted_model, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("keep me")
+    (tmp_path / "notes.txt").write_text("keep me too")
+    for to, out, text in [("sentence-transformers", docs, "not an embedlab model"),
+                          ("torch", tmp_path / "notes.txt", "not a PyTorch file"),
+                          ("projector", tmp_path / "notes.txt", "is a file"),
+                          ("torch", planted_model, "input of this command")]:  # fmt: skip
+        assert_one_line_error(run("export", planted_model, "--to", to, "-o", out, check_rc=None), text)
+    assert (docs / "notes.txt").read_text() == "keep me" and (tmp_path / "notes.txt").read_text() == "keep me too"
 
 
 def free_port() -> int:

@@ -42,11 +42,13 @@ def export(
     ],
     to: Annotated[ExportFormat, typer.Option("--to", help="Target tool.")] = ExportFormat.projector,
     limit: Annotated[int | None, typer.Option(min=1, help="Projector: only the N most frequent words.")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Export word vectors to the TensorFlow Embedding Projector, sentence-transformers or PyTorch."""
     from embedlab.io import load
     from embedlab.viz import export as ex
 
+    _check_export_output(output, to, model, force)
     kv = load(model)
     if to is ExportFormat.projector:
         vecs, meta = ex.to_projector_tsv(kv, output, limit=limit)
@@ -67,6 +69,26 @@ def export(
             "nn.Embedding.from_pretrained(d['weight']) and d['words'] for the row order",
             err=True,
         )
+
+
+def _check_export_output(output: Path, to: ExportFormat, model: Path, force: bool) -> None:
+    """Before any work: never an input; a sentence-transformers folder or a .pt file replaces only its own kind."""
+    import zipfile
+
+    from embedlab.errors import ConfigError
+    from embedlab.io import check_output
+
+    if to is ExportFormat.sentence_transformers:
+        check_output(output, inputs=[model], force=force, marker="modules.json")
+    elif to is ExportFormat.projector:
+        check_output(output, inputs=[model], force=True)  # only vectors.tsv and metadata.tsv inside are replaced
+        if output.exists() and not output.is_dir():
+            raise ConfigError(f"{output} is a file; the projector export writes two files into a folder")
+    else:
+        check_output(output, inputs=[model], force=True)
+        if output.exists() and not force and not (output.is_file() and zipfile.is_zipfile(output)):
+            raise ConfigError(f"{output} exists and is not a PyTorch file; choose another output path, or pass "
+                              "--force to replace it")  # fmt: skip
 
 
 @handle_errors
