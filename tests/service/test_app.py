@@ -124,6 +124,9 @@ def test_map_routes(words, docs):
     assert dinfo["color_by"] == "topic" and dinfo["categories"] == ["finance", "music"]
     p = docs.post("/v1/project", json={"texts": ["violin music"]}).json()["points"]
     assert np.isfinite([p[0]["x"], p[0]["y"]]).all()
+    assert words.get("/v1/titles").text.split("\n") == labels  # a word is its own title
+    ids, titles = docs.get("/v1/labels").text.split("\n"), docs.get("/v1/titles").text.split("\n")
+    assert dict(zip(ids, titles, strict=True))["v"] == "She plays the violin in an orchestra."  # the text's start
 
 
 def test_explorer_page_and_docs(words):

@@ -359,6 +359,20 @@ class Collection:
         found = {r[0]: (r[1], r[2]) for r in self._db.execute(f"SELECT slot, id, {col} FROM docs")}
         return [found[int(s)] for s in slots]
 
+    def titles_for_slots(self, slots: np.ndarray, length: int = 60) -> list[str]:
+        """What to show for each slot: the metadata's ``title`` (or ``name``), else the start of the text,
+        else the id."""
+        rows = self._db.execute(
+            "SELECT slot, id, text, json_extract(metadata, '$.title'), json_extract(metadata, '$.name') FROM docs"
+        )
+        found = {}
+        for slot, doc_id, text, title, name in rows:
+            label = title or name or " ".join((text or "").split())
+            if not isinstance(label, str):
+                label = str(label)
+            found[slot] = (label[: length - 1] + "…" if len(label) > length else label) or doc_id
+        return [found[int(s)] for s in slots]
+
     def ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM docs ORDER BY slot")]
 

@@ -47,6 +47,7 @@ class Served:
             n = min(len(self.kv), self.max_points)
             vecs = np.asarray(self.kv.vectors[:n], dtype=np.float32)
             labels = self.kv.words[:n]
+            titles = labels
             if self.key_labels is not None:
                 categories, cats = _categorise([self.key_labels.get(k, "(no label)") for k in labels])
                 color_by: str | None = "label"
@@ -62,6 +63,7 @@ class Served:
             vecs, slots = matrix[:n], slots[:n]
             rows = self.collection.metadata_for_slots(slots, self.color_by)
             labels = [r[0] for r in rows]
+            titles = self.collection.titles_for_slots(slots)
             categories, cats = _categorise([("" if r[1] is None else str(r[1])) for r in rows])
             color_by = self.color_by
         from embedlab.viz.projection import PCA2, project
@@ -74,7 +76,8 @@ class Served:
             xy = project(vecs, self.method, 2)
         self._map = {
             "xy": np.ascontiguousarray(xy, dtype=np.float32),
-            "labels": labels,
+            "labels": labels,  # the keys: words, or document ids
+            "titles": titles,  # what the explorer shows: words, or document titles / text starts
             "index": {w: i for i, w in enumerate(labels)},
             "categories": categories,
             "cats": cats,

@@ -1,5 +1,5 @@
 """The web explorer: its page and script, and the map routes it reads (``/v1/map``, ``/v1/points``,
-``/v1/colors``, ``/v1/labels``, ``/v1/project``)."""
+``/v1/colors``, ``/v1/labels``, ``/v1/titles``, ``/v1/project``)."""
 
 from importlib import resources
 
@@ -46,6 +46,13 @@ def router(served: Served, limits: Limits) -> APIRouter:
         """Point labels, one per line (UTF-8 text)."""
         m = served.map()
         part = m["labels"][_window(len(m["labels"]), offset, limit)]
+        return Response("\n".join(s.replace("\n", " ") for s in part), media_type="text/plain; charset=utf-8")
+
+    @r.get("/v1/titles")
+    def titles(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)) -> Response:
+        """What to show for each point, one per line: the word, or a document's title or text start."""
+        m = served.map()
+        part = m["titles"][_window(len(m["titles"]), offset, limit)]
         return Response("\n".join(s.replace("\n", " ") for s in part), media_type="text/plain; charset=utf-8")
 
     @r.post("/v1/project", response_model=S.ProjectResponse)

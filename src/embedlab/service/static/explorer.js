@@ -22,7 +22,7 @@ let apiKey = params.get("key") || sessionStorage.getItem("embedlab-api-key") || 
 const authHeaders = () => (apiKey ? { "X-API-Key": apiKey } : {});
 const $ = (id) => document.getElementById(id);
 
-const state = { n: 0, xy: null, cats: null, labels: [], index: new Map(), scale: 1, cx: 0, cy: 0, marked: [] };
+const state = { n: 0, xy: null, cats: null, labels: [], titles: [], index: new Map(), scale: 1, cx: 0, cy: 0, marked: [] };
 
 async function api(path, body, asked) {
   const init = body === undefined ? { headers: authHeaders() } : {
@@ -130,7 +130,7 @@ function drawMarkLabels() {
     const y = (1 - (state.xy[2 * i + 1] - state.cy) * sy) * r.height / 2;
     if (x < 0 || y < 0 || x > r.width || y > r.height) continue;
     const span = document.createElement("span");
-    span.textContent = state.labels[i];
+    span.textContent = state.titles[i];
     span.style.left = x + 6 + "px";
     span.style.top = y - 8 + "px";
     layer.append(span);
@@ -211,7 +211,9 @@ function listInto(ol, rows) {
     const li = document.createElement("li");
     li.dataset.item = r.item;
     li.innerHTML = "";
-    li.append(document.createTextNode(r.item + " "));
+    const at = state.index.get(r.item);  // a document's title or text start, where the map has it
+    const shown = at !== undefined && state.titles[at] !== r.item ? state.titles[at] + " (" + r.item + ")" : r.item;
+    li.append(document.createTextNode(shown + " "));
     const s = document.createElement("span");
     s.className = "score";
     s.textContent = r.score.toFixed(3);
@@ -268,7 +270,7 @@ canvas.addEventListener("mousemove", (e) => {
   if (drag || state.n > 200000) { tooltip.style.display = "none"; return; }
   const i = nearest(e.clientX, e.clientY);
   if (i < 0) { tooltip.style.display = "none"; return; }
-  tooltip.textContent = state.labels[i];
+  tooltip.textContent = state.titles[i];
   tooltip.style.left = e.clientX + 10 + "px"; tooltip.style.top = e.clientY + 10 + "px";
   tooltip.style.display = "block";
 });
@@ -278,14 +280,16 @@ async function start() {
   try {
     const info = await (await api("v1/map")).json();
     state.kind = info.kind;
-    const [pts, cats, labels] = await Promise.all([
+    const [pts, cats, labels, titles] = await Promise.all([
       api("v1/points").then((r) => r.arrayBuffer()),
       api("v1/colors").then((r) => r.arrayBuffer()),
       api("v1/labels").then((r) => r.text()),
+      api("v1/titles").then((r) => r.text()),
     ]);
     state.xy = new Float32Array(pts);
     state.n = state.xy.length / 2;
     state.labels = labels.split("\n");
+    state.titles = titles.split("\n");
     state.labels.forEach((w, i) => state.index.set(w, i));
     const c16 = new Uint16Array(cats), cf = new Float32Array(c16.length);
     for (let i = 0; i < c16.length; i++) cf[i] = c16[i];
