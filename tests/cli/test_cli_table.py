@@ -1,0 +1,121 @@
+"""Every command against the same bad inputs: a missing file, a folder where a file belongs, bad numbers,
+an unwritable output, an existing output that is not a model of the kind. Each must end with exit != 0 and
+either one ``error:`` line (exit 1) or click's usage message (exit 2): never a traceback, never a file
+half-written or destroyed. Runs in-process (typer's CliRunner), so the whole table takes seconds."""
+
+import pytest
+from conftest import planted_sentences, write_lines
+from typer.testing import CliRunner
+
+from embedlab.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, planted_model):
+    d = tmp_path_factory.mktemp("table")
+    corpus = write_lines(d / "corpus.txt", planted_sentences(300))
+    (d / "edges.tsv").write_text("".join(f"{i} {(i + 1) % 20}\n" for i in range(20)))
+    (d / "labels.tsv").write_text("".join(f"{i} {'ab'[i % 2]}\n" for i in range(20)))
+    (d / "train.txt").write_text("".join(f"__label__{'ab'[i % 2]} w{i % 5} x{i % 2}\n" for i in range(60)))
+    (d / "events.tsv").write_text("user\titem\n" + "".join(f"u{i % 7}\ti{i % 11}\n" for i in range(80)))
+    (d / "notes.txt").write_text("a user's notes\n")
+    (d / "folder").mkdir()
+    return {"dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv", "labels": d / "labels.tsv",
+            "train": d / "train.txt", "events": d / "events.tsv", "notes": d / "notes.txt", "folder": d / "folder"}  # fmt: skip
+
+
+#: name -> (arguments with {input} where the file under test goes and {out} for the output, a bad-number option)
+COMMANDS = {
+    "train word2vec": (["train", "word2vec", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1"], ["--dim", "0"]),
+    "train glove": (["train", "glove", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1"], ["--dim", "-3"]),
+    "train fasttext": (["train", "fasttext", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1",
+                        "--bucket", "1000"], ["--minn", "0"]),
+    "train node2vec": (["train", "node2vec", "{input}", "-o", "{out}", "--walks-per-node", "1"], ["--p", "-1"]),
+    "train supervised": (["train", "supervised", "{input}", "-o", "{out}", "--epochs", "1"], ["--lr", "0"]),
+    "train item2vec": (["train", "item2vec", "{input}", "--user", "user", "--item", "item", "--by", "user", "-o",
+                        "{out}"], ["--window", "0"]),
+    "convert": (["convert", "{input}", "{out}"], None),
+    "export": (["export", "{input}", "-o", "{out}", "--to", "torch"], ["--limit", "0"]),
+    "similar": (["similar", "{input}", "cat"], ["--topn", "0"]),
+    "analogy": (["analogy", "{input}", "cat", "dog", "red"], ["--topn", "-1"]),
+    "info": (["info", "{input}"], None),
+    "evaluate": (["evaluate", "{input}"], None),
+    "evaluate-nodes": (["evaluate-nodes", "{input}", "{labels}"], ["--repeats", "0"]),
+    "evaluate-links": (["evaluate-links", "{input}"], ["--test-fraction", "2"]),
+    "predict": (["predict", "{input}", "-"], ["--k", "0"]),
+    "test": (["test", "{input}", "{train}"], ["--k", "0"]),
+    "plot": (["plot", "{input}", "--top", "10", "-o", "{out}"], ["--top", "-5"]),
+    "tune supervised": (["tune", "supervised", "{input}", "-o", "{out}", "--trials", "1"], ["--budget", "-1"]),
+}  # fmt: skip
+
+#: which good file each command reads, and what its output is
+GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fasttext": "corpus", "train node2vec": "edges",
+              "train supervised": "train", "train item2vec": "events", "convert": "model", "export": "model",
+              "similar": "model", "analogy": "model", "info": "model", "evaluate": "model", "evaluate-nodes": "model",
+              "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
+              "tune supervised": "train"}  # fmt: skip
+OUTPUT_NAME = {"export": "out.pt", "plot": "out.png", "train supervised": "out.bin", "tune supervised": "out.bin"}
+
+
+def _args(name, files, inp, out):
+    template, _ = COMMANDS[name]
+    return [str(a).format(input=inp, out=out, labels=files["labels"], train=files["train"]) for a in template]
+
+
+def _refused(result, usage_ok=True):
+    """exit != 0, no traceback; one 'error:' line (exit 1) or click's usage message (exit 2)."""
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    err = result.stderr
+    assert "Traceback" not in err and "Traceback" not in result.stdout
+    if result.exit_code == 2 and usage_ok:
+        assert "Usage:" in err or "Invalid value" in err or "Error" in err, err
+    else:
+        assert result.exit_code == 1, (result.exit_code, err)
+        lines = [ln for ln in err.strip().splitlines() if ln.strip() and not ln.startswith("warning:")]
+        assert len(lines) == 1 and lines[0].startswith("error: "), err
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_missing_input_file(name, files, tmp_path):
+    result = runner.invoke(app, _args(name, files, tmp_path / "nowhere.txt", tmp_path / OUTPUT_NAME.get(name, "out")))
+    _refused(result, usage_ok=False)
+    assert not (tmp_path / OUTPUT_NAME.get(name, "out")).exists()
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_folder_where_a_file_belongs(name, files, tmp_path):
+    # an empty folder: where a file belongs, or where a model folder belongs but holds nothing
+    result = runner.invoke(app, _args(name, files, files["folder"], tmp_path / OUTPUT_NAME.get(name, "out")))
+    _refused(result)
+    assert not (tmp_path / OUTPUT_NAME.get(name, "out")).exists()
+
+
+@pytest.mark.parametrize("name", [n for n, (_, bad) in COMMANDS.items() if bad])
+def test_bad_numbers(name, files, tmp_path):
+    out = tmp_path / OUTPUT_NAME.get(name, "out")
+    result = runner.invoke(app, [*_args(name, files, files[GOOD_INPUT[name]], out), *COMMANDS[name][1]], input="cat\n")
+    _refused(result)
+    assert not out.exists()
+
+
+WRITERS = [n for n, (template, _) in COMMANDS.items() if "{out}" in template]
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_unwritable_output(name, files):
+    out = files["notes"] / "sub" / OUTPUT_NAME.get(name, "out")  # under a file: no folder can be made there
+    result = runner.invoke(app, _args(name, files, files[GOOD_INPUT[name]], out))
+    _refused(result, usage_ok=False)
+    assert files["notes"].read_text() == "a user's notes\n"
+
+
+@pytest.mark.parametrize("name", [n for n in WRITERS if n != "plot"])
+def test_existing_output_that_is_not_a_model_is_kept(name, files, tmp_path):
+    victim = tmp_path / OUTPUT_NAME.get(name, "out")
+    victim.write_text("precious\n")
+    result = runner.invoke(app, _args(name, files, files[GOOD_INPUT[name]], victim))
+    _refused(result, usage_ok=False)
+    assert victim.read_text() == "precious\n"
