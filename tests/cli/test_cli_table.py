@@ -4,9 +4,9 @@ either one ``error:`` line (exit 1) or click's usage message (exit 2): never a t
 half-written or destroyed. Runs in-process (typer's CliRunner), so the whole table takes seconds."""
 
 import pytest
-from conftest import planted_sentences, write_lines
 from typer.testing import CliRunner
 
+from conftest import planted_sentences, write_lines
 from embedlab.cli.main import app
 
 runner = CliRunner()
@@ -22,13 +22,15 @@ def files(tmp_path_factory, planted_model):
     (d / "events.tsv").write_text("user\titem\n" + "".join(f"u{i % 7}\ti{i % 11}\n" for i in range(80)))
     (d / "notes.txt").write_text("a user's notes\n")
     (d / "folder").mkdir()
-    return {"dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv", "labels": d / "labels.tsv",
-            "train": d / "train.txt", "events": d / "events.tsv", "notes": d / "notes.txt", "folder": d / "folder"}  # fmt: skip
+    return {"dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv",
+            "labels": d / "labels.tsv", "train": d / "train.txt", "events": d / "events.tsv", "notes": d / "notes.txt",
+            "folder": d / "folder"}  # fmt: skip
 
 
 #: name -> (arguments with {input} where the file under test goes and {out} for the output, a bad-number option)
 COMMANDS = {
-    "train word2vec": (["train", "word2vec", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1"], ["--dim", "0"]),
+    "train word2vec": (["train", "word2vec", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1"],
+                       ["--dim", "0"]),
     "train glove": (["train", "glove", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1"], ["--dim", "-3"]),
     "train fasttext": (["train", "fasttext", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1",
                         "--bucket", "1000"], ["--minn", "0"]),
@@ -51,7 +53,8 @@ COMMANDS = {
 }  # fmt: skip
 
 #: which good file each command reads, and what its output is
-GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fasttext": "corpus", "train node2vec": "edges",
+GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fasttext": "corpus",
+              "train node2vec": "edges",
               "train supervised": "train", "train item2vec": "events", "convert": "model", "export": "model",
               "similar": "model", "analogy": "model", "info": "model", "evaluate": "model", "evaluate-nodes": "model",
               "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
