@@ -242,7 +242,10 @@ class SupervisedFastText:
             a, b = bounds
             label_scores(rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
 
-        threads = max(1, min(self.config.threads or 1, n // 2048 or 1))  # small batches: no thread hand-off
+        threads = max(1, min(self.config.threads or 1, n // 2048 or 1))
+        if threads == 1:  # small batches: in this thread, no hand-off
+            part((0, n))
+            return out
         edges = np.linspace(0, n, threads + 1).astype(int)
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(part, zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)))
