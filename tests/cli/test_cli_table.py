@@ -33,7 +33,7 @@ COMMANDS = {
                        ["--dim", "0"]),
     "train glove": (["train", "glove", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1"], ["--dim", "-3"]),
     "train fasttext": (["train", "fasttext", "{input}", "-o", "{out}", "--min-count", "1", "--epochs", "1",
-                        "--bucket", "1000"], ["--minn", "0"]),
+                        "--bucket", "1000"], ["--bucket", "-5"]),
     "train node2vec": (["train", "node2vec", "{input}", "-o", "{out}", "--walks-per-node", "1"], ["--p", "-1"]),
     "train supervised": (["train", "supervised", "{input}", "-o", "{out}", "--epochs", "1"], ["--lr", "0"]),
     "train item2vec": (["train", "item2vec", "{input}", "--user", "user", "--item", "item", "--by", "user", "-o",
