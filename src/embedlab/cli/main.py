@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from embedlab.cli import classify, collection, convert, encode, evaluate, graph, plot, recommend, serve, similar, train
+from embedlab.cli import (
+    classify,
+    collection,
+    convert,
+    encode,
+    evaluate,
+    graph,
+    plot,
+    recommend,
+    serve,
+    similar,
+    train,
+    tune,
+)
 
 app = typer.Typer(
     name="embedlab",
@@ -20,7 +33,7 @@ train.app.command("item2vec")(recommend.train_item2vec)
 train.app.command("supervised")(classify.train_supervised)
 train.app.command("classifier")(classify.train_classifier)
 app.add_typer(train.app, name="train")
-app.add_typer(classify.tune_app, name="tune")
+app.add_typer(tune.app, name="tune")
 app.command("similar")(similar.similar)
 app.command("analogy")(similar.analogy)
 app.command("convert")(convert.convert)

@@ -37,6 +37,7 @@ import numpy as np
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
+from embedlab.search.documents import check_metadata, document_titles
 from embedlab.search.filters import filter_sql
 
 __all__ = ["Collection", "Hit"]
@@ -215,7 +216,7 @@ class Collection:
                 raise ConfigError(f"{n} ids but {len(seq)} {name}")
         if texts is None and vectors is None:
             raise ConfigError("give texts (to encode) or vectors")
-        metas = [_check_meta(m, i) for i, m in enumerate(metadata)] if metadata is not None else [{}] * n
+        metas = [check_metadata(m, i) for i, m in enumerate(metadata)] if metadata is not None else [{}] * n
         if vectors is not None:
             vectors = as_matrix(vectors, self.dim)
             if vectors.shape[0] != n:
@@ -360,18 +361,8 @@ class Collection:
         return [found[int(s)] for s in slots]
 
     def titles_for_slots(self, slots: np.ndarray, length: int = 60) -> list[str]:
-        """What to show for each slot: the metadata's ``title`` (or ``name``), else the start of the text,
-        else the id."""
-        rows = self._db.execute(
-            "SELECT slot, id, text, json_extract(metadata, '$.title'), json_extract(metadata, '$.name') FROM docs"
-        )
-        found = {}
-        for slot, doc_id, text, title, name in rows:
-            label = title or name or " ".join((text or "").split())
-            if not isinstance(label, str):
-                label = str(label)
-            found[slot] = (label[: length - 1] + "…" if len(label) > length else label) or doc_id
-        return [found[int(s)] for s in slots]
+        """Each slot's ``title`` / ``name`` metadata, else its text's start, else its id."""
+        return document_titles(self._db, slots, length)
 
     def ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM docs ORDER BY slot")]
@@ -498,15 +489,3 @@ class Collection:
                 hits.append(Hit(did, float(sc), text, json.loads(meta)))
             out.append(hits)
         return out
-
-
-def _check_meta(m: Any, i: int) -> dict[str, Any]:
-    if m is None:
-        return {}
-    if not isinstance(m, dict):
-        raise ConfigError(f"metadata[{i}] must be a JSON object (dict), got {type(m).__name__}")
-    try:
-        json.dumps(m)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"metadata[{i}] is not JSON-serialisable: {exc}") from None
-    return m
