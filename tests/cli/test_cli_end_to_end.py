@@ -306,4 +306,6 @@ def test_ctrl_c_while_starting_is_one_line_never_a_traceback():
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err, err
-        assert proc.returncode in (0, 130), (proc.returncode, err)
+        # 130: our guard; -SIGINT: ended by the signal itself (a shell shows it as 130 too), after our one line or
+        # during Python's own start-up; 0: the command had finished
+        assert proc.returncode in (0, 130, -signal.SIGINT), (proc.returncode, err)
