@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._linalg import normalize_rows
 from embedlab._validation import check_choice, check_float
 from embedlab.classify.heads import EmbeddingClassifier
 from embedlab.errors import ConfigError
@@ -27,10 +28,6 @@ from embedlab.errors import ConfigError
 __all__ = ["OOS_SCORES", "IntentClassifier"]
 
 OOS_SCORES = ("probability", "prototype", "combined")
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
 class IntentClassifier(EmbeddingClassifier):
@@ -53,8 +50,8 @@ class IntentClassifier(EmbeddingClassifier):
         index = {c: i for i, c in enumerate(self.classes_)}
         y = np.array([index[lab if isinstance(lab, str) else lab[0]] for lab in labels])
         sums = np.zeros((len(self.classes_), x.shape[1]), np.float64)
-        np.add.at(sums, y, _unit(x.astype(np.float64)))
-        self.prototypes = _unit(sums).astype(np.float32)
+        np.add.at(sums, y, normalize_rows(x.astype(np.float64)))
+        self.prototypes = normalize_rows(sums).astype(np.float32)
         self.threshold = None
         return self
 
@@ -66,7 +63,8 @@ class IntentClassifier(EmbeddingClassifier):
         p = self.proba_vectors(x)
         best = p.argmax(axis=1)
         prob = p[np.arange(len(best)), best]
-        cos = (_unit(np.asarray(x, np.float64)) @ self.prototypes.T.astype(np.float64))[np.arange(len(best)), best]
+        unit = normalize_rows(np.array(x, dtype=np.float64))
+        cos = (unit @ self.prototypes.T.astype(np.float64))[np.arange(len(best)), best]
         score = {"probability": prob, "prototype": cos, "combined": (prob + cos) / 2}[self.oos_score]
         return best, score
 
@@ -99,15 +97,12 @@ class IntentClassifier(EmbeddingClassifier):
             raise ConfigError(f"give one history per text ({len(texts)} texts, {len(histories)} histories)")
         turns = [t for h in histories for t in h]
         hx = self.embed(turns).astype(np.float64) if turns else np.zeros((0, x.shape[1]))
-        out = np.empty_like(x)
         at = 0
         for i, h in enumerate(histories):
-            v = x[i].copy()
             for back, j in enumerate(range(at + len(h) - 1, at - 1, -1), 1):
-                v += self.decay**back * hx[j]
+                x[i] += self.decay**back * hx[j]
             at += len(h)
-            out[i] = _unit(v)
-        return out.astype(np.float32)
+        return normalize_rows(x).astype(np.float32)
 
     def predict_intents(
         self, texts: Sequence[str] | str, histories: Sequence[Sequence[str]] | None = None

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
 from embedlab.classify.config import SupervisedConfig
 from embedlab.classify.dictionary import EncodedLines, LabelDictionary, _gather
@@ -313,9 +314,7 @@ class SupervisedFastText:
         if rows.size:
             sums = np.add.reduceat(self.input[rows].astype(np.float64), lines.row_offsets[:-1][has], axis=0)
             out[has] = (sums / lengths[has, None]).astype(np.float32)
-        if normalize:
-            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return out
+        return normalize_rows(out) if normalize else out
 
     def test(self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], k: int = 1) -> dict[str, Any]:
         """fastText's ``test``: examples, precision@k and recall@k (labels outside the model count as misses)."""
