@@ -99,6 +99,7 @@ class SupervisedFastText:
         self.output: np.ndarray | None = None
         self.row_map: np.ndarray | None = None  # full-matrix row of each compact input row (None: not compact)
         self._dense_map: tuple[np.ndarray, np.ndarray] | None = None
+        self._tree_of: tuple[LabelDictionary, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
         self.report: TrainReport | None = None
         self.seconds = 0.0
         self.skipped_lines = 0
@@ -187,9 +188,14 @@ class SupervisedFastText:
         return self
 
     def _tree(self, d: LabelDictionary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self.config.loss == "hs":
-            return huffman_paths(d.label_counts.astype(np.float64))
-        return np.zeros(0, np.int64), np.zeros(d.n_labels + 1, np.int64), np.zeros(0, np.float32)
+        """The label tree's paths and codes (empty unless hierarchical softmax), built once per dictionary."""
+        if self._tree_of is None or self._tree_of[0] is not d:
+            if self.config.loss == "hs":
+                tree = huffman_paths(d.label_counts.astype(np.float64))
+            else:
+                tree = np.zeros(0, np.int64), np.zeros(d.n_labels + 1, np.int64), np.zeros(0, np.float32)
+            self._tree_of = (d, tree)
+        return self._tree_of[1]
 
     # -- queries ---------------------------------------------------------------------------------
     def _fitted(self) -> LabelDictionary:

@@ -235,11 +235,11 @@ def tune_supervised(
                                         [labels[i] for i in te], params) for tr, te in splits]))  # fmt: skip
 
     n_words = len({w for t in texts for w in t.split()})
+    n_tokens = sum(len(t.split()) + 1 for t in texts)  # with </s>
 
     def size_of(params: dict[str, Any]) -> int:
         """Bytes of the native model: the rows training will use (at most words + n-grams) x dim."""
         c = config(params)
-        n_tokens = sum(len(t.split()) + 1 for t in texts)
         rows = n_words + (n_tokens * (c.word_ngrams - 1) if c.word_ngrams > 1 else 0)
         rows = min(rows, n_words + (c.bucket or 0))
         return 4 * c.dim * (rows + 200)
