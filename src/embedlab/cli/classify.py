@@ -89,11 +89,9 @@ def train_supervised(
     Example: embedlab train supervised train.txt --valid valid.txt --word-ngrams 2 --epochs 25 --lr 0.5 -o model.bin
     """
     from embedlab.classify import SupervisedConfig, SupervisedFastText
-    from embedlab.io import check_output
 
     inputs = [train] + ([valid] if valid else [])
-    check_output(output, "fasttext-bin" if output.suffix == ".bin" else "native", inputs=inputs, force=force,
-                 marker="config.json" if output.suffix == ".bin" else "supervised.json")  # fmt: skip
+    check_supervised_output(output, inputs, force)
     config = SupervisedConfig(
         dim=dim,
         lr=lr,
@@ -147,6 +145,15 @@ def train_supervised(
         con.print(f"{cv['folds']}-fold: accuracy {cv['accuracy']:.4f} ± {cv['accuracy_sd']:.4f}  "
                   f"macro-F1 {cv['macro_f1']:.4f}")  # fmt: skip
     con.print(f"try:  embedlab predict {output} - --k 3")
+
+
+def check_supervised_output(output: Path, inputs: list[Path], force: bool) -> None:
+    """Before any work: a .bin output replaces only a fastText model, a folder only a supervised model."""
+    from embedlab.io import check_output
+
+    binary = output.suffix == ".bin"
+    check_output(output, "fasttext-bin" if binary else "native", inputs=inputs, force=force,
+                 marker="config.json" if binary else "supervised.json")  # fmt: skip
 
 
 def _labelled(path: Path, prefix: str = "__label__") -> tuple[list[str], list[list[str]]]:

@@ -11,12 +11,22 @@ import typer
 
 from embedlab.cli._common import console, fail, fmt, handle_errors, print_json, progress_enabled
 from embedlab.cli._options import MODEL_HELP, ForceOpt
-from embedlab.cli.classify import JsonOpt, OutOpt, QuietOpt, Subword, Tok, TrainArg, _labelled
+from embedlab.cli.classify import (
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    Subword,
+    Tok,
+    TrainArg,
+    _labelled,
+    check_supervised_output,
+)
 
 app = typer.Typer(help="Search hyperparameters under a time budget; save the best model and its settings.",
                        no_args_is_help=True)  # fmt: skip
 BudgetOpt = Annotated[float, typer.Option(help="Seconds to search (the default settings are always tried first).")]
 TrialsOpt = Annotated[int | None, typer.Option("--trials", help="Stop after this many trials.")]
+ValidOpt = Annotated[Path | None, typer.Option("--valid", help="Labelled file to score trials on (else k-fold).")]
 FoldsOpt = Annotated[int, typer.Option(help="k of k-fold cross-validation when there is no --valid.")]
 
 
@@ -67,9 +77,7 @@ def _write_report(output: Path, result: Any, extra: dict[str, Any]) -> Path:
 def tune_supervised(
     train: TrainArg,
     output: OutOpt = Path("model.bin"),
-    valid: Annotated[
-        Path | None, typer.Option("--valid", help="Labelled file to score trials on (else k-fold).")
-    ] = None,
+    valid: ValidOpt = None,
     folds: FoldsOpt = 5,
     budget: BudgetOpt = 300.0,
     trials: TrialsOpt = None,
@@ -87,11 +95,8 @@ def tune_supervised(
     Example: embedlab tune supervised train.txt --valid valid.txt --budget 600 --max-size 50MB -o best.bin
     """
     from embedlab.classify.tune import tune_supervised as run
-    from embedlab.io import check_output
 
-    check_output(output, "fasttext-bin" if output.suffix == ".bin" else "native", force=force,
-                 inputs=[train] + ([valid] if valid else []),
-                 marker="config.json" if output.suffix == ".bin" else "supervised.json")  # fmt: skip
+    check_supervised_output(output, [train] + ([valid] if valid else []), force)
     texts, labels = _labelled(train)
     v = _labelled(valid) if valid else None
     first = [labs[0] for labs in labels]
@@ -113,9 +118,7 @@ def tune_classifier(
         "classifier"
     ),
     encoder: Annotated[str, typer.Option("--encoder", "-m", help=MODEL_HELP)] = "minilm",
-    valid: Annotated[
-        Path | None, typer.Option("--valid", help="Labelled file to score trials on (else k-fold).")
-    ] = None,
+    valid: ValidOpt = None,
     folds: FoldsOpt = 5,
     budget: BudgetOpt = 300.0,
     trials: TrialsOpt = None,
