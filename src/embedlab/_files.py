@@ -22,7 +22,7 @@ from typing import IO
 
 import numpy as np
 
-__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file", "clean_stale", "exchange"]
+__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file", "clean_stale", "exchange", "load_npy"]
 
 
 def _umask() -> int:
@@ -112,6 +112,22 @@ def _replace(tmp: Path, target: Path) -> None:
     os.replace(target, old)
     os.replace(tmp, target)
     _remove(old)
+
+
+def load_npy(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarray:
+    """``np.load`` of a saved array (never a pickle); a missing or damaged file is a ``FormatError``.
+
+    numpy's header parser reports a damaged header as OSError, ValueError, SyntaxError or
+    tokenize's TokenError; all of them mean the same to a user: the file is not a readable array.
+    """
+    from embedlab.errors import FormatError
+
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise FormatError(f"{path} is missing") from None
+    except Exception as exc:
+        raise FormatError(f"{path} is not a readable .npy array ({type(exc).__name__}: {exc})") from None
 
 
 @contextlib.contextmanager

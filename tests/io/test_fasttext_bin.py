@@ -104,3 +104,32 @@ def test_misaligned_dictionaries_are_refused(corpus, tmp_path):
     (tmp_path / "nwords.bin").write_bytes(bytes(edited))
     with pytest.raises(FormatError, match="dictionary header is inconsistent"):
         embedlab.load(tmp_path / "nwords.bin")
+
+
+@pytest.mark.parametrize("field,value", [(0, 0), (0, -(2**31)), (9, -3), (10, 2**31 - 1)])
+def test_impossible_header_values_are_refused_before_they_size_anything(tmp_path, field, value):
+    import struct
+
+    ft = FastText(dim=4, min_count=1, epochs=1, bucket=100, threads=1).fit([["cat", "dog", "bird"]] * 20)
+    ft.save(tmp_path / "m.bin", format="fasttext-bin")
+    data = bytearray((tmp_path / "m.bin").read_bytes())
+    struct.pack_into("<i", data, 8 + 4 * field, value)  # dim, minn or maxn
+    (tmp_path / "bad.bin").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="the file is damaged"):
+        embedlab.load(tmp_path / "bad.bin")
+
+
+@pytest.mark.parametrize("value", [0, -1, -(2**31)])
+def test_a_supervised_model_with_an_impossible_word_ngrams_is_refused(tmp_path, value):
+    import struct
+
+    from embedlab.classify import SupervisedFastText
+
+    texts = ["good film", "great movie", "bad film", "awful movie"] * 5
+    model = SupervisedFastText(word_ngrams=2, epochs=2, bucket=1000).fit(texts, ["pos", "pos", "neg", "neg"] * 5)
+    model.save(tmp_path / "m.bin")
+    data = bytearray((tmp_path / "m.bin").read_bytes())
+    struct.pack_into("<i", data, 8 + 4 * 5, value)  # wordNgrams, which sizes every line's rows
+    (tmp_path / "bad.bin").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="wordNgrams"):
+        SupervisedFastText.load(tmp_path / "bad.bin")

@@ -168,3 +168,22 @@ def test_damaged_native_config_values_are_format_errors(tmp_path):
     (tmp_path / "m" / "config.json").write_text(json.dumps({**config, "metadata": 1.5}))
     with pytest.raises(FormatError, match="wrong type"):
         embedlab.load(tmp_path / "m")
+
+
+def test_a_word_holding_a_carriage_return_survives_the_native_folder(tmp_path):
+    kv = KeyedVectors(["\rw", "a\rb", "plain"], np.eye(3, dtype=np.float32))
+    kv.save(tmp_path / "m")
+    assert embedlab.load(tmp_path / "m").words == ["\rw", "a\rb", "plain"]
+
+
+def test_a_damaged_npy_header_or_a_folder_in_place_of_a_file_is_a_format_error(tmp_path):
+    KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)).save(tmp_path / "m")
+    data = (tmp_path / "m" / "vectors.npy").read_bytes()
+    (tmp_path / "m" / "vectors.npy").write_bytes(data.replace(b"'shape': (", b"'shape': ((", 1))
+    with pytest.raises(FormatError, match="vectors.npy"):
+        embedlab.load(tmp_path / "m")
+    KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)).save(tmp_path / "m")
+    (tmp_path / "m" / "vocab.tsv").unlink()
+    (tmp_path / "m" / "vocab.tsv").mkdir()
+    with pytest.raises(FormatError, match="vocab file cannot be read"):
+        embedlab.load(tmp_path / "m")

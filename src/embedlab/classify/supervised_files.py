@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from embedlab._files import atomic_dir, atomic_file
+from embedlab._files import atomic_dir, atomic_file, load_npy
 from embedlab.classify.config import SupervisedConfig
 from embedlab.classify.dictionary import LabelDictionary
 from embedlab.errors import FormatError
-from embedlab.io.fasttext_bin import MAGIC, VERSION
+from embedlab.io.fasttext_bin import MAGIC, VERSION, check_args
+from embedlab.io.words import WordDecoder
 
 if TYPE_CHECKING:
     from embedlab.classify.supervised import SupervisedFastText
@@ -138,6 +139,7 @@ def _parse_bin(data: bytes, p: Path) -> Parts:
         raise FormatError(f"{p}: an unsupervised fastText model (word vectors); load it with embedlab.load")
     if loss not in _CODE_LOSSES:
         raise FormatError(f"{p}: loss code {loss} is not one this reader knows (softmax, one-vs-all, hs)")
+    check_args(p, dim, bucket, minn, maxn, word_ngrams)
     pos = 8 + _ARGS.size
     size, nwords, nlabels, _ntokens, prune = struct.unpack_from("<iiiqq", data, pos)
     pos += struct.calcsize("<iiiqq")
@@ -149,15 +151,17 @@ def _parse_bin(data: bytes, p: Path) -> Parts:
     labels: list[str] = []
     wcounts: list[int] = []
     lcounts: list[int] = []
+    decoder = WordDecoder()
     for i in range(size):
         end = data.index(b"\0", pos)
-        token = data[pos:end].decode("utf-8", errors="replace")
+        token = decoder.decode(data[pos:end])
         count, kind = struct.unpack_from("<qb", data, end + 1)
         pos = end + 10
         if kind != (0 if i < nwords else 1):
             raise FormatError(f"{p}: dictionary entry {i} ({token!r}) has the wrong type: the file is damaged")
         (words if kind == 0 else labels).append(token)
         (wcounts if kind == 0 else lcounts).append(count)
+    decoder.warn(p, stacklevel=4)
     if prune > 0 or data[pos] != 0:
         raise FormatError(f"{p}: quantized fastText models (.ftz) are not supported; use the unquantized .bin")
     prefix = _common_prefix(labels, p)
@@ -233,9 +237,9 @@ def _load_native(p: Path) -> Parts:
         words, wcounts = _read_tsv(p / "words.tsv")
         labels, lcounts = _read_tsv(p / "labels.tsv")
         d = LabelDictionary(words, wcounts, labels, lcounts, **settings)
-        inp = np.load(p / "input.npy", allow_pickle=False)
-        out = np.load(p / "output.npy", allow_pickle=False)
-        row_map = np.load(p / "row_map.npy", allow_pickle=False) if (p / "row_map.npy").exists() else None
+        inp = load_npy(p / "input.npy")
+        out = load_npy(p / "output.npy")
+        row_map = load_npy(p / "row_map.npy") if (p / "row_map.npy").exists() else None
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise FormatError(f"{p}: damaged supervised model ({exc})") from None
     n_out = max(d.n_labels - 1, 1) if config.loss == "hs" else d.n_labels
@@ -253,7 +257,7 @@ def _load_native(p: Path) -> Parts:
 
 def _read_tsv(path: Path) -> tuple[list[str], np.ndarray]:
     names, counts = [], []
-    for n, line in enumerate(path.read_text("utf-8").split("\n")[:-1], 1):
+    for n, line in enumerate(path.read_bytes().decode("utf-8").split("\n")[:-1], 1):  # a name may hold a "\r"
         name, tab, count = line.rpartition("\t")
         if not tab:
             raise ValueError(f"{path.name}:{n}: expected NAME<TAB>COUNT")

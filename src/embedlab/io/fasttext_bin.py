@@ -22,6 +22,7 @@ import numpy as np
 from embedlab._files import atomic_file
 from embedlab.errors import FormatError
 from embedlab.io.artifacts import artifact_class
+from embedlab.io.words import WordDecoder
 from embedlab.vocab.subwords import subword_ids
 
 if TYPE_CHECKING:
@@ -94,6 +95,17 @@ def load_fasttext_bin(path: str | os.PathLike[str]) -> SubwordVectors:
         raise FormatError(f"{p}: truncated or damaged fastText .bin ({exc})") from None
 
 
+def check_args(p: Path, dim: int, bucket: int, minn: int, maxn: int, word_ngrams: int = 1) -> None:
+    """Refuse header values no fastText model has (a damaged file), before they size anything."""
+    if not 0 < dim <= 100_000:
+        raise FormatError(f"{p}: the header's dim {dim} is not a vector size (1 to 100,000): the file is damaged")
+    if bucket < 0 or (maxn > 0 and not 0 < minn <= maxn <= 1000) or maxn < 0:
+        raise FormatError(f"{p}: the header's bucket {bucket}, minn {minn}, maxn {maxn} are not valid n-gram settings "
+                          "(bucket >= 0 and 0 < minn <= maxn <= 1000, or maxn 0): the file is damaged")  # fmt: skip
+    if not 0 < word_ngrams <= 1000:
+        raise FormatError(f"{p}: the header's wordNgrams {word_ngrams} is not between 1 and 1000: the file is damaged")
+
+
 def _parse(data: bytes, p: Path) -> SubwordVectors:
     magic, version = struct.unpack_from("<ii", data, 0)
     new = magic == MAGIC
@@ -114,6 +126,7 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
             data, pos
         )
         pos += _OLD_ARGS.size
+    check_args(p, dim, bucket, minn, maxn)
     size, nwords, _nlabels, _ntokens = struct.unpack_from("<iiiq", data, pos)
     pos += struct.calcsize("<iiiq")
     prune_size = 0
@@ -124,9 +137,10 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
         raise FormatError(f"{p}: the dictionary header is inconsistent ({size} entries, {nwords} words, "
                           f"{_nlabels} labels)")  # fmt: skip
     words, counts = [], []
+    decoder = WordDecoder()
     for i in range(size):
         end = data.index(b"\0", pos)
-        word = data[pos:end].decode("utf-8", errors="replace")
+        word = decoder.decode(data[pos:end])
         count, kind = struct.unpack_from("<qb", data, end + 1)
         pos = end + 1 + 9
         if kind not in (0, 1) or (kind == 0) != (i < nwords):  # words first, then labels, as fastText writes them
@@ -135,6 +149,7 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
         if kind == 0:
             words.append(word)
             counts.append(count)
+    decoder.warn(p, stacklevel=4)
     if len(set(words)) != len(words):
         raise FormatError(f"{p}: the dictionary repeats a word: the file is damaged")
     if prune_size > 0:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from embedlab._files import atomic_dir
+from embedlab._files import atomic_dir, load_npy
 from embedlab.errors import FormatError
 from embedlab.io.artifacts import artifact_class
 from embedlab.vocab.vocab import Vocab
@@ -70,16 +70,13 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
         raise FormatError(f"{p}: not an embedlab model folder (config.json is missing)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise FormatError(f"{p}/config.json is not valid JSON ({exc})") from None
+    except OSError as exc:  # a folder where the file belongs, no permission
+        raise FormatError(f"{p}/config.json cannot be read ({exc.strerror})") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
         raise FormatError(f"{p}/config.json does not describe an embedlab vectors folder")
     if config.get("version") != FORMAT_VERSION:
         raise FormatError(f"{p}: format version {config.get('version')} is not supported (this embedlab reads 1)")
-    try:
-        vectors = np.load(p / "vectors.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
-    except FileNotFoundError:
-        raise FormatError(f"{p}: vectors.npy is missing") from None
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"{p}/vectors.npy is unreadable or truncated ({exc})") from None
+    vectors = load_npy(p / "vectors.npy", mmap=mmap)
     vocab = Vocab.load_tsv(p / "vocab.tsv")
     n, dim = config.get("n_words"), config.get("dim")
     if vectors.ndim != 2 or vectors.dtype != np.float32:
@@ -93,10 +90,7 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
     kind = config.get("kind") or ("SubwordVectors" if "subwords" in config else "KeyedVectors")
 
     def load_array(name: str) -> np.ndarray:
-        try:
-            return np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise FormatError(f"{p}/{name}.npy is missing, unreadable or truncated ({exc})") from None
+        return load_npy(p / f"{name}.npy", mmap=mmap)
 
     try:
         return artifact_class(kind)._from_native(vocab, vectors, config, load_array, p)

@@ -16,6 +16,7 @@ import numpy as np
 from embedlab._files import atomic_file
 from embedlab.errors import FormatError
 from embedlab.io.artifacts import artifact_class
+from embedlab.io.words import WordDecoder
 
 if TYPE_CHECKING:
     from embedlab.vectors.keyed import KeyedVectors
@@ -172,25 +173,17 @@ def _read_binary(data: bytes, pos: int, n: int, dim: int, path: Path) -> KeyedVe
     vectors = np.empty((n, dim), dtype=np.float32)
     size = dim * 4
     end = len(data)
-    invalid = 0
+    decoder = WordDecoder()
     for i in range(n):
         while pos < end and data[pos] in (10, 13, 32):
             pos += 1
         sp = data.find(b" ", pos)
         if sp < 0 or sp + 1 + size > end:
             raise FormatError(f"{path}: truncated binary file: header says {n} words, only {i} are complete")
-        try:
-            words.append(data[pos:sp].decode("utf-8"))
-        except UnicodeDecodeError:
-            words.append(data[pos:sp].decode("utf-8", errors="replace"))
-            invalid += 1
+        words.append(decoder.decode(data[pos:sp]))
         vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=sp + 1)
         pos = sp + 1 + size
     if data[pos:].strip(b"\r\n "):
         raise FormatError(f"{path}: the file holds more than the {n:,} words its header declares (damaged header?)")
-    if invalid:
-        import warnings
-
-        warnings.warn(f"{path}: {invalid:,} word(s) are not valid UTF-8; their bad bytes were replaced by U+FFFD",
-                      UserWarning, stacklevel=3)  # fmt: skip
+    decoder.warn(path)
     return artifact_class("KeyedVectors")(words, vectors)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from embedlab._files import atomic_dir
+from embedlab._files import atomic_dir, load_npy
 from embedlab.errors import FormatError
 from embedlab.recommend.base import Recommender
 from embedlab.recommend.baselines import ItemKNN, Popularity
@@ -74,7 +74,7 @@ def save_recommender(model: Recommender, path: PathLike) -> Path:
 
 
 def _names(path: Path, count: int) -> list[str]:
-    names = path.read_text(encoding="utf-8").split("\n")[:-1]
+    names = path.read_bytes().decode("utf-8").split("\n")[:-1]  # no newline translation: an id may hold a "\r"
     if len(names) != count:
         raise FormatError(f"{path}: {len(names)} names, recommender.json says {count}")
     return names
@@ -96,10 +96,7 @@ def load_recommender(path: PathLike) -> Recommender:
     items = _names(p / "items.txt", meta["items"])
 
     def arr(name: str) -> np.ndarray:
-        try:
-            return np.load(p / f"{name}.npy")
-        except (OSError, ValueError) as exc:
-            raise FormatError(f"{p}: {name}.npy is missing or unreadable ({exc})") from None
+        return load_npy(p / f"{name}.npy")
 
     seen = sp.csr_matrix((np.ones(arr("seen_indices").size, np.float32), arr("seen_indices"), arr("seen_indptr")),
                          shape=(len(users), len(items)))  # fmt: skip

@@ -56,13 +56,19 @@ class SubwordVectors(KeyedVectors):
         sub = config.get("subwords")
         if not isinstance(sub, dict) or not {"minn", "maxn", "bucket", "jamo"} <= sub.keys():
             raise FormatError(f"{path}/config.json: a subword model needs 'subwords' with minn, maxn, bucket, jamo")
+        minn, maxn, bucket, jamo = sub["minn"], sub["maxn"], sub["bucket"], sub["jamo"]
+        if not all(type(v) is int for v in (minn, maxn, bucket)) or type(jamo) is not bool:
+            raise FormatError(f"{path}/config.json: subwords minn, maxn, bucket must be integers and jamo true/false")
+        if bucket < 0 or maxn < 0 or (maxn > 0 and not 0 < minn <= maxn <= 1000):
+            raise FormatError(f"{path}/config.json: subwords minn {minn}, maxn {maxn}, bucket {bucket} are not valid "
+                              "(bucket >= 0 and 0 < minn <= maxn <= 1000, or maxn 0)")  # fmt: skip
         ngrams = load_array("ngrams")
-        expected = (sub["bucket"] if sub["maxn"] > 0 else 0, vectors.shape[1])
+        expected = (bucket if maxn > 0 else 0, vectors.shape[1])
         if ngrams.shape != expected or ngrams.dtype != np.float32:
             raise FormatError(f"{path}/ngrams.npy should be float32 {expected}, got {ngrams.dtype} {ngrams.shape}")
         return cls(
-            vocab.words, vectors, vocab.counts, ngrams=ngrams, minn=sub["minn"], maxn=sub["maxn"],
-            bucket=sub["bucket"], jamo=sub["jamo"], metadata=config.get("metadata", {}),
+            vocab.words, vectors, vocab.counts, ngrams=ngrams, minn=minn, maxn=maxn,
+            bucket=bucket, jamo=jamo, metadata=config.get("metadata", {}),
         )  # fmt: skip
 
     def ngram_rows(self, word: str) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from embedlab._files import atomic_dir, atomic_file
+from embedlab._files import atomic_dir, atomic_file, load_npy
 from embedlab.errors import ConfigError, CorpusError, FormatError
 from embedlab.kernels._sgd import MAX_SENTENCE_LEN
 from embedlab.vocab.vocab import Vocab
@@ -159,11 +159,8 @@ class EncodedCorpus:
         if meta.get("format") != _FORMAT_NAME or meta.get("version") != FORMAT_VERSION:
             raise FormatError(f"{p}: unsupported encoded-corpus format {meta.get('format')!r} v{meta.get('version')}")
         vocab = Vocab.load_tsv(p / "vocab.tsv")
-        try:
-            tokens = np.load(p / "tokens.npy", mmap_mode="r" if mmap else None)
-            offsets = np.load(p / "offsets.npy", mmap_mode="r" if mmap else None)
-        except (OSError, ValueError) as exc:
-            raise FormatError(f"{p}: token arrays are unreadable ({exc})") from None
+        tokens = load_npy(p / "tokens.npy", mmap=mmap)
+        offsets = load_npy(p / "offsets.npy", mmap=mmap)
         if tokens.dtype != np.int32 or tokens.ndim != 1 or offsets.dtype != np.int64 or offsets.ndim != 1:
             raise FormatError(f"{p}: tokens.npy must be 1-D int32 and offsets.npy 1-D int64")
         if offsets.shape[0] < 1 or offsets[0] != 0 or offsets[-1] != tokens.shape[0]:

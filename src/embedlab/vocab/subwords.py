@@ -88,8 +88,9 @@ def subword_ids(
     ends = np.cumsum(lengths)
     starts = ends - lengths
     buf = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
-    # an upper bound: each start position gives at most maxn - minn + 1 n-grams
-    cap = int(lengths.sum()) * max(1, maxn - minn + 1) + len(words)
+    # an upper bound: each start position gives at most maxn - minn + 1 n-grams, and no more than
+    # the word has characters (so a damaged file's maxn of 2^31 cannot ask for terabytes)
+    cap = int((lengths * np.minimum(lengths, max(1, maxn - minn + 1))).sum()) + len(words)
     offsets = np.empty(len(words) + 1, dtype=np.int64)
     ids = np.empty(cap, dtype=np.int64)
     if maxn < minn or maxn == 0:

@@ -108,15 +108,19 @@ class Vocab:
         words: list[str] = []
         counts: list[int] = []
         try:
-            text = p.read_text(encoding="utf-8")
+            text = p.read_bytes().decode("utf-8")  # no newline translation: a word may hold a '\r'
         except FileNotFoundError:
             raise FormatError(f"{p}: vocab file is missing") from None
         except UnicodeDecodeError as exc:
             raise FormatError(f"{p}: vocab file is not valid UTF-8 ({exc.reason})") from None
+        except OSError as exc:  # a folder where the file belongs, no permission
+            raise FormatError(f"{p}: vocab file cannot be read ({exc.strerror})") from None
         for lineno, line in enumerate(text.split("\n"), 1):
             if not line:
                 continue
             parts = line.split("\t")
+            if len(parts) == 2 and parts[1].endswith("\r"):  # a file whose lines end in CRLF
+                parts[1] = parts[1][:-1]
             if len(parts) != 2 or not parts[1].isdigit():
                 raise FormatError(f"{p}, line {lineno}: expected 'word<TAB>count', got {line[:60]!r}")
             words.append(parts[0])
