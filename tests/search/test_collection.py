@@ -166,3 +166,42 @@ def test_a_relative_model_path_is_stored_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # elsewhere: the collection still finds its encoder
     again = Collection(work / "docs")
     assert again.encoder.dim == 2
+
+
+def test_a_damaged_database_is_a_format_error_at_open_or_at_query(tmp_path):
+    def fresh(name):
+        c = Collection.create(tmp_path / name, dim=8)
+        c.add(["a", "b"], vectors=vecs(2), metadata=[{"year": 1}, {"year": 2}])
+        c.close()
+        return sqlite3.connect(tmp_path / name / "collection.db", isolation_level=None)
+
+    fresh("no-docs").execute("DROP TABLE docs")
+    with pytest.raises(FormatError, match="not a collection database"):
+        Collection(tmp_path / "no-docs")
+    fresh("bad-dim").execute("UPDATE settings SET value = 'x' WHERE key = 'dim'")
+    with pytest.raises(FormatError, match="'dim' should be an integer"):
+        Collection(tmp_path / "bad-dim")
+    fresh("bad-meta").execute("UPDATE docs SET metadata = '{broken' WHERE id = 'a'")
+    c = Collection(tmp_path / "bad-meta")
+    with pytest.raises(FormatError, match="document 'a' has metadata that is not JSON"):
+        c.get("a")
+    with pytest.raises(FormatError, match="is damaged"):  # SQLite's own json_extract refuses it
+        c.search_vectors(vecs(1), k=2, filter={"year": 1})
+    fresh("bad-slot").execute("UPDATE docs SET slot = -5 WHERE id = 'a'")
+    with pytest.raises(FormatError, match="vector slot"):
+        Collection(tmp_path / "bad-slot").search_vectors(vecs(1), k=1)
+
+
+def test_a_changed_saved_index_is_rebuilt_not_trusted(tmp_path):
+    pytest.importorskip("faiss")
+    c = Collection.create(tmp_path / "c", dim=8)
+    x = vecs(50)
+    c.add([f"d{i}" for i in range(50)], vectors=x)
+    c.search_vectors(x[:1], k=1, index="hnsw")  # saves the index and its checksum
+    c.close()
+    saved = tmp_path / "c" / "index-hnsw.faiss"
+    data = bytearray(saved.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    saved.write_bytes(bytes(data))
+    again = Collection(tmp_path / "c")
+    assert again.search_vectors(x[7:8], k=1, index="hnsw")[0][0].id == "d7"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import zlib
 
 import numpy as np
 
@@ -170,22 +171,33 @@ class FaissIndex:
         scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)
         return ids.astype(np.int64), scores
 
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | os.PathLike[str]) -> int:
+        """Write the index to ``path``; returns the file's CRC-32, for :meth:`load_state` to check."""
         from embedlab._files import atomic_file
 
         if self._index is None:
             raise ConfigError("nothing to save: the index is empty")
-        data = _faiss().serialize_index(self._index)
+        data = _faiss().serialize_index(self._index).tobytes()
         with atomic_file(path) as fh:
-            fh.write(data.tobytes())
+            fh.write(data)
+        return zlib.crc32(data)
 
-    def load_state(self, path: str | os.PathLike[str], n: int, deleted: set[int] | None = None) -> None:
-        """Read a saved faiss index back (``n`` live entries, ``deleted`` HNSW tombstones)."""
+    def load_state(
+        self, path: str | os.PathLike[str], n: int, deleted: set[int] | None = None, crc32: int | None = None
+    ) -> None:
+        """Read a saved faiss index back (``n`` live entries, ``deleted`` HNSW tombstones). With the
+        ``crc32`` that :meth:`save` returned, a file changed since is refused before faiss parses it
+        (faiss trusts the sizes it reads: a damaged file can ask it for any amount of memory)."""
         faiss = _faiss()
         try:
             raw = np.fromfile(path, dtype=np.uint8)
+        except OSError as exc:
+            raise FormatError(f"{path} cannot be read: {exc}") from None
+        if crc32 is not None and zlib.crc32(raw.data) != crc32:
+            raise FormatError(f"{path} has changed since it was saved (checksum mismatch)")
+        try:
             self._index = faiss.deserialize_index(raw)
-        except RuntimeError as exc:
+        except (RuntimeError, MemoryError) as exc:
             raise FormatError(f"{path} is not a readable faiss index: {exc}") from None
         if self._index.d != self.dim:
             raise FormatError(f"{path} holds {self._index.d}-d vectors, expected {self.dim}")

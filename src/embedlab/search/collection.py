@@ -37,6 +37,7 @@ import numpy as np
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
+from embedlab.search.database import damaged, decode_metadata, guarded, int_setting, open_database
 from embedlab.search.documents import check_metadata, document_titles
 from embedlab.search.filters import filter_sql
 
@@ -73,18 +74,10 @@ class Collection:
         db = self.path / _DB
         if not db.is_file():
             raise FileNotFoundError(2, "not a collection (no collection.db); create one first", str(self.path))
-        try:
-            self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            settings = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
-        except sqlite3.DatabaseError as exc:
-            raise FormatError(f"{db} is not a readable collection database: {exc}") from None
-        if int(settings.get("format_version", -1)) != FORMAT_VERSION:
-            raise FormatError(f"{db}: unsupported collection format {settings.get('format_version')!r}")
-        self.dim = int(settings["dim"])
-        self.metric = settings["metric"]
-        self.model = settings.get("model") or None
+        self._db, settings = open_database(db, FORMAT_VERSION)
+        self.dim: int = settings["dim"]
+        self.metric: str = settings["metric"]
+        self.model: str | None = settings["model"]
         self._encoder = encoder
         self._vec_path = self.path / _VECS
         self._vec_path.touch(exist_ok=True)
@@ -159,9 +152,11 @@ class Collection:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @guarded
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
 
+    @guarded
     def __contains__(self, doc_id: object) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (str(doc_id),)).fetchone() is not None
 
@@ -169,9 +164,11 @@ class Collection:
         return f"Collection({str(self.path)!r}, docs={len(self):,}, dim={self.dim}, metric={self.metric!r})"
 
     @property
+    @guarded
     def generation(self) -> int:
         """Counter bumped by every committed change (tells saved indexes they are stale)."""
-        return int(self._db.execute("SELECT value FROM settings WHERE key='generation'").fetchone()[0])
+        rows = dict(self._db.execute("SELECT key, value FROM settings WHERE key='generation'").fetchall())
+        return int_setting(self.path / _DB, rows, "generation", 0, 2**62)
 
     @property
     def encoder(self) -> Any:
@@ -186,6 +183,7 @@ class Collection:
         return self._encoder
 
     # ------------------------------------------------------------------ writing
+    @guarded
     def add(
         self,
         ids: Sequence[str],
@@ -302,8 +300,8 @@ class Collection:
             raise
 
     def _max_dead_slot(self, cur: Any = None) -> int:
-        row = (cur or self._db).execute("SELECT value FROM settings WHERE key='max_dead_slot'").fetchone()
-        return int(row[0]) if row else -1
+        rows = dict((cur or self._db).execute("SELECT key, value FROM settings WHERE key='max_dead_slot'").fetchall())
+        return int_setting(self.path / _DB, rows, "max_dead_slot", -1, 2**62, default=-1)
 
     def _note_dead(self, cur: sqlite3.Cursor, slots: list[int]) -> None:
         # slots freed by deletes are never reused (a saved ANN index may still name them)
@@ -319,6 +317,7 @@ class Collection:
             out.update({r[0]: int(r[1]) for r in cur.execute(q, part)})
         return out
 
+    @guarded
     def delete(self, ids: Sequence[str] | str, *, missing_ok: bool = False) -> int:
         """Delete documents by id; an unknown id is an error unless ``missing_ok``."""
         ids = [ids] if isinstance(ids, str) else [str(i) for i in ids]
@@ -336,13 +335,15 @@ class Collection:
         return len(slots)
 
     # ------------------------------------------------------------------ reading
+    @guarded
     def get(self, doc_id: str) -> Hit:
         """The document ``doc_id`` (score 1.0); ConfigError when unknown."""
         row = self._db.execute("SELECT id, text, metadata FROM docs WHERE id = ?", (str(doc_id),)).fetchone()
         if row is None:
             raise UnknownIdError(f"unknown id {doc_id!r}")
-        return Hit(row[0], 1.0, row[1], json.loads(row[2]))
+        return Hit(row[0], 1.0, row[1], decode_metadata(self.path / _DB, row[0], row[2]))
 
+    @guarded
     def slot_of(self, doc_id: str) -> int:
         """The vector slot of ``doc_id``; ConfigError when unknown."""
         row = self._db.execute("SELECT slot FROM docs WHERE id = ?", (str(doc_id),)).fetchone()
@@ -350,6 +351,7 @@ class Collection:
             raise UnknownIdError(f"unknown id {doc_id!r}")
         return int(row[0])
 
+    @guarded
     def metadata_for_slots(self, slots: np.ndarray, field: str | None) -> list[tuple[str, Any]]:
         """``(id, metadata[field])`` for each slot in ``slots`` (field None: ``(id, None)``)."""
         if field is not None:
@@ -360,18 +362,23 @@ class Collection:
         found = {r[0]: (r[1], r[2]) for r in self._db.execute(f"SELECT slot, id, {col} FROM docs")}
         return [found[int(s)] for s in slots]
 
+    @guarded
     def titles_for_slots(self, slots: np.ndarray, length: int = 60) -> list[str]:
         """Each slot's ``title`` / ``name`` metadata, else its text's start, else its id."""
         return document_titles(self._db, slots, length)
 
+    @guarded
     def ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM docs ORDER BY slot")]
 
+    @guarded
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """``(slots, matrix)`` of all live documents, slot order (cached until the next change)."""
         gen = self.generation
         if self._cache is not None and self._cache[0] == gen:
             return self._cache[1], self._cache[2]
+        if self._db.execute("SELECT 1 FROM docs WHERE typeof(slot) != 'integer' OR slot < 0 LIMIT 1").fetchone():
+            raise damaged(self.path / _DB, "a document's vector slot is not a non-negative integer")
         slots = np.fromiter((r[0] for r in self._db.execute("SELECT slot FROM docs ORDER BY slot")), dtype=np.int64)
         size = self._vec_path.stat().st_size
         if len(slots) and (int(slots[-1]) + 1) * 4 * self.dim > size:
@@ -402,6 +409,7 @@ class Collection:
         qv = self.encoder.encode(check_texts(qs), show_progress=False)
         return self.search_vectors(qv, k, filter=filter, index=index, with_text=with_text)
 
+    @guarded
     def search_vectors(
         self,
         queries: np.ndarray,
@@ -431,6 +439,7 @@ class Collection:
             found, scores = self.ann(index).search(q, k, allowed=allowed)
         return self._hits(found, scores, with_text)
 
+    @guarded
     def ann(self, kind: str = "hnsw", **params: Any) -> Any:
         """The collection's ANN index of ``kind``, loaded from disk when current, else (re)built and saved."""
         from embedlab.index.ann import FaissIndex
@@ -446,14 +455,14 @@ class Collection:
         saved = self.path / f"index-{kind}.faiss"
         stamp = saved.with_suffix(".json")
         if not params and saved.is_file() and stamp.is_file():
-            try:
+            try:  # the saved index is a cache: when anything about it is off, it is built again
                 info = json.loads(stamp.read_text())
-                if info.get("generation") == gen:
-                    ann.load_state(saved, int(info["n"]))
+                if isinstance(info, dict) and info.get("generation") == gen and isinstance(info.get("crc32"), int):
+                    ann.load_state(saved, int(info["n"]), crc32=info["crc32"])
                     self._ann[kind] = ann
                     return ann
-            except (ValueError, KeyError, FormatError):
-                pass  # rebuilt below
+            except (ValueError, TypeError, KeyError, OSError, FormatError):
+                pass
         slots, matrix = self.vectors()
         if len(slots):
             ann.add(matrix, slots)
@@ -461,9 +470,9 @@ class Collection:
         if len(slots):
             from embedlab._files import atomic_file
 
-            ann.save(saved)
+            crc32 = ann.save(saved)
             with atomic_file(stamp, "w") as fh:
-                json.dump({"generation": gen, "n": len(slots)}, fh)
+                json.dump({"generation": gen, "n": len(slots), "crc32": crc32}, fh)
         return ann
 
     def _filter_slots(self, flt: dict[str, Any]) -> np.ndarray:
@@ -486,6 +495,6 @@ class Collection:
                 if s < 0 or s not in info:
                     continue
                 did, text, meta = info[s]
-                hits.append(Hit(did, float(sc), text, json.loads(meta)))
+                hits.append(Hit(did, float(sc), text, decode_metadata(self.path / _DB, did, meta)))
             out.append(hits)
         return out
