@@ -187,3 +187,14 @@ def test_a_damaged_npy_header_or_a_folder_in_place_of_a_file_is_a_format_error(t
     (tmp_path / "m" / "vocab.tsv").mkdir()
     with pytest.raises(FormatError, match="vocab file cannot be read"):
         embedlab.load(tmp_path / "m")
+
+
+def test_config_json_is_strict_json_even_when_a_loss_is_nan(tmp_path):
+    import json
+
+    kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    kv.metadata = {"training": {"loss_per_epoch": [float("nan"), 1.5], "curve": np.array([np.inf, 2.0])}}
+    kv.save(tmp_path / "m")
+    text = (tmp_path / "m" / "config.json").read_text()
+    config = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in config.json"))
+    assert config["metadata"]["training"] == {"loss_per_epoch": [None, 1.5], "curve": [None, 2.0]}

@@ -55,7 +55,8 @@ def save_native(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
             "metadata": kv.metadata,
             **extra,
         }
-        (tmp / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False, default=_jsonable), "utf-8")
+        text = json.dumps(_finite(config), indent=2, ensure_ascii=False, default=_jsonable, allow_nan=False)
+        (tmp / "config.json").write_text(text, "utf-8")
 
 
 def is_native(path: str | os.PathLike[str]) -> bool:
@@ -97,6 +98,20 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
     except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:  # a field of the wrong type
         raise FormatError(f"{p}/config.json holds a value of the wrong type or range ({type(exc).__name__}: "
                           f"{exc}); the folder is damaged") from None  # fmt: skip
+
+
+def _finite(o: object) -> object:
+    """``o`` with NaN and infinities as null: config.json stays strict JSON that any reader parses
+    (an epoch that trained no pair has no loss)."""
+    if isinstance(o, float | np.floating):
+        return float(o) if np.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_finite(v) for v in o]
+    if isinstance(o, np.ndarray):
+        return _finite(o.tolist())
+    return o
 
 
 def _jsonable(o: object) -> object:
