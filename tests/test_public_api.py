@@ -75,3 +75,10 @@ def test_classify_product_api():
         "evaluate_predictions", "load_classifier", "open_classifier", "read_labelled",
     }  # fmt: skip
     assert all(getattr(classify, name) is not None for name in classify.__all__)
+
+
+def test_compress_product_api():
+    import embedlab.compress as compress
+
+    assert set(compress.__all__) == {"METHODS", "compress_vectors", "retention"}
+    assert compress.METHODS == ("float16", "int8", "binary", "pq")

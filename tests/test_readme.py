@@ -83,7 +83,8 @@ def make_data(d: Path) -> None:
     pairs = list(zip(texts, labels, strict=True))
     with open(d / "docs.jsonl", "w") as fh:
         for i in range(40):
-            t = texts[i % len(texts)] + " " + " ".join(sentences[i * 20 : i * 20 + 20])  # trains word vectors too
+            terms = " ".join(f"term{(i * 10 + j) % 400}" for j in range(60))  # 400 more words, 6 times each
+            t = texts[i % len(texts)] + " " + " ".join(sentences[i * 20 : i * 20 + 20]) + " " + terms
             fh.write(
                 json.dumps({"id": f"doc-{i}", "text": t, "body": t + " More words.", "year": 2015 + i % 10}) + "\n"
             )
@@ -138,7 +139,10 @@ def make_data(d: Path) -> None:
     from embedlab.train.word2vec import Word2Vec
 
     tokens = [s.split() for s in sentences[:5000]] + [t.lower().rstrip(".").split() for t in texts] * 5
-    Word2Vec(dim=16, min_count=1, epochs=1, threads=1).fit(tokens).save(d / "my-word2vec")  # a user's own model
+    tokens += [[f"term{j}" for j in range(k, k + 20)] for k in range(0, 400, 5)]
+    user_model = Word2Vec(dim=16, min_count=1, epochs=1, threads=1).fit(tokens)  # a user's own model
+    user_model.save(d / "my-word2vec")
+    user_model.save(d / "model")
     vocab = sorted(set(words))  # a model embedlab trained: it has word counts, as SIF pooling needs
     vectors = rng.normal(size=(len(vocab), 16)).astype("float32")
     KeyedVectors(vocab, vectors, counts=list(range(100, 100 + len(vocab)))).save(d / "word-model")

@@ -39,6 +39,7 @@ COMMANDS = {
     "train item2vec": (["train", "item2vec", "{input}", "--user", "user", "--item", "item", "--by", "user", "-o",
                         "{out}"], ["--window", "0"]),
     "convert": (["convert", "{input}", "{out}"], None),
+    "compress": (["compress", "{input}", "-o", "{out}", "--method", "float16", "--no-evaluate"], ["--m", "0"]),
     "export": (["export", "{input}", "-o", "{out}", "--to", "torch"], ["--limit", "0"]),
     "similar": (["similar", "{input}", "cat"], ["--topn", "0"]),
     "analogy": (["analogy", "{input}", "cat", "dog", "red"], ["--topn", "-1"]),
@@ -55,7 +56,8 @@ COMMANDS = {
 #: which good file each command reads, and what its output is
 GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fasttext": "corpus",
               "train node2vec": "edges",
-              "train supervised": "train", "train item2vec": "events", "convert": "model", "export": "model",
+              "train supervised": "train", "train item2vec": "events", "convert": "model", "compress": "model",
+              "export": "model",
               "similar": "model", "analogy": "model", "info": "model", "evaluate": "model", "evaluate-nodes": "model",
               "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
               "tune supervised": "train"}  # fmt: skip

@@ -7,6 +7,7 @@ import typer
 from embedlab.cli import (
     classify,
     collection,
+    compress,
     convert,
     encode,
     evaluate,
@@ -37,6 +38,7 @@ app.add_typer(tune.app, name="tune")
 app.command("similar")(similar.similar)
 app.command("analogy")(similar.analogy)
 app.command("convert")(convert.convert)
+app.command("compress")(compress.compress)
 app.command("export")(convert.export)
 app.command("info")(convert.info)
 app.command("evaluate")(evaluate.evaluate)

@@ -150,7 +150,7 @@ def _check_loaded(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
         dup = next(w for w in words if w in seen or seen.add(w))  # type: ignore[func-returns-value]
         raise FormatError(f"{path}: the word {dup!r} appears more than once; the file is damaged or was "
                           "concatenated")  # fmt: skip
-    vecs = kv.vectors
+    vecs = kv._native_matrix()  # the stored rows (codes for compressed vectors): nothing is decoded here
     for start in range(0, len(kv), 65_536):  # in blocks: a memory-mapped model is not read whole at once
         block = np.asarray(vecs[start : start + 65_536])
         bad = ~np.isfinite(block).all(axis=1)

@@ -18,6 +18,7 @@ __all__ = ["artifact_class", "register_artifact"]
 _ARTIFACTS: dict[str, str] = {
     "KeyedVectors": "embedlab.vectors.keyed:KeyedVectors",
     "SubwordVectors": "embedlab.vectors.subword:SubwordVectors",
+    "QuantizedVectors": "embedlab.vectors.quantized:QuantizedVectors",
 }
 
 

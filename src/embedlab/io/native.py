@@ -41,7 +41,7 @@ FORMAT_VERSION = 1
 def save_native(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
     extra, arrays = kv._native_state()
     with atomic_dir(path) as tmp:
-        np.save(tmp / "vectors.npy", np.ascontiguousarray(kv.vectors, dtype=np.float32))
+        np.save(tmp / "vectors.npy", kv._native_matrix())
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float32))
         kv.vocab.save_tsv(tmp / "vocab.tsv")
@@ -80,21 +80,20 @@ def load_native(path: str | os.PathLike[str], *, mmap: bool = True) -> KeyedVect
     vectors = load_npy(p / "vectors.npy", mmap=mmap)
     vocab = Vocab.load_tsv(p / "vocab.tsv")
     n, dim = config.get("n_words"), config.get("dim")
-    if vectors.ndim != 2 or vectors.dtype != np.float32:
-        raise FormatError(f"{p}/vectors.npy must be a float32 matrix, got {vectors.dtype} {vectors.shape}")
-    if vectors.shape != (n, dim) or len(vocab) != n:
-        raise FormatError(
-            f"{p}: config.json says {n} words x {dim} dims, vectors.npy is {vectors.shape[0]} x {vectors.shape[1]} "
-            f"and vocab.tsv has {len(vocab)} words (truncated or mixed-up files)"
-        )
     # folders written before "kind" was recorded: subword models are the ones with "subwords"
     kind = config.get("kind") or ("SubwordVectors" if "subwords" in config else "KeyedVectors")
+    cls = artifact_class(kind)
+    if not cls._native_matrix_ok(vectors, config) or vectors.shape[0] != n or len(vocab) != n:
+        raise FormatError(
+            f"{p}: config.json says {n} words x {dim} dims ({kind}), vectors.npy is {vectors.dtype} "
+            f"{list(vectors.shape)} and vocab.tsv has {len(vocab)} words (truncated or mixed-up files)"
+        )
 
     def load_array(name: str) -> np.ndarray:
         return load_npy(p / f"{name}.npy", mmap=mmap)
 
     try:
-        return artifact_class(kind)._from_native(vocab, vectors, config, load_array, p)
+        return cls._from_native(vocab, vectors, config, load_array, p)
     except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:  # a field of the wrong type
         raise FormatError(f"{p}/config.json holds a value of the wrong type or range ({type(exc).__name__}: "
                           f"{exc}); the folder is damaged") from None  # fmt: skip

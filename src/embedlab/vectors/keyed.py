@@ -159,7 +159,7 @@ class KeyedVectors:
         norm = np.linalg.norm(query)
         if norm > 0:
             query = query / norm
-        scores = self._restricted(restrict_vocab) @ query.astype(np.float32)
+        scores = self._scores(query.astype(np.float32), restrict_vocab)
         return self._top(scores, topn, exclude | nexclude)
 
     def similar_by_vector(
@@ -187,10 +187,9 @@ class KeyedVectors:
         topn = check_int("topn", topn, 1)
         pterms, exclude = self._terms(pos, 1.0)
         nterms, nexclude = self._terms(neg, 1.0)
-        u = self._restricted(restrict_vocab)
-        scores = np.prod([(1.0 + u @ t) / 2.0 for t in pterms], axis=0)
+        scores = np.prod([(1.0 + self._scores(t, restrict_vocab)) / 2.0 for t in pterms], axis=0)
         if nterms:
-            scores = scores / (np.prod([(1.0 + u @ t) / 2.0 for t in nterms], axis=0) + 1e-6)
+            scores = scores / (np.prod([(1.0 + self._scores(t, restrict_vocab)) / 2.0 for t in nterms], axis=0) + 1e-6)
         return self._top(scores, topn, exclude | nexclude)
 
     def analogy(self, a: str, b: str, c: str, topn: int = 1, method: str = "add") -> Any:
@@ -209,7 +208,7 @@ class KeyedVectors:
         words = list(words)
         if len(words) < 2:
             raise ConfigError("doesnt_match needs at least two words")
-        u = self.unit_vectors[[self.index(w) for w in words]]
+        u = np.stack([self._unit_of(w)[0] for w in words])
         mean = u.mean(axis=0)
         mean /= np.linalg.norm(mean) or 1.0
         return words[int(np.argmin(u @ mean))]
@@ -235,6 +234,10 @@ class KeyedVectors:
         return [[(words[j], float(s)) for j, s in zip(ri, rs, strict=True)] for ri, rs in zip(idx, sc, strict=True)]
 
     # ----------------------------------------------------------------- helpers
+    def _scores(self, query: np.ndarray, restrict_vocab: int | None) -> np.ndarray:
+        """Cosine of every row (the first ``restrict_vocab``) with the unit vector ``query``."""
+        return self._restricted(restrict_vocab) @ query
+
     def _restricted(self, restrict_vocab: int | None) -> np.ndarray:
         u = self.unit_vectors
         if restrict_vocab is not None:
@@ -275,6 +278,15 @@ class KeyedVectors:
     def _native_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """What the native folder holds beyond vectors and vocabulary: (config entries, named arrays)."""
         return {}, {}
+
+    def _native_matrix(self) -> np.ndarray:
+        """The matrix stored as ``vectors.npy``: float32 rows here, codes for compressed vectors."""
+        return np.ascontiguousarray(self.vectors, dtype=np.float32)
+
+    @classmethod
+    def _native_matrix_ok(cls, matrix: np.ndarray, config: dict[str, Any]) -> bool:
+        """Whether ``vectors.npy`` has the dtype and width ``config`` promises."""
+        return matrix.ndim == 2 and matrix.dtype == np.float32 and matrix.shape[1] == config.get("dim")
 
     @classmethod
     def _from_native(

@@ -1,0 +1,75 @@
+"""``embedlab compress``: store a word-vector model smaller and show what it cost."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from embedlab.cli._common import console, fmt, handle_errors, print_json
+from embedlab.cli._options import ForceOpt
+
+
+class Method(StrEnum):
+    float16 = "float16"
+    int8 = "int8"
+    binary = "binary"
+    pq = "pq"
+
+
+@handle_errors
+def compress(
+    model: Annotated[Path, typer.Argument(help="Word-vector model (any format embedlab reads).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the compressed model.")],
+    method: Annotated[
+        Method,
+        typer.Option(help="float16 (2 bytes a value), int8 (1 byte, calibrated ranges), binary (1 bit), pq (m bytes)."),
+    ] = Method.int8,
+    m: Annotated[
+        int | None, typer.Option("--m", min=1, help="pq: sub-vectors per row (bytes per row; divides the dim).")
+    ] = None,
+    evaluate: Annotated[
+        bool, typer.Option("--evaluate/--no-evaluate", help="Measure quality before and after (bundled sets).")
+    ] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Compress word vectors (float16, int8, binary or product quantization) and print a retention table.
+
+    The compressed folder loads with embedlab.load and answers similar, analogy, evaluate and
+    the service from its codes. Example: embedlab compress model -o model-int8 --method int8
+    """
+    from embedlab.compress import compress_vectors, retention
+    from embedlab.io import check_output, load
+
+    check_output(output, "native", inputs=[model], force=force)
+    kv = load(model)
+    small = compress_vectors(kv, method.value, m=m)
+    if evaluate:
+        report: dict[str, Any] = retention(kv, small)
+    else:
+        report = {"method": method.value, "rows": [], "bytes_before": kv.vectors.nbytes, "bytes_after": small.nbytes}
+    report["ratio"] = report["bytes_before"] / max(1, report["bytes_after"])
+    small.save(output)
+    if json_out:
+        print_json({"output": str(output), **report})
+        return
+    _print_report(report, output)
+
+
+def _print_report(report: dict[str, Any], output: Path) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{report['method']} → {output}")
+    for col in ("metric", "before", "after", "retained"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for row in report["rows"]:
+        retained = "-" if row["retained"] is None else f"{100 * row['retained']:.2f}%"
+        table.add_row(row["metric"], fmt(row["before"]), fmt(row["after"]), retained)
+    table.add_row("bytes", f"{report['bytes_before']:,}", f"{report['bytes_after']:,}", f"1/{report['ratio']:.1f}")
+    if "query_ms_before" in report:
+        table.add_row("ms / query", f"{report['query_ms_before']:.2f}", f"{report['query_ms_after']:.2f}", "")
+        table.add_row("top-10 overlap", "", f"{report['neighbour_overlap@10']:.3f}", "")
+    console().print(table)
