@@ -23,12 +23,20 @@ def create(
     ] = None,
     dim: Annotated[int | None, typer.Option(help="Vector size (default: the model's).")] = None,
     metric: Annotated[str, typer.Option(help="cosine, ip or l2.")] = "cosine",
+    index: Annotated[
+        str,
+        typer.Option(
+            help="Index searches use by default: exact, hnsw, ivf, or compressed: int8 (1 byte a value), "
+            "binary (1 bit a value, candidates rescored on the stored floats), pq."
+        ),
+    ] = "exact",
 ) -> None:
     """Create an empty collection."""
     from embedlab.search.collection import Collection
 
-    col = Collection.create(path, dim=dim, model=model, metric=metric)
-    typer.echo(f"created {path} ({col.dim}-d, {col.metric}, encoder: {col.model or 'the bundled MiniLM'})", err=True)
+    col = Collection.create(path, dim=dim, model=model, metric=metric, index=index)
+    typer.echo(f"created {path} ({col.dim}-d, {col.metric}, {col.index} index, encoder: "
+               f"{col.model or 'the bundled MiniLM'})", err=True)  # fmt: skip
 
 
 @app.command()
@@ -92,7 +100,9 @@ def search(
     filter: Annotated[
         str | None, typer.Option(help='Metadata filter as JSON, e.g. \'{"lang": "en", "year": {"$gte": 2020}}\'.')
     ] = None,
-    index: Annotated[str, typer.Option(help="exact, hnsw or ivf.")] = "exact",
+    index: Annotated[
+        str | None, typer.Option(help="exact, hnsw, ivf, int8, binary or pq (default: the collection's own).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search by meaning: the k documents closest to each query."""

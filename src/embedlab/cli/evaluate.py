@@ -133,7 +133,7 @@ def evaluate_retrieval(
     folder: Annotated[Path, typer.Argument(help="BEIR-layout folder (corpus.jsonl, queries.jsonl, qrels).")],
     model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
     split: Annotated[str, typer.Option(help="Which qrels to score.")] = "test",
-    index: Annotated[str, typer.Option(help="exact, hnsw or ivf.")] = "exact",
+    index: Annotated[str, typer.Option(help="exact, hnsw, ivf, int8, binary (rescored) or pq.")] = "exact",
     k: Annotated[int, typer.Option(help="Documents retrieved per query.")] = 100,
     batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 32,
     precision: Annotated[str, typer.Option(help=PRECISION_HELP)] = "float32",

@@ -117,7 +117,8 @@ def evaluate_retrieval(
     show_progress: Any = None,
     index_params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Encode the corpus and queries, rank with ``index`` (exact, hnsw, ivf) and score the ranking.
+    """Encode the corpus and queries, rank with ``index`` (exact, hnsw, ivf, int8,
+    binary, pq) and score the ranking.
 
     ``doc_vectors`` reuses vectors encoded earlier (same order as ``data.doc_ids``).
     Returns the metrics plus timings, with ``"primary_metric": "ndcg@10"``.
@@ -129,7 +130,10 @@ def evaluate_retrieval(
         doc_vectors = encoder.encode(data.doc_texts, batch_size=batch_size, normalize=True, show_progress=show_progress)
     t_docs = time.perf_counter() - t0
     q = encoder.encode(data.query_texts, batch_size=batch_size, normalize=True, show_progress=False)
-    idx = make_index(index, doc_vectors.shape[1], "cosine", **(index_params or {}))
+    params = dict(index_params or {})
+    if index == "binary":  # candidates found on the sign bits are rescored on the float vectors
+        params.setdefault("fetch", lambda ids: doc_vectors[ids])
+    idx = make_index(index, doc_vectors.shape[1], "cosine", **params)
     t1 = time.perf_counter()
     idx.add(doc_vectors, np.arange(len(data.doc_ids)))
     t_index = time.perf_counter() - t1

@@ -12,7 +12,7 @@ from embedlab.errors import ConfigError
 __all__ = ["INDEX_KINDS", "METRICS", "VectorIndex", "as_matrix", "prepare"]
 
 METRICS = ("cosine", "ip", "l2")
-INDEX_KINDS = ("exact", "hnsw", "ivf")
+INDEX_KINDS = ("exact", "hnsw", "ivf", "int8", "binary", "pq")
 
 
 class VectorIndex(Protocol):

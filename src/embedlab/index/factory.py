@@ -11,7 +11,8 @@ __all__ = ["make_index"]
 
 
 def make_index(kind: str, dim: int, metric: str = "cosine", **params: Any) -> VectorIndex:
-    """An empty index: ``"exact"``, ``"hnsw"`` (M, ef_construction, ef_search) or ``"ivf"`` (nlist, nprobe).
+    """An empty index: ``"exact"``, ``"hnsw"`` (M, ef_construction, ef_search), ``"ivf"`` (nlist, nprobe),
+    or a compressed one: ``"int8"``, ``"binary"`` (rescore, fetch), ``"pq"`` (m).
 
     >>> import numpy as np
     >>> idx = make_index("exact", 2)
@@ -26,6 +27,10 @@ def make_index(kind: str, dim: int, metric: str = "cosine", **params: Any) -> Ve
         from embedlab.index.exact import ExactIndex
 
         return ExactIndex(dim, metric, **params)
+    if kind in ("int8", "binary", "pq"):
+        from embedlab.index.quantized import QuantizedIndex
+
+        return QuantizedIndex(kind, dim, metric, **params)
     from embedlab.index.ann import FaissIndex
 
     return FaissIndex(kind, dim, metric, **params)

@@ -38,8 +38,9 @@ from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
 from embedlab.search.database import damaged, decode_metadata, guarded, int_setting, open_database
-from embedlab.search.documents import check_metadata, document_titles
+from embedlab.search.documents import check_metadata, document_titles, hits_for
 from embedlab.search.filters import filter_sql
+from embedlab.search.vector_file import VectorFile
 
 __all__ = ["Collection", "Hit"]
 
@@ -47,6 +48,7 @@ FORMAT_VERSION = 1
 _DB = "collection.db"
 _VECS = "vectors.f32"
 _BRUTE_FORCE_BELOW = 20_000  # filtered searches with fewer candidates than this are exact
+_LEARNS_FROM = {"int8": 2, "pq": 256}  # documents an index needs to learn from; below, searches are exact
 
 
 @dataclass
@@ -78,9 +80,9 @@ class Collection:
         self.dim: int = settings["dim"]
         self.metric: str = settings["metric"]
         self.model: str | None = settings["model"]
+        self.index: str = settings["index"]
         self._encoder = encoder
-        self._vec_path = self.path / _VECS
-        self._vec_path.touch(exist_ok=True)
+        self._file = VectorFile(self.path / _VECS, self.dim)
         self._cache: tuple[int, np.ndarray, np.ndarray] | None = None  # generation, slots, matrix
         self._ann: dict[str, Any] = {}
 
@@ -95,10 +97,16 @@ class Collection:
         metric: str = "cosine",
         encoder: Any = None,
         exist_ok: bool = False,
+        index: str = "exact",
     ) -> Collection:
         """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384); a local
-        ``model`` path is stored absolute, so the collection finds its encoder from any working folder."""
+        ``model`` path is stored absolute, so the collection finds its encoder from any working folder.
+        ``index`` is the one searches use unless told otherwise (kept with the collection): exact, hnsw,
+        ivf, or a compressed one: int8, binary (with rescoring), pq."""
         check_choice("metric", metric, METRICS)
+        check_choice("index", index, INDEX_KINDS)
+        if index == "binary" and metric != "cosine":
+            raise ConfigError("a binary index needs the cosine metric")
         if model and Path(model).exists():
             model = str(Path(model).resolve())
         p = Path(path)
@@ -136,6 +144,7 @@ class Collection:
             "model": model or "",
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "generation": 0,
+            "index": index,
         }
         db.executemany("INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows.items()])
         db.close()
@@ -253,21 +262,13 @@ class Collection:
 
     def _commit(self, ids: list[str], texts: list[str | None], vecs: np.ndarray, metas: list[dict]) -> None:
         vecs = prepare(vecs, self.dim, self.metric)
-        row_bytes = 4 * self.dim
         # The write lock is taken first so that concurrent writers never share vector slots; the
         # rows are on disk (fsync) before the documents that point at them are committed.
         with self._write() as cur:
             top = cur.execute("SELECT MAX(slot) FROM docs").fetchone()[0]
             first = max(-1 if top is None else top, self._max_dead_slot(cur)) + 1
             # rows past the last committed slot belong to an add that never committed: reuse them
-            with open(self._vec_path, "r+b") as fh:
-                fh.seek(0, os.SEEK_END)
-                if fh.tell() < first * row_bytes:
-                    raise FormatError(f"{self._vec_path} is shorter than the documents that point into it")
-                fh.seek(first * row_bytes)
-                fh.write(vecs.tobytes())
-                fh.flush()
-                os.fsync(fh.fileno())
+            self._file.write_at(first, vecs)
             slots = np.arange(first, first + len(ids), dtype=np.int64)
             old = self._slots_of(ids, cur)
             if old:
@@ -377,18 +378,8 @@ class Collection:
         gen = self.generation
         if self._cache is not None and self._cache[0] == gen:
             return self._cache[1], self._cache[2]
-        if self._db.execute("SELECT 1 FROM docs WHERE typeof(slot) != 'integer' OR slot < 0 LIMIT 1").fetchone():
-            raise damaged(self.path / _DB, "a document's vector slot is not a non-negative integer")
-        slots = np.fromiter((r[0] for r in self._db.execute("SELECT slot FROM docs ORDER BY slot")), dtype=np.int64)
-        size = self._vec_path.stat().st_size
-        if len(slots) and (int(slots[-1]) + 1) * 4 * self.dim > size:
-            raise FormatError(f"{self._vec_path} is shorter than the documents that point into it")
-        if len(slots):
-            mm = np.memmap(self._vec_path, dtype=np.float32, mode="r", shape=(size // (4 * self.dim), self.dim))
-            matrix = np.ascontiguousarray(mm[slots])
-            del mm
-        else:
-            matrix = np.empty((0, self.dim), dtype=np.float32)
+        slots = self._live_slots()
+        matrix = self._file.rows(slots)
         self._cache = (gen, slots, matrix)
         return slots, matrix
 
@@ -399,7 +390,7 @@ class Collection:
         k: int = 10,
         *,
         filter: dict[str, Any] | None = None,
-        index: str = "exact",
+        index: str | None = None,
         with_text: bool = True,
     ) -> list[list[Hit]]:
         """The ``k`` best documents for each query text (encoded with the collection's model)."""
@@ -416,16 +407,19 @@ class Collection:
         k: int = 10,
         *,
         filter: dict[str, Any] | None = None,
-        index: str = "exact",
+        index: str | None = None,
         with_text: bool = True,
     ) -> list[list[Hit]]:
-        """The ``k`` best documents for each query vector. ``index``: exact, hnsw or ivf."""
-        check_choice("index", index, INDEX_KINDS)
+        """The ``k`` best documents for each query vector. ``index``: exact, hnsw, ivf, int8, binary or pq
+        (default: the collection's own, chosen at creation)."""
+        index = check_choice("index", self.index if index is None else index, INDEX_KINDS)
         k = check_int("k", k, 1)
         q = as_matrix(queries, self.dim, "queries")
         allowed = self._filter_slots(filter) if filter else None
         if allowed is not None and index != "exact" and len(allowed) < _BRUTE_FORCE_BELOW:
             index = "exact"  # a graph walk finds too few neighbours inside a small filtered subset
+        if index in _LEARNS_FROM and len(self) < _LEARNS_FROM[index]:
+            index = "exact"  # too few documents yet to learn int8 ranges or PQ centroids from
         if index == "exact":
             from embedlab.index.exact import ExactIndex
 
@@ -441,20 +435,23 @@ class Collection:
 
     @guarded
     def ann(self, kind: str = "hnsw", **params: Any) -> Any:
-        """The collection's ANN index of ``kind``, loaded from disk when current, else (re)built and saved."""
-        from embedlab.index.ann import FaissIndex
+        """The collection's index of ``kind`` (hnsw, ivf, int8, binary, pq), loaded from disk when current,
+        else (re)built from the vector file block by block and saved."""
+        from embedlab.index.factory import make_index
 
         if kind in self._ann and not params:
-            ann = self._ann[kind]
-            if kind == "hnsw" and ann.stale_fraction > 0.25:
+            current = self._ann[kind]
+            if (kind == "hnsw" and current.stale_fraction > 0.25) or current.stale_fraction > 0.5:
                 slots, matrix = self.vectors()
-                ann.compact(matrix, slots)
-            return ann
+                current.compact(matrix, slots)
+            return current
         gen = self.generation
-        ann = FaissIndex(kind, self.dim, self.metric, **params)
+        if kind == "binary":
+            params = {"fetch": self._rows_of_slots, **params}
+        ann: Any = make_index(kind, self.dim, self.metric, **params)
         saved = self.path / f"index-{kind}.faiss"
         stamp = saved.with_suffix(".json")
-        if not params and saved.is_file() and stamp.is_file():
+        if set(params) <= {"fetch"} and saved.is_file() and stamp.is_file():
             try:  # the saved index is a cache: when anything about it is off, it is built again
                 info = json.loads(stamp.read_text())
                 if isinstance(info, dict) and info.get("generation") == gen and isinstance(info.get("crc32"), int):
@@ -463,17 +460,34 @@ class Collection:
                     return ann
             except (ValueError, TypeError, KeyError, OSError, FormatError):
                 pass
-        slots, matrix = self.vectors()
-        if len(slots):
-            ann.add(matrix, slots)
+        n = 0
+        for slots, rows in self._live_rows():
+            ann.add(rows, slots)
+            n += len(slots)
         self._ann[kind] = ann
-        if len(slots):
+        if n:
             from embedlab._files import atomic_file
 
             crc32 = ann.save(saved)
             with atomic_file(stamp, "w") as fh:
-                json.dump({"generation": gen, "n": len(slots), "crc32": crc32}, fh)
+                json.dump({"generation": gen, "n": n, "crc32": crc32}, fh)
         return ann
+
+    def _live_rows(self, block: int = 65_536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """``(slots, float32 rows)`` of the live documents, ``block`` at a time, read from the vector file."""
+        slots = self.vectors()[0] if self._cache is not None else self._live_slots()
+        for start in range(0, len(slots), block):
+            part = slots[start : start + block]
+            yield part, self._rows_of_slots(part)
+
+    def _live_slots(self) -> np.ndarray:
+        if self._db.execute("SELECT 1 FROM docs WHERE typeof(slot) != 'integer' OR slot < 0 LIMIT 1").fetchone():
+            raise damaged(self.path / _DB, "a document's vector slot is not a non-negative integer")
+        return np.fromiter((r[0] for r in self._db.execute("SELECT slot FROM docs ORDER BY slot")), dtype=np.int64)
+
+    def _rows_of_slots(self, slots: np.ndarray) -> np.ndarray:
+        """The stored rows of ``slots`` (read from the vector file, not the in-memory cache)."""
+        return self._file.rows(slots)
 
     def _filter_slots(self, flt: dict[str, Any]) -> np.ndarray:
         where, args = filter_sql(flt)
@@ -481,20 +495,4 @@ class Collection:
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
     def _hits(self, found: np.ndarray, scores: np.ndarray, with_text: bool) -> list[list[Hit]]:
-        wanted = sorted({int(s) for s in found.ravel() if s >= 0})
-        info: dict[int, tuple] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            cols = "slot, id, text, metadata" if with_text else "slot, id, NULL, metadata"
-            q = f"SELECT {cols} FROM docs WHERE slot IN ({','.join('?' * len(part))})"
-            info.update({r[0]: r[1:] for r in self._db.execute(q, part)})
-        out = []
-        for row_i, row_s in zip(found, scores, strict=True):
-            hits = []
-            for s, sc in zip(row_i.tolist(), row_s.tolist(), strict=True):
-                if s < 0 or s not in info:
-                    continue
-                did, text, meta = info[s]
-                hits.append(Hit(did, float(sc), text, decode_metadata(self.path / _DB, did, meta)))
-            out.append(hits)
-        return out
+        return hits_for(self._db, self.path / _DB, found, scores, with_text, Hit)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from embedlab.errors import FormatError
-from embedlab.index.base import METRICS
+from embedlab.index.base import INDEX_KINDS, METRICS
 
 __all__ = ["DOC_COLUMNS", "damaged", "decode_metadata", "guarded", "int_setting", "open_database"]
 
@@ -90,7 +90,11 @@ def open_database(db: Path, format_version: int) -> tuple[sqlite3.Connection, di
         model = raw.get("model")
         if model is not None and not isinstance(model, str):
             raise damaged(db, f"setting 'model' should be text, got {model!r}")
+        index = raw.get("index", "exact")  # collections made before the setting existed search exactly
+        if index not in INDEX_KINDS:
+            raise damaged(db, f"setting 'index' should be one of {list(INDEX_KINDS)}, got {index!r}")
         settings = {
+            "index": index,
             "dim": int_setting(db, raw, "dim", 1, _MAX_DIM),
             "metric": metric,
             "model": model or None,

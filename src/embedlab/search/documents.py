@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import ConfigError
+from embedlab.search.database import decode_metadata
 
-__all__ = ["check_metadata", "document_titles"]
+__all__ = ["check_metadata", "document_titles", "hits_for"]
 
 
 def check_metadata(m: Any, i: int) -> dict[str, Any]:
@@ -39,3 +40,25 @@ def document_titles(db: sqlite3.Connection, slots: np.ndarray, length: int = 60)
             label = str(label)
         found[slot] = (label[: length - 1] + "…" if len(label) > length else label) or doc_id
     return [found[int(s)] for s in slots]
+
+
+def hits_for(
+    db: sqlite3.Connection, db_path: Any, found: np.ndarray, scores: np.ndarray, with_text: bool, make_hit: Any
+) -> list[list[Any]]:
+    """Rows of ``found`` slots (-1: none) as hits, best first, built by ``make_hit(id, score, text, metadata)``."""
+    wanted = sorted({int(s) for s in found.ravel() if s >= 0})
+    info: dict[int, tuple] = {}
+    cols = "slot, id, text, metadata" if with_text else "slot, id, NULL, metadata"
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        q = f"SELECT {cols} FROM docs WHERE slot IN ({','.join('?' * len(part))})"
+        info.update({r[0]: r[1:] for r in db.execute(q, part)})
+    out = []
+    for row_i, row_s in zip(found, scores, strict=True):
+        hits = []
+        for s, sc in zip(row_i.tolist(), row_s.tolist(), strict=True):
+            if s >= 0 and s in info:
+                did, text, meta = info[s]
+                hits.append(make_hit(did, float(sc), text, decode_metadata(db_path, did, meta)))
+        out.append(hits)
+    return out

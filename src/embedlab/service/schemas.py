@@ -107,7 +107,7 @@ class SearchRequest(_Strict):
     queries: list[str] | None = None
     k: int = Field(default=10, ge=1, le=1000)
     filter: dict[str, Any] | None = None
-    index: Literal["exact", "hnsw", "ivf"] = "exact"
+    index: Literal["exact", "hnsw", "ivf", "int8", "binary", "pq"] | None = None
 
 
 class Hit(BaseModel):
