@@ -98,6 +98,17 @@ def test_bfloat16_precision_stays_close_to_float32(minilm):
         SentenceEncoder(precision="int4")
 
 
+def test_int8_precision_keeps_the_vectors_and_the_ranking(minilm):
+    small = SentenceEncoder(precision="int8")
+    assert "int8" in repr(small)
+    a = minilm.encode(TEXTS, normalize=True)
+    b = small.encode(TEXTS, normalize=True)
+    assert b.dtype == np.float32 and (a * b).sum(axis=1).min() > 0.9  # a two-letter text moves most
+    q = small.encode(["someone is making music"], normalize=True)[0]
+    d = small.encode(["A man plays the guitar.", "The stock market crashed."], normalize=True)
+    assert d[0] @ q > d[1] @ q
+
+
 def test_encoder_dim_reads_the_files_without_loading_the_model(tmp_path, monkeypatch):
     import embedlab.encoders.factory as factory
     from embedlab.encoders.factory import encoder_dim

@@ -1,0 +1,271 @@
+"""Compression: what each codec keeps of word vectors and of MiniLM retrieval, at what size and speed.
+
+    .venv/bin/python benchmarks/compress.py --update BENCHMARKS.md
+
+- Word vectors: skip-gram trained by embedlab on en_wiki_early_a (dim 100, 5 epochs, min_count 5,
+  sample 1e-4), compressed with each codec; Google analogies (top 30k words), WordSim-353 and
+  SimLex-999 before and after, bytes of the stored rows, milliseconds per ``most_similar`` query
+  and the overlap of the top-10 neighbours with the float vectors.
+- Retrieval: the 5,183 SciFact documents encoded once by MiniLM, searched through a collection
+  index of each kind (exact float32, int8, binary + rescoring on the float rows, PQ with m = 96);
+  nDCG@10, Recall@100, the bytes the index holds in memory, and ms per query. Beside them,
+  sentence-transformers' own ``quantize_embeddings`` (int8 with the corpus as calibration, and
+  binary with rescoring through ``semantic_search_faiss``) on the same vectors, as the peer.
+- STS Benchmark test: Spearman of cosine on vectors decoded from each codec (int8 ranges learnt
+  from the SciFact document vectors, so calibration and evaluation data differ).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _common import measure_and_render, section_args, versions  # noqa: E402
+
+DATA = HERE.parent.parent / "shared" / "data"
+CORPUS = DATA / "text" / "en_wiki_early_a.txt.xz"
+SCIFACT = DATA / "retrieval" / "scifact"
+STSB = DATA / "sts" / "stsbenchmark" / "sts-test.csv"
+SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5, "threads": 2}
+MARK_BEGIN = "<!-- compress:begin -->"
+MARK_END = "<!-- compress:end -->"
+CODECS = ("float16", "int8", "binary", "pq")
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def word_rows() -> list[dict]:
+    from embedlab import Word2Vec
+    from embedlab.compress import compress_vectors, retention
+
+    with tempfile.TemporaryDirectory(prefix="compress-bench-") as cache:
+        t0 = time.perf_counter()
+        kv = Word2Vec(arch="skipgram", **SETTINGS).fit(CORPUS, skip_doc_tags=True, cache_dir=cache, progress=False)
+        log(f"trained {len(kv):,} words in {time.perf_counter() - t0:.0f} s")
+    rows = []
+    for method in CODECS:
+        small = compress_vectors(kv, method)
+        r = retention(kv, small)
+        rows.append(r)
+        log(method, {x["metric"]: (x["before"], x["after"]) for x in r["rows"]}, r["ratio"])
+    return rows
+
+
+def _ms_per_query(col, q, index) -> float:
+    col.search_vectors(q[:8], k=100, index=index)  # builds (and saves) the index once
+    t0 = time.perf_counter()
+    for i in range(0, len(q), 32):
+        col.search_vectors(q[i : i + 32], k=100, index=index, with_text=False)
+    return 1000 * (time.perf_counter() - t0) / len(q)
+
+
+def retrieval_rows(minilm, data, docs: np.ndarray) -> list[dict]:
+    from embedlab.eval.retrieval import retrieval_metrics
+    from embedlab.search.collection import Collection
+
+    q = minilm.encode(data.query_texts, normalize=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="compress-col-") as tmp:
+        col = Collection.create(Path(tmp) / "c", dim=docs.shape[1])
+        col.add([str(i) for i in range(len(docs))], vectors=docs, batch_size=2048)
+        for index in ("exact", "int8", "binary", "pq"):
+            found = col.search_vectors(q, k=100, index=index, with_text=False)
+            ranked = {qid: [data.doc_ids[int(h.id)] for h in hits] for qid, hits in zip(data.query_ids, found,
+                                                                                           strict=True)}  # fmt: skip
+            m = retrieval_metrics(ranked, {x: data.qrels[x] for x in data.query_ids})
+            memory = docs.nbytes if index == "exact" else col.ann(index).code_bytes
+            rows.append({"index": index, "ndcg@10": m["ndcg@10"], "recall@100": m["recall@100"],
+                         "index_bytes": int(memory), "ms_per_query": _ms_per_query(col, q, index)})  # fmt: skip
+            log(rows[-1])
+        col.close()
+    return rows
+
+
+def peer_rows(minilm, data, docs: np.ndarray) -> list[dict]:
+    """sentence-transformers' own quantization on the same vectors."""
+    try:
+        from sentence_transformers.util.quantization import quantize_embeddings, semantic_search_faiss
+    except ImportError:  # older sentence-transformers
+        from sentence_transformers.quantization import quantize_embeddings, semantic_search_faiss
+
+    from embedlab.eval.retrieval import retrieval_metrics
+
+    q = minilm.encode(data.query_texts, normalize=True)
+    rows = []
+
+    def score(hits) -> dict:
+        ranked = {qid: [data.doc_ids[h["corpus_id"]] for h in hs] for qid, hs in zip(data.query_ids, hits,
+                                                                                       strict=True)}  # fmt: skip
+        return retrieval_metrics(ranked, {x: data.qrels[x] for x in data.query_ids})
+
+    # int8: corpus and queries quantized with the corpus as calibration, ranked by the int8 dot product
+    d8 = quantize_embeddings(docs, precision="int8", calibration_embeddings=docs).astype(np.float32)
+    q8 = quantize_embeddings(q, precision="int8", calibration_embeddings=docs).astype(np.float32)
+    top = np.argsort(-(q8 @ d8.T), axis=1)[:, :100]
+    hits = [[{"corpus_id": int(i)} for i in row] for row in top]
+    m = score(hits)
+    rows.append({"method": "int8 (quantize_embeddings)", "ndcg@10": m["ndcg@10"], "recall@100": m["recall@100"]})
+    log(rows[-1])
+    try:
+        hits, _t, _index = semantic_search_faiss(
+            q, corpus_embeddings=docs, corpus_precision="ubinary", top_k=100, rescore=True, rescore_multiplier=4,
+            exact=True, output_index=True,
+        )  # fmt: skip
+        m = score(hits)
+        rows.append({"method": "binary + rescore (semantic_search_faiss)", "ndcg@10": m["ndcg@10"],
+                     "recall@100": m["recall@100"]})  # fmt: skip
+    except Exception as exc:  # the peer's own failure is reported, not hidden
+        rows.append({"method": "binary + rescore (semantic_search_faiss)", "error": f"{type(exc).__name__}: {exc}"})
+    log(rows[-1])
+    return rows
+
+
+def sts_rows(minilm, docs: np.ndarray) -> list[dict]:
+    from scipy.stats import spearmanr
+
+    from embedlab.eval.sts import read_sts
+    from embedlab.vectors.codecs import make_codec
+
+    pairs = read_sts(STSB)
+    a = minilm.encode(pairs.sentences1, normalize=True)
+    b = minilm.encode(pairs.sentences2, normalize=True)
+    rows = [{"codec": "float32", "spearman": float(spearmanr((a * b).sum(1), pairs.scores).statistic)}]
+    for name in CODECS:
+        codec = make_codec(name, a.shape[1], **({"m": 96} if name == "pq" else {}))
+        if name in ("int8", "pq"):
+            codec.fit(docs)
+        da, db = codec.decode(codec.encode(a)), codec.decode(codec.encode(b))
+        cos = (da * db).sum(1) / (np.linalg.norm(da, axis=1) * np.linalg.norm(db, axis=1))
+        rows.append({"codec": name, "spearman": float(spearmanr(cos, pairs.scores).statistic)})
+        log(rows[-1])
+    return rows
+
+
+def transformer_rows(minilm, data) -> dict:
+    """MiniLM with int8 linear layers against float32: STS-B and encoding time on the same 1,000 documents,
+    alternating runs, best of three each."""
+    from embedlab.encoders.transformer import SentenceEncoder
+    from embedlab.eval.sts import evaluate_sts, read_sts
+
+    small = SentenceEncoder(precision="int8")
+    pairs = read_sts(STSB)
+    texts = data.doc_texts[:1000]
+    for enc in (minilm, small):
+        enc.encode(texts[:64], batch_size=32)
+    times: dict[str, list[float]] = {"float32": [], "int8": []}
+    for _ in range(3):
+        for name, enc in (("float32", minilm), ("int8", small)):
+            t0 = time.perf_counter()
+            enc.encode(texts, batch_size=32)
+            times[name].append(time.perf_counter() - t0)
+    out = {
+        "documents": len(texts),
+        "seconds": {k: min(v) for k, v in times.items()},
+        "sts_float32": evaluate_sts(minilm, pairs)["spearman"],
+        "sts_int8": evaluate_sts(small, pairs)["spearman"],
+    }
+    out["speedup"] = out["seconds"]["float32"] / out["seconds"]["int8"]
+    log(out)
+    return out
+
+
+def measure() -> dict:
+    from embedlab.encoders.transformer import SentenceEncoder
+    from embedlab.eval.retrieval import read_beir
+
+    words = word_rows()
+    minilm = SentenceEncoder()
+    data = read_beir(SCIFACT)
+    t0 = time.perf_counter()
+    docs = minilm.encode(data.doc_texts, batch_size=32, normalize=True)
+    log(f"encoded {len(docs):,} documents in {time.perf_counter() - t0:.0f} s")
+    return {
+        "versions": versions("numpy", "faiss-cpu", "sentence-transformers", "torch"),
+        "words": words,
+        "retrieval": retrieval_rows(minilm, data, docs),
+        "peer": peer_rows(minilm, data, docs),
+        "sts": sts_rows(minilm, docs),
+        "transformer_int8": transformer_rows(minilm, data),
+    }
+
+
+def _pct(a, b) -> str:
+    return "-" if a is None or not b else f"{100 * a / b:.2f}%"
+
+
+def markdown(res: dict) -> str:
+    out = [
+        "Command: `.venv/bin/python benchmarks/compress.py --update BENCHMARKS.md` (2 cores; JSON in "
+        "`benchmarks/results/compress.json`). Word vectors: skip-gram on en_wiki_early_a trained by embedlab "
+        "(dim 100, 5 epochs); each codec stores the unit rows plus one float32 length per row.",
+        "",
+        "| codec | analogy | WS353 | SimLex-999 | retained (analogy / WS353) | bytes | ratio | ms / query "
+        "| top-10 overlap |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    first = res["words"][0]
+    base = {r["metric"]: r["before"] for r in first["rows"]}
+    out.append(f"| float32 | {base['analogy']:.4f} | {base['wordsim353']:.4f} | {base['simlex999']:.4f} | 100% / 100% "
+               f"| {first['bytes_before']:,} | 1 | {first['query_ms_before']:.2f} | 1 |")  # fmt: skip
+    for r in res["words"]:
+        v = {x["metric"]: x["after"] for x in r["rows"]}
+        out.append(
+            f"| {r['method']} | {v['analogy']:.4f} | {v['wordsim353']:.4f} | {v['simlex999']:.4f} | "
+            f"{_pct(v['analogy'], base['analogy'])} / {_pct(v['wordsim353'], base['wordsim353'])} | "
+            f"{r['bytes_after']:,} | {r['ratio']:.1f} | {r['query_ms_after']:.2f} | {r['neighbour_overlap@10']:.3f} |"
+        )
+    exact = res["retrieval"][0]
+    out += [
+        "",
+        "SciFact (MiniLM vectors, one collection, each index kind; index memory = what the index holds):",
+        "",
+        "| index | nDCG@10 | of float | Recall@100 | index memory | less memory | ms / query |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in res["retrieval"]:
+        out.append(
+            f"| {r['index']} | {r['ndcg@10']:.4f} | {_pct(r['ndcg@10'], exact['ndcg@10'])} | {r['recall@100']:.4f} | "
+            f"{r['index_bytes']:,} | {exact['index_bytes'] / r['index_bytes']:.1f}x | {r['ms_per_query']:.2f} |"
+        )
+    out += ["", "The peer, sentence-transformers' quantization on the same vectors:", "",
+            "| method | nDCG@10 | of float | Recall@100 |", "|---|---|---|---|"]  # fmt: skip
+    for r in res["peer"]:
+        if "error" in r:
+            out.append(f"| {r['method']} | failed: {r['error']} | | |")
+        else:
+            out.append(f"| {r['method']} | {r['ndcg@10']:.4f} | {_pct(r['ndcg@10'], exact['ndcg@10'])} | "
+                       f"{r['recall@100']:.4f} |")  # fmt: skip
+    out += ["", "STS Benchmark test, Spearman of cosine on decoded vectors:", "", "| codec | Spearman |", "|---|---|"]
+    out += [f"| {r['codec']} | {r['spearman']:.4f} |" for r in res["sts"]]
+    t = res["transformer_int8"]
+    out += [
+        "",
+        f'MiniLM with int8 linear layers (`SentenceEncoder(precision="int8")`, per-channel weight scales) '
+        f"against float32, {t['documents']:,} SciFact documents, best of three alternating runs:",
+        "",
+        "| model | seconds | speed-up | STS-B Spearman |",
+        "|---|---|---|---|",
+        f"| float32 | {t['seconds']['float32']:.1f} | 1 | {t['sts_float32']:.4f} |",
+        f"| int8 | {t['seconds']['int8']:.1f} | {t['speedup']:.2f}x | {t['sts_int8']:.4f} |",
+    ]
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    section_args(ap, HERE / "results" / "compress.json")
+    args = ap.parse_args()
+    measure_and_render(args, measure, markdown, MARK_BEGIN, MARK_END)
+
+
+if __name__ == "__main__":
+    main()
