@@ -80,5 +80,5 @@ def test_classify_product_api():
 def test_compress_product_api():
     import embedlab.compress as compress
 
-    assert set(compress.__all__) == {"METHODS", "compress_vectors", "retention"}
+    assert set(compress.__all__) == {"METHODS", "compress_vectors", "distill", "retention"}
     assert compress.METHODS == ("float16", "int8", "binary", "pq")

@@ -73,3 +73,34 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
         table.add_row("ms / query", f"{report['query_ms_before']:.2f}", f"{report['query_ms_after']:.2f}", "")
         table.add_row("top-10 overlap", "", f"{report['neighbour_overlap@10']:.3f}", "")
     console().print(table)
+
+
+@handle_errors
+def distill(
+    model: Annotated[
+        str | None, typer.Argument(help="sentence-transformers folder to distil (default: the bundled MiniLM).")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static encoder.")] = Path("distilled"),
+    dim: Annotated[int, typer.Option(min=1, help="Components kept by PCA (at most the model's dim).")] = 256,
+    zipf: Annotated[bool, typer.Option("--zipf/--no-zipf", help="Weight rows by log(1 + vocabulary rank).")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Distil a sentence-transformers model into a static encoder (no transformer at inference).
+
+    Every token of the model's vocabulary is encoded once; a text becomes the mean of its tokens'
+    vectors. The folder works wherever an encoder is taken (--model, --encoder, serve).
+    Example: embedlab distill -o minilm-static
+    """
+    from embedlab.cli._common import progress_enabled
+    from embedlab.compress import distill as run
+    from embedlab.encoders.factory import load_encoder
+    from embedlab.io import check_output
+
+    teacher_path = [] if model is None or model.lower() == "minilm" else [model]
+    check_output(output, "native", inputs=teacher_path, force=force, marker="distilled.json")
+    teacher = load_encoder(model)
+    student = run(output, teacher, dim=dim, zipf=zipf, show_progress=progress_enabled(quiet))
+    size = sum(f.stat().st_size for f in output.iterdir())
+    typer.echo(f"wrote {output}: {student.embeddings.shape[0]:,} tokens x {student.dim} dims, {size / 1e6:.1f} MB",
+               err=True)  # fmt: skip

@@ -30,6 +30,12 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
         )
     if is_sentence_transformers_folder(path):
         return SentenceEncoder(path, **options)
+    from embedlab.encoders.distilled import DistilledEncoder, is_distilled_folder
+
+    if is_distilled_folder(path):
+        if options:
+            raise ConfigError(f"options {sorted(options)} do not apply to a distilled encoder")
+        return DistilledEncoder(path)
     from embedlab.io import load
 
     pooling = options.pop("pooling", "mean")

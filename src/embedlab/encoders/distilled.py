@@ -1,0 +1,101 @@
+"""DistilledEncoder: a sentence encoder with no transformer at inference, one vector per sub-word token.
+
+A folder written by :func:`embedlab.compress.distill` holds the teacher's ``tokenizer.json``, a
+``[vocabulary, dim]`` float16 matrix (``embeddings.npy``) and ``distilled.json``. A text's vector
+is the mean of its tokens' rows (special tokens left out). It needs the ``tokenizers`` library
+and numpy only: no torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embedlab._files import load_npy
+from embedlab._linalg import normalize_rows
+from embedlab._progress import ProgressArg
+from embedlab._validation import check_int
+from embedlab.encoders.base import check_texts
+from embedlab.errors import FormatError, MissingDependencyError
+
+__all__ = ["CONFIG_NAME", "DistilledEncoder", "is_distilled_folder"]
+
+CONFIG_NAME = "distilled.json"
+FORMAT_NAME = "embedlab-distilled"
+
+
+def is_distilled_folder(path: str | os.PathLike[str]) -> bool:
+    return (Path(path) / CONFIG_NAME).is_file()
+
+
+class DistilledEncoder:
+    """Static token vectors behind the encoder protocol (``encode`` as every embedlab encoder)."""
+
+    modality = "text"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        p = Path(path)
+        try:
+            config = json.loads((p / CONFIG_NAME).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise FormatError(f"{p}/{CONFIG_NAME} is missing or not JSON ({exc})") from None
+        if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
+            raise FormatError(f"{p} is not a distilled encoder folder")
+        try:
+            from tokenizers import Tokenizer
+        except ImportError:
+            raise MissingDependencyError("tokenizers", "sentence") from None
+        try:
+            self.tokenizer = Tokenizer.from_file(str(p / "tokenizer.json"))
+        except Exception as exc:  # the tokenizers library raises its own exception type
+            raise FormatError(f"{p}/tokenizer.json cannot be read: {exc}") from None
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.embeddings = load_npy(p / "embeddings.npy")
+        if self.embeddings.ndim != 2 or self.embeddings.shape[0] != self.tokenizer.get_vocab_size():
+            raise FormatError(f"{p}/embeddings.npy is {self.embeddings.shape}, the tokenizer has "
+                              f"{self.tokenizer.get_vocab_size()} tokens")  # fmt: skip
+        if not np.isfinite(self.embeddings).all():
+            raise FormatError(f"{p}/embeddings.npy holds NaN or infinite values")
+        special = config.get("special_ids", [])
+        self._keep = np.ones(self.embeddings.shape[0], dtype=bool)
+        self._keep[[int(i) for i in special if 0 <= int(i) < len(self._keep)]] = False
+        self.config: dict[str, Any] = config
+        self.path = p
+        self.name = config.get("teacher", p.name)
+
+    def __repr__(self) -> str:
+        return f"DistilledEncoder({str(self.path)!r}, dim={self.dim}, vocabulary={self.embeddings.shape[0]:,})"
+
+    @property
+    def dim(self) -> int:
+        return int(self.embeddings.shape[1])
+
+    def encode(
+        self, texts: Sequence[str] | str, *, batch_size: int = 1024, normalize: bool = False,
+        show_progress: ProgressArg = None,
+    ) -> np.ndarray:  # fmt: skip
+        """``float32 [n, dim]``: the mean of each text's token rows (a text with no token: zeros)."""
+        texts = check_texts(texts)
+        batch_size = check_int("batch_size", batch_size, 1)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        table = self.embeddings
+        for start in range(0, len(texts), batch_size):
+            encodings = self.tokenizer.encode_batch(texts[start : start + batch_size], add_special_tokens=False)
+            lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+            ids = np.fromiter((i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
+            keep = self._keep[ids]
+            owner = np.repeat(np.arange(len(encodings)), lengths)[keep]
+            counts = np.bincount(owner, minlength=len(encodings))
+            sums = np.zeros((len(encodings), self.dim), dtype=np.float32)
+            filled = counts > 0
+            if filled.any():  # rows are grouped by text already: one reduceat sums each text's run
+                starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[filled]
+                sums[filled] = np.add.reduceat(table[ids[keep]].astype(np.float32), starts, axis=0)
+            out[start : start + len(encodings)] = sums / np.maximum(counts, 1)[:, None]
+        return normalize_rows(out) if normalize else out
