@@ -34,6 +34,7 @@ from _common import measure_and_render, section_args, versions  # noqa: E402
 DATA = HERE.parent.parent / "shared" / "data"
 CORPUS = DATA / "text" / "en_wiki_early_a.txt.xz"
 SCIFACT = DATA / "retrieval" / "scifact"
+RW = DATA / "word_eval" / "en" / "faruqui" / "EN-RW-STANFORD.txt"
 STSB = DATA / "sts" / "stsbenchmark" / "sts-test.csv"
 SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5, "threads": 2}
 MARK_BEGIN = "<!-- compress:begin -->"
@@ -60,6 +61,32 @@ def word_rows() -> list[dict]:
         rows.append(r)
         log(method, {x["metric"]: (x["before"], x["after"]) for x in r["rows"]}, r["ratio"])
     return rows
+
+
+def fasttext_rows() -> dict:
+    """FastText (skip-gram, the FastText benchmark's settings: n-grams 3-6 in 2M buckets) compressed whole:
+    WS353 and RW with unseen words answered from the kept n-gram buckets, before and after."""
+    from embedlab import FastText
+    from embedlab.compress import compress_vectors
+    from embedlab.eval.word_similarity import evaluate_word_pairs
+
+    with tempfile.TemporaryDirectory(prefix="compress-ft-") as cache:
+        t0 = time.perf_counter()
+        ft = FastText(arch="skipgram", minn=3, maxn=6, bucket=2_000_000, alpha=0.05, min_alpha=0.0, **SETTINGS).fit(
+            CORPUS, skip_doc_tags=True, cache_dir=cache, progress=False
+        )
+        log(f"FastText trained in {time.perf_counter() - t0:.0f} s")
+
+    def scores(kv) -> dict:
+        return {name: evaluate_word_pairs(kv, path, answer_oov=True)["spearman"] for name, path in
+                (("wordsim353", "wordsim353"), ("rw", str(RW)))}  # fmt: skip
+
+    out = {"bytes": int(ft.vectors.nbytes + ft.ngrams.nbytes), "float32": scores(ft), "rows": []}
+    for method in ("int8", "pq"):
+        small = compress_vectors(ft, method)
+        out["rows"].append({"method": method, "bytes": small.nbytes, "kept": len(small.kept), **scores(small)})
+        log(out["rows"][-1])
+    return out
 
 
 def _ms_per_query(col, q, index) -> float:
@@ -216,6 +243,7 @@ def measure() -> dict:
     from embedlab.eval.retrieval import read_beir
 
     words = word_rows()
+    fasttext = fasttext_rows()
     minilm = SentenceEncoder()
     data = read_beir(SCIFACT)
     t0 = time.perf_counter()
@@ -224,6 +252,7 @@ def measure() -> dict:
     return {
         "versions": versions("numpy", "faiss-cpu", "sentence-transformers", "torch"),
         "words": words,
+        "fasttext": fasttext,
         "retrieval": retrieval_rows(minilm, data, docs),
         "peer": peer_rows(minilm, data, docs),
         "sts": sts_rows(minilm, docs),
@@ -257,6 +286,21 @@ def markdown(res: dict) -> str:
             f"{_pct(v['analogy'], base['analogy'])} / {_pct(v['wordsim353'], base['wordsim353'])} | "
             f"{r['bytes_after']:,} | {r['ratio']:.1f} | {r['query_ms_after']:.2f} | {r['neighbour_overlap@10']:.3f} |"
         )
+    ft = res.get("fasttext")
+    if ft:
+        out += [
+            "",
+            "FastText (skip-gram, n-grams 3-6 in 2,000,000 buckets, the FastText benchmark's settings) compressed "
+            "whole: word rows, and the n-gram buckets some vocabulary word uses; WS353 and RW with unseen words "
+            "answered from n-grams:",
+            "",
+            "| model | buckets kept | bytes | of float32 | WS353 | RW |",
+            "|---|---|---|---|---|---|",
+            f"| float32 | 2,000,000 | {ft['bytes']:,} | 100% | {ft['float32']['wordsim353']:.4f} "
+            f"| {ft['float32']['rw']:.4f} |",
+        ]
+        out += [f"| {r['method']} | {r['kept']:,} | {r['bytes']:,} | {100 * r['bytes'] / ft['bytes']:.1f}% "
+                f"| {r['wordsim353']:.4f} | {r['rw']:.4f} |" for r in ft["rows"]]  # fmt: skip
     exact = res["retrieval"][0]
     out += [
         "",

@@ -30,6 +30,10 @@ def compress(
     m: Annotated[
         int | None, typer.Option("--m", min=1, help="pq: sub-vectors per row (bytes per row; divides the dim).")
     ] = None,
+    max_ngrams: Annotated[
+        int | None,
+        typer.Option(min=1, help="FastText models: keep only this many n-gram buckets, the most used ones."),
+    ] = None,
     evaluate: Annotated[
         bool, typer.Option("--evaluate/--no-evaluate", help="Measure quality before and after (bundled sets).")
     ] = True,
@@ -46,7 +50,7 @@ def compress(
 
     check_output(output, "native", inputs=[model], force=force)
     kv = load(model)
-    small = compress_vectors(kv, method.value, m=m)
+    small = compress_vectors(kv, method.value, m=m, max_ngrams=max_ngrams)
     if evaluate:
         report: dict[str, Any] = retention(kv, small)
     else:

@@ -20,6 +20,8 @@ from embedlab.errors import ConfigError
 from embedlab.vectors.codecs import CODECS
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vectors.quantized import QuantizedVectors
+from embedlab.vectors.quantized_subword import QuantizedSubwordVectors
+from embedlab.vectors.subword import SubwordVectors
 
 __all__ = ["METHODS", "compress_vectors", "retention"]
 
@@ -27,25 +29,31 @@ METHODS = tuple(CODECS)
 
 
 def compress_vectors(
-    kv: KeyedVectors, method: str, *, calibration: np.ndarray | None = None, m: int | None = None
+    kv: KeyedVectors,
+    method: str,
+    *,
+    calibration: np.ndarray | None = None,
+    m: int | None = None,
+    max_ngrams: int | None = None,
 ) -> QuantizedVectors:
     """``kv`` stored with ``method`` (float16, int8, binary, pq).
 
     int8 learns each dimension's range from ``calibration`` (default: the vectors themselves,
     which is what a word-vector model has); pq learns ``m`` sub-quantizers of 256 centroids from
-    the vectors (default ``m = dim / 4``).
+    the vectors (default ``m = dim / 4``). A FastText model keeps its vectors for unseen words:
+    of its n-gram matrix only the buckets a vocabulary word uses are kept (the ``max_ngrams`` most
+    used, when given), compressed with the same method.
     """
     method = check_choice("method", method, METHODS)
     if isinstance(kv, QuantizedVectors):
         raise ConfigError(f"these vectors are already compressed ({kv.codec.name}); compress the original model")
-    if hasattr(kv, "ngram_rows"):
-        raise ConfigError(
-            "a FastText model's n-gram matrix cannot be compressed yet; to compress its word rows alone, save "
-            "them as plain vectors first (embedlab convert MODEL words.bin --to word2vec-bin)"
-        )
     if len(kv) == 0:
         raise ConfigError("nothing to compress: the model has no vectors")
     params: dict[str, Any] = {"m": m} if method == "pq" and m is not None else {}
+    if isinstance(kv, SubwordVectors):
+        if calibration is not None:
+            raise ConfigError("a FastText model is calibrated on its own rows; calibration= does not apply")
+        return QuantizedSubwordVectors.from_subword(kv, method, max_ngrams=max_ngrams, **params)
     return QuantizedVectors.from_vectors(kv, method, calibration=calibration, **params)
 
 
@@ -54,9 +62,10 @@ def _quality(kv: KeyedVectors, pairs: tuple[str, ...], analogies: bool) -> dict[
     from embedlab.eval.word_similarity import evaluate_word_pairs
 
     out: dict[str, float | None] = {}
+    oov = hasattr(kv, "ngram_rows")  # FastText models answer for unseen words too
     for name in pairs:
         try:
-            out[name] = float(evaluate_word_pairs(kv, name)["spearman"])
+            out[name] = float(evaluate_word_pairs(kv, name, answer_oov=oov)["spearman"])
         except (ConfigError, ValueError):
             out[name] = None  # no pair of the set is covered by this vocabulary
     if analogies:

@@ -19,6 +19,7 @@ _ARTIFACTS: dict[str, str] = {
     "KeyedVectors": "embedlab.vectors.keyed:KeyedVectors",
     "SubwordVectors": "embedlab.vectors.subword:SubwordVectors",
     "QuantizedVectors": "embedlab.vectors.quantized:QuantizedVectors",
+    "QuantizedSubwordVectors": "embedlab.vectors.quantized_subword:QuantizedSubwordVectors",
 }
 
 

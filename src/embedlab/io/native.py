@@ -43,7 +43,7 @@ def save_native(kv: KeyedVectors, path: str | os.PathLike[str]) -> None:
     with atomic_dir(path) as tmp:
         np.save(tmp / "vectors.npy", kv._native_matrix())
         for name, array in arrays.items():
-            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float32))
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))  # each artifact chooses its dtypes
         kv.vocab.save_tsv(tmp / "vocab.tsv")
         config = {
             "format": FORMAT_NAME,

@@ -47,7 +47,7 @@ class SubwordVectors(KeyedVectors):
 
     def _native_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         subwords = {"minn": self.minn, "maxn": self.maxn, "bucket": self.bucket, "jamo": self.jamo}
-        return {"subwords": subwords}, {"ngrams": self.ngrams}
+        return {"subwords": subwords}, {"ngrams": np.asarray(self.ngrams, dtype=np.float32)}
 
     @classmethod
     def _from_native(
