@@ -126,6 +126,9 @@ class LabelDictionary:
         self.word_ngrams, self.bucket = int(word_ngrams), int(bucket)
         self.minn, self.maxn, self.jamo = int(minn), int(maxn), bool(jamo)
         self.label_prefix = label_prefix
+        #: a pruned dictionary (fastText's quantized models): the only input rows a line may use, sorted;
+        #: the n-grams of other buckets are left out of a line, as fastText's ``pushHash`` does
+        self.kept_rows: np.ndarray | None = None
         self._word_index = {w: i for i, w in enumerate(self.words)}
         self._label_index = {lab: i for i, lab in enumerate(self.labels)}
         self._prefix = label_prefix.encode("utf-8")
@@ -259,7 +262,14 @@ class LabelDictionary:
         label_offsets = np.empty(n_lines + 1, np.int64)
         labels = np.empty(max(n_tok, 1), np.int64)
         m = line_labels(tok.entry, tok.line_ends, label_of, label_offsets, labels)
-        return EncodedLines(rows[:k].copy(), row_offsets, labels[:m].copy(), label_offsets, sorted(set(unknown)))
+        rows = rows[:k].copy()
+        if self.kept_rows is not None:
+            kept = self.kept_rows
+            at = np.minimum(np.searchsorted(kept, rows), max(len(kept) - 1, 0))
+            keep = kept[at] == rows if len(kept) else np.zeros(len(rows), dtype=bool)
+            row_offsets = np.concatenate([[0], np.cumsum(keep)]).astype(np.int64)[row_offsets]
+            rows = rows[keep]
+        return EncodedLines(rows, row_offsets, labels[:m].copy(), label_offsets, sorted(set(unknown)))
 
     def settings(self) -> dict[str, object]:
         return {"word_ngrams": self.word_ngrams, "bucket": self.bucket, "minn": self.minn, "maxn": self.maxn,

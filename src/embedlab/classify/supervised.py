@@ -330,15 +330,20 @@ class SupervisedFastText:
         return evaluate_predictions(probs, self.labels, labels, k=k)
 
     # -- files -----------------------------------------------------------------------------------
-    def save(self, path: PathLike) -> Path:
-        """A ``.bin`` path writes fastText's format; any other path a native folder."""
+    def save(self, path: PathLike, *, dsub: int = 2, qnorm: bool = True, cutoff: int | None = None) -> Path:
+        """A ``.bin`` path writes fastText's format; ``.ftz`` its quantized format (product quantization,
+        ``dsub`` dimensions a byte, row lengths apart with ``qnorm``, the ``cutoff`` longest n-gram rows
+        kept, as ``fasttext quantize`` does); any other path a native folder."""
         from embedlab.classify.supervised_files import save_supervised
 
+        if Path(path).suffix == ".ftz":
+            return save_supervised(self, path, dsub=dsub, qnorm=qnorm, cutoff=cutoff)
         return save_supervised(self, path)
 
     @classmethod
     def load(cls, path: PathLike) -> SupervisedFastText:
-        """A fastText supervised ``.bin`` (from the ``fasttext`` package or from here) or a native folder."""
+        """A fastText supervised ``.bin`` or quantized ``.ftz`` (from the ``fasttext`` package or from here)
+        or a native folder."""
         from embedlab.classify.supervised_files import load_supervised
 
         config, d, inp, out, row_map = load_supervised(path)

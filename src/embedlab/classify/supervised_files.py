@@ -21,6 +21,7 @@ import numpy as np
 from embedlab._files import atomic_dir, atomic_file, load_npy
 from embedlab.classify.config import SupervisedConfig
 from embedlab.classify.dictionary import LabelDictionary
+from embedlab.classify.ftz import read_qmatrix, write_qmatrix
 from embedlab.errors import FormatError
 from embedlab.io.fasttext_bin import MAGIC, VERSION, check_args
 from embedlab.io.words import WordDecoder
@@ -39,10 +40,14 @@ FORMAT = "embedlab-supervised"
 FORMAT_VERSION = 1
 
 
-def save_supervised(model: SupervisedFastText, path: PathLike) -> Path:
+def save_supervised(model: SupervisedFastText, path: PathLike, **ftz: Any) -> Path:
+    """``.bin``: fastText's format; ``.ftz``: fastText's quantized format (``dsub``, ``qnorm``, ``cutoff``);
+    any other path: a native folder."""
     p = Path(path)
     if p.suffix == ".bin":
         _save_bin(model, p)
+    elif p.suffix == ".ftz":
+        _save_ftz(model, p, **ftz)
     else:
         _save_native(model, p)
     return p
@@ -54,8 +59,9 @@ def _parts(model: SupervisedFastText) -> tuple[LabelDictionary, np.ndarray, np.n
     return d, model.input, model.output
 
 
-def _save_bin(model: SupervisedFastText, path: Path) -> None:
-    d, _, out = _parts(model)
+def _write_head(fh: Any, model: SupervisedFastText, pruneidx: np.ndarray | None) -> None:
+    """Magic, version, arguments and dictionary (with the pruned bucket map of a quantized model)."""
+    d, _, _ = _parts(model)
     c = model.config
     if c.subword == "jamo" or c.tokenizer != "whitespace":
         raise FormatError(
@@ -64,15 +70,53 @@ def _save_bin(model: SupervisedFastText, path: Path) -> None:
         )
     args = _ARGS.pack(c.dim, 5, c.epochs, c.min_count, 5, c.word_ngrams, _LOSS_CODES[c.loss], _MODEL_SUP, d.bucket,
                       d.minn, d.maxn, 100, 1e-4)  # fmt: skip
+    fh.write(struct.pack("<ii", MAGIC, VERSION))
+    fh.write(args)
+    ntokens = int(d.word_counts.sum())
+    prune = -1 if pruneidx is None else len(pruneidx)
+    fh.write(struct.pack("<iiiqq", d.n_words + d.n_labels, d.n_words, d.n_labels, ntokens, prune))
+    for word, count in zip(d.words, d.word_counts.tolist(), strict=True):
+        fh.write(word.encode("utf-8") + b"\0" + struct.pack("<qb", count, 0))
+    for label, count in zip(d.labels, d.label_counts.tolist(), strict=True):
+        fh.write((d.label_prefix + label).encode("utf-8") + b"\0" + struct.pack("<qb", count, 1))
+    if pruneidx is not None:
+        fh.write(np.ascontiguousarray(pruneidx, dtype="<i4").tobytes())
+
+
+def _save_ftz(model: SupervisedFastText, path: Path, *, dsub: int = 2, qnorm: bool = True,
+              cutoff: int | None = None) -> None:  # fmt: skip
+    """fastText's quantized format: the word rows and the trained n-gram rows (the ``cutoff`` longest of
+    them, when given), product-quantized with ``dsub`` dimensions a byte; the output matrix as it is."""
+    d, inp, out = _parts(model)
+    if d.kept_rows is not None:
+        ngram_rows = d.kept_rows[d.kept_rows >= d.n_words]
+    elif model.row_map is not None:
+        ngram_rows = model.row_map[model.row_map >= d.n_words]
+    else:
+        norms = np.linalg.norm(np.asarray(inp[d.n_words :], dtype=np.float32), axis=1)
+        ngram_rows = d.n_words + np.flatnonzero(norms > 0)
+    if cutoff is not None and len(ngram_rows) > cutoff:
+        lengths = np.linalg.norm(inp[model.input_rows(ngram_rows)], axis=1)
+        ngram_rows = np.sort(ngram_rows[np.argsort(-lengths, kind="stable")[:cutoff]])
+    rows = np.concatenate([np.arange(d.n_words), ngram_rows]).astype(np.int64)
+    pruneidx = np.stack([ngram_rows - d.n_words, np.arange(len(ngram_rows))], axis=1)
+    matrix = np.asarray(inp[model.input_rows(rows)], dtype=np.float32)
     with atomic_file(path, "wb") as fh:
-        fh.write(struct.pack("<ii", MAGIC, VERSION))
-        fh.write(args)
-        ntokens = int(d.word_counts.sum())
-        fh.write(struct.pack("<iiiqq", d.n_words + d.n_labels, d.n_words, d.n_labels, ntokens, -1))
-        for word, count in zip(d.words, d.word_counts.tolist(), strict=True):
-            fh.write(word.encode("utf-8") + b"\0" + struct.pack("<qb", count, 0))
-        for label, count in zip(d.labels, d.label_counts.tolist(), strict=True):
-            fh.write((d.label_prefix + label).encode("utf-8") + b"\0" + struct.pack("<qb", count, 1))
+        _write_head(fh, model, pruneidx)
+        fh.write(b"\1")  # quantized input
+        write_qmatrix(fh, matrix, dsub=dsub, qnorm=qnorm)
+        fh.write(b"\0")  # the output matrix as it is
+        fh.write(struct.pack("<qq", *out.shape))
+        fh.write(np.ascontiguousarray(out, dtype="<f4").tobytes())
+
+
+def _save_bin(model: SupervisedFastText, path: Path) -> None:
+    d, _, out = _parts(model)
+    c = model.config
+    if d.kept_rows is not None:
+        raise FormatError("a pruned (quantized) model saves as .ftz or as a folder, not as a full .bin")
+    with atomic_file(path, "wb") as fh:
+        _write_head(fh, model, None)
         fh.write(b"\0")  # not quantized
         fh.write(struct.pack("<qq", d.n_rows, c.dim))
         for start in range(0, d.n_rows, 65_536):  # the full matrix, a block at a time
@@ -93,6 +137,7 @@ def _save_native(model: SupervisedFastText, path: Path) -> None:
         "dictionary": d.settings(),
         "n_words": d.n_words,
         "n_labels": d.n_labels,
+        "pruned": d.kept_rows is not None,
     }
     with atomic_dir(path) as tmp:
         (tmp / "supervised.json").write_text(json.dumps(meta, indent=2), "utf-8")
@@ -162,18 +207,26 @@ def _parse_bin(data: bytes, p: Path) -> Parts:
         (words if kind == 0 else labels).append(token)
         (wcounts if kind == 0 else lcounts).append(count)
     decoder.warn(p, stacklevel=4)
-    if prune > 0 or data[pos] != 0:
-        raise FormatError(f"{p}: quantized fastText models (.ftz) are not supported; use the unquantized .bin")
+    pruneidx = None
+    if prune >= 0:  # a pruned dictionary (quantized models): kept bucket -> its row after the words
+        if pos + 8 * prune > len(data):
+            raise FormatError(f"{p}: the pruned dictionary's {prune} entries are truncated")
+        pruneidx = np.frombuffer(data, dtype="<i4", count=2 * prune, offset=pos).reshape(prune, 2).astype(np.int64)
+        pos += 8 * prune
+        if prune and (pruneidx[:, 0].min() < 0 or pruneidx[:, 0].max() >= max(bucket, 1) or
+                      not np.array_equal(np.sort(pruneidx[:, 1]), np.arange(prune))):  # fmt: skip
+            raise FormatError(f"{p}: the pruned dictionary's bucket map is inconsistent: the file is damaged")
     prefix = _common_prefix(labels, p)
-    inp, pos = _matrix(data, pos + 1, dim, p, "input")
-    if data[pos] != 0:
-        raise FormatError(f"{p}: a quantized output matrix is not supported")
-    out, pos = _matrix(data, pos + 1, dim, p, "output")
+    quant = data[pos] != 0
+    inp, pos = (read_qmatrix if quant else _matrix)(data, pos + 1, dim, p, "input")
+    qout = quant and data[pos] != 0  # as fastText: the output is quantized only in a quantized model
+    out, pos = (read_qmatrix if qout else _matrix)(data, pos + 1, dim, p, "output")
     if pos != len(data):
         raise FormatError(f"{p}: {len(data) - pos} unexpected bytes after the output matrix")
     expect_out = max(nlabels - 1, 1) if _CODE_LOSSES[loss] == "hs" else nlabels
-    if inp.shape[0] != nwords + bucket or out.shape[0] not in (expect_out, nlabels):
-        raise FormatError(f"{p}: matrices are {inp.shape} and {out.shape}, expected {nwords}+{bucket} rows and "
+    n_in = nwords + (bucket if pruneidx is None else len(pruneidx))
+    if inp.shape[0] != n_in or out.shape[0] not in (expect_out, nlabels):
+        raise FormatError(f"{p}: matrices are {inp.shape} and {out.shape}, expected {n_in} input rows and "
                           f"{nlabels} labels")  # fmt: skip
     if _CODE_LOSSES[loss] == "hs":
         out = out[:expect_out]
@@ -193,7 +246,15 @@ def _parse_bin(data: bytes, p: Path) -> Parts:
     d = LabelDictionary(words, np.array(wcounts), [lab[len(prefix) :] for lab in labels], np.array(lcounts),
                         word_ngrams=word_ngrams, bucket=bucket, minn=minn if maxn > 0 else 0, maxn=maxn,
                         label_prefix=prefix)  # fmt: skip
-    return config, d, inp, out, None
+    if pruneidx is None:
+        return config, d, inp, out, None
+    # compact rows in full-matrix order (words, then kept buckets), and a zero row for anything else
+    full = np.concatenate([np.arange(nwords), nwords + pruneidx[:, 0]])
+    source = np.concatenate([np.arange(nwords), nwords + pruneidx[:, 1]])
+    order = np.argsort(full, kind="stable")
+    d.kept_rows = full[order]
+    compact = np.vstack([inp[source[order]], np.zeros((1, dim), np.float32)])
+    return config, d, compact, out, d.kept_rows
 
 
 def _common_prefix(labels: list[str], p: Path) -> str:
@@ -242,6 +303,8 @@ def _load_native(p: Path) -> Parts:
         row_map = load_npy(p / "row_map.npy") if (p / "row_map.npy").exists() else None
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise FormatError(f"{p}: damaged supervised model ({exc})") from None
+    if meta.get("pruned") is True and row_map is not None:
+        d.kept_rows = np.asarray(row_map, dtype=np.int64)
     n_out = max(d.n_labels - 1, 1) if config.loss == "hs" else d.n_labels
     n_in = d.n_rows if row_map is None else row_map.shape[0] + 1
     if row_map is not None and (row_map.ndim != 1 or np.any(np.diff(row_map) <= 0) or
