@@ -85,8 +85,11 @@ def distill(
         str | None, typer.Argument(help="sentence-transformers folder to distil (default: the bundled MiniLM).")
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static encoder.")] = Path("distilled"),
-    dim: Annotated[int, typer.Option(min=1, help="Components kept by PCA (at most the model's dim).")] = 256,
-    zipf: Annotated[bool, typer.Option("--zipf/--no-zipf", help="Weight rows by log(1 + vocabulary rank).")] = True,
+    dim: Annotated[int, typer.Option(min=1, help="Components kept by PCA (at most the model's dim).")] = 240,
+    sif: Annotated[
+        float,
+        typer.Option(min=0.0, help="SIF weight a / (a + p) with p from the Zipf rank; 0 leaves rows as they are."),
+    ] = 1e-3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     force: ForceOpt = False,
 ) -> None:
@@ -104,7 +107,7 @@ def distill(
     teacher_path = [] if model is None or model.lower() == "minilm" else [model]
     check_output(output, "native", inputs=teacher_path, force=force, marker="distilled.json")
     teacher = load_encoder(model)
-    student = run(output, teacher, dim=dim, zipf=zipf, show_progress=progress_enabled(quiet))
+    student = run(output, teacher, dim=dim, sif=sif or None, show_progress=progress_enabled(quiet))
     size = sum(f.stat().st_size for f in output.iterdir())
     typer.echo(f"wrote {output}: {student.embeddings.shape[0]:,} tokens x {student.dim} dims, {size / 1e6:.1f} MB",
                err=True)  # fmt: skip
