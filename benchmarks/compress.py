@@ -350,7 +350,48 @@ def markdown(res: dict) -> str:
             f"| distilled (static) | {d['megabytes']:.1f} MB | {d['seconds']['static']:.3f} | {d['speedup']:.0f}x "
             f"| {d['sts_student']:.4f} |",
         ]
-    return "\n".join(out)
+    return "\n".join([*out, "", *targets(res)])
+
+
+def targets(res: dict) -> list[str]:
+    """Each target of the issue, met or not, computed from the run's numbers."""
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "not met"
+
+    lines = ["Targets:"]
+    w = next(r for r in res["words"] if r["method"] == "int8")
+    rel = {x["metric"]: abs(x["after"] - x["before"]) / x["before"] for x in w["rows"] if x["metric"] != "simlex999"}
+    lines.append(f"- int8 word vectors keep analogy and WS353 within 0.5% relative: analogy "
+                 f"{100 * rel['analogy']:.2f}%, WS353 {100 * rel['wordsim353']:.2f}% — "
+                 f"{mark(max(rel.values()) <= 0.005)}")  # fmt: skip
+    ex = res["retrieval"][0]
+    r8 = next(r for r in res["retrieval"] if r["index"] == "int8")
+    rb = next(r for r in res["retrieval"] if r["index"] == "binary")
+    k8, kb = r8["ndcg@10"] / ex["ndcg@10"], rb["ndcg@10"] / ex["ndcg@10"]
+    less = ex["index_bytes"] / rb["index_bytes"]
+    lines.append(f"- int8 collection ≥ 99% of float nDCG@10 on SciFact: {100 * k8:.2f}% — {mark(k8 >= 0.99)}")
+    lines.append(f"- binary + rescoring ≥ 97% of float at ≥ 10x less index memory: {100 * kb:.2f}% at {less:.0f}x less "
+                 f"— {mark(kb >= 0.97 and less >= 10)}")  # fmt: skip
+    ft = res.get("fasttext")
+    if ft:
+        f8 = next(r for r in ft["rows"] if r["method"] == "int8")
+        dw, dr = f8["wordsim353"] - ft["float32"]["wordsim353"], f8["rw"] - ft["float32"]["rw"]
+        frac = f8["bytes"] / ft["bytes"]
+        lines.append(f"- FastText at ≤ 1/10 of its size keeps WS353 and RW (unseen words included) within 0.01: "
+                     f"{100 * frac:.1f}% of the bytes, WS353 {dw:+.4f}, RW {dr:+.4f} — "
+                     f"{mark(frac <= 0.1 and abs(dw) <= 0.01 and abs(dr) <= 0.01)}")  # fmt: skip
+    d = res.get("distilled")
+    if d:
+        lines.append(f"- distilled static MiniLM: STS-B ≥ 0.70 ({d['sts_student']:.4f}, "
+                     f"{mark(d['sts_student'] >= 0.70)}), ≥ 100x faster ({d['speedup']:.0f}x, "
+                     f"{mark(d['speedup'] >= 100)}), ≤ 16 MB ({d['megabytes']:.1f} MB, "
+                     f"{mark(d['megabytes'] <= 16)})")  # fmt: skip
+    t = res["transformer_int8"]
+    gap = t["sts_float32"] - t["sts_int8"]
+    lines.append(f"- int8 transformer ≥ 2x faster with STS-B within 0.01: {t['speedup']:.2f}x "
+                 f"({mark(t['speedup'] >= 2)}), STS-B {-gap:+.4f} ({mark(abs(gap) <= 0.01)})")  # fmt: skip
+    return lines
 
 
 def main() -> None:

@@ -89,3 +89,14 @@ def test_evaluators_read_compressed_vectors(tmp_path):
     before = embedlab.evaluate_analogies(kv, sections)["accuracy"]
     after = embedlab.evaluate_analogies(QuantizedVectors.from_vectors(kv, "int8"), sections)["accuracy"]
     assert before > 0.5 and abs(after - before) <= 0.02
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_scores_from_the_codes_equal_scores_of_the_decoded_rows(planted, method):
+    _needs(method)
+    kv, _ = planted
+    q = QuantizedVectors.from_vectors(kv, method)
+    query = np.random.default_rng(3).normal(size=64).astype(np.float32)
+    query /= np.linalg.norm(query)
+    assert np.allclose(q._scores(query, None), q.unit_rows() @ query, atol=1e-5)
+    assert np.allclose(q._scores(query, 50), (q.unit_rows() @ query)[:50], atol=1e-5)

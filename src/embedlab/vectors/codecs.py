@@ -64,6 +64,11 @@ class Codec:
     def decode(self, codes: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def lut(self, q: np.ndarray) -> np.ndarray | None:
+        """``lut[j, byte]``: the query's dot product with what byte ``j`` of a code stands for, so that a
+        decoded row's dot product is the sum over its bytes (None: this codec scores otherwise)."""
+        return None
+
     def _rows(self, x: np.ndarray, what: str = "vectors") -> np.ndarray:
         x = np.asarray(x, dtype=np.float32)
         if x.ndim != 2 or x.shape[1] != self.dim:
@@ -147,6 +152,11 @@ class Int8Codec(Codec):
         low, step = self._ready()
         return (codes.astype(np.float32) + 128.0) * step + low
 
+    def lut(self, q: np.ndarray) -> np.ndarray:
+        low, step = self._ready()
+        value = ((np.arange(256) + 128) % 256).astype(np.float32)  # the int8 code whose byte is u, plus 128
+        return (np.asarray(q, np.float32)[:, None] * (value[None, :] * step[:, None] + low[:, None])).astype(np.float32)
+
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         low, step = self._ready()
         return {"name": self.name, "dim": self.dim}, {"codec_low": low, "codec_step": step}
@@ -167,6 +177,13 @@ class BinaryCodec(Codec):
     def decode(self, codes: np.ndarray) -> np.ndarray:
         bits = np.unpackbits(codes, axis=1, count=self.dim).astype(np.float32)
         return (2.0 * bits - 1.0) / np.float32(np.sqrt(self.dim))
+
+    def lut(self, q: np.ndarray) -> np.ndarray:
+        width = self.code_width
+        padded = np.zeros(width * 8, dtype=np.float32)
+        padded[: self.dim] = q
+        signs = 2.0 * np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).astype(np.float32) - 1.0
+        return (padded.reshape(width, 8) @ signs.T / np.float32(np.sqrt(self.dim))).astype(np.float32)
 
 
 class PQCodec(Codec):
@@ -221,6 +238,11 @@ class PQCodec(Codec):
 
     def decode(self, codes: np.ndarray) -> np.ndarray:
         return self._ready().decode(np.ascontiguousarray(codes, dtype=np.uint8))
+
+    def lut(self, q: np.ndarray) -> np.ndarray:
+        pq = self._ready()
+        centroids = self._faiss().vector_to_array(pq.centroids).reshape(self.m, 256, self.dim // self.m)
+        return np.einsum("jcd,jd->jc", centroids, np.asarray(q, np.float32).reshape(self.m, -1)).astype(np.float32)
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         centroids = self._faiss().vector_to_array(self._ready().centroids).astype(np.float32)

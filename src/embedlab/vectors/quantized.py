@@ -24,6 +24,7 @@ import numpy as np
 from embedlab._linalg import normalize_rows
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError
+from embedlab.kernels.codes import half_scores, half_table, lut_scores
 from embedlab.vectors.codecs import Codec, codec_from_state, make_codec
 from embedlab.vectors.keyed import KeyedVectors, topk_rows
 from embedlab.vocab.vocab import Vocab
@@ -56,6 +57,7 @@ class QuantizedVectors(KeyedVectors):
         self.metadata = dict(metadata or {})
         self._unit = None
         self._full: np.ndarray | None = None
+        self._norms_decoded: np.ndarray | None = None
 
     @classmethod
     def from_vectors(
@@ -123,12 +125,33 @@ class QuantizedVectors(KeyedVectors):
 
     # ----------------------------------------------------------------- queries on the codes
     def _scores(self, query: np.ndarray, restrict_vocab: int | None) -> np.ndarray:
+        """Cosine of each stored row with the unit ``query``, scored on the codes by a kernel: a table
+        lookup per code byte (int8, binary, pq) or float16 widened in the loop, divided by the decoded
+        rows' lengths (computed once)."""
         n = len(self) if restrict_vocab is None else min(len(self), check_int("restrict_vocab", restrict_vocab, 1))
         out = np.empty(n, dtype=np.float32)
-        for s in range(0, n, _DECODE_BLOCK):
-            e = min(n, s + _DECODE_BLOCK)
-            out[s:e] = self.unit_rows(s, e) @ query
-        return out
+        codes = np.asarray(self.codes[:n])
+        q = np.ascontiguousarray(query, dtype=np.float32)
+        lut = self.codec.lut(q)
+        if lut is None:  # float16
+            if QuantizedVectors._half is None:
+                QuantizedVectors._half = half_table()
+            half_scores(codes.view(np.uint16), QuantizedVectors._half, q, out)
+        else:
+            lut_scores(codes.view(np.uint8), lut, out)
+        return out / self._decoded_norms()[:n]
+
+    _half: np.ndarray | None = None  # float16 bit pattern -> float32, built once per process
+
+    def _decoded_norms(self) -> np.ndarray:
+        if self._norms_decoded is None:
+            norms = np.empty(len(self), dtype=np.float32)
+            for s in range(0, len(self), _DECODE_BLOCK):
+                norms[s : s + _DECODE_BLOCK] = np.linalg.norm(
+                    self.codec.decode(self.codes[s : s + _DECODE_BLOCK]), axis=1
+                )
+            self._norms_decoded = np.where(norms > 0, norms, 1.0).astype(np.float32)
+        return self._norms_decoded
 
     def most_similar_batch(
         self, queries: Sequence[str] | np.ndarray, topn: int = 10, restrict_vocab: int | None = None
