@@ -127,7 +127,9 @@ def make_data(d: Path) -> None:
     (d / "events.tsv").write_text("\n".join(rows) + "\n")
     (d / "ids.txt").write_text("12347\n12348\n")
     # labelled text: fastText's format, label<TAB>text, CSV
-    lab = [f"__label__{la} {t.lower()}" for t, la in pairs] * 5
+    # with 300 filler words, so that the model has the 256 rows fastText's quantization needs (.ftz)
+    lab = [f"__label__{la} {t.lower()} term{(7 * i) % 300} term{(11 * i) % 300}" for i, (t, la) in
+           enumerate(pairs * 25)]  # fmt: skip
     for name in ("train.txt", "valid.txt", "test.txt"):
         (d / name).write_text("\n".join(lab) + "\n")
     (d / "nsmc.txt").write_text("\n".join(f"__label__{i % 2} {k}" for i, k in enumerate(KOREAN * 20)) + "\n")
