@@ -18,7 +18,7 @@ from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 from embedlab.index.base import prepare
 
-__all__ = ["FaissIndex"]
+__all__ = ["FaissIndex", "read_checked"]
 
 
 def _faiss():
@@ -27,6 +27,17 @@ def _faiss():
     except ImportError:
         raise MissingDependencyError("faiss-cpu", "search") from None
     return faiss
+
+
+def read_checked(path: str | os.PathLike[str], crc32: int | None) -> np.ndarray:
+    """A saved index file's bytes, refused (FormatError) when unreadable or changed since its ``crc32``."""
+    try:
+        raw = np.fromfile(path, dtype=np.uint8)
+    except OSError as exc:
+        raise FormatError(f"{path} cannot be read: {exc}") from None
+    if crc32 is not None and zlib.crc32(raw.data) != crc32:
+        raise FormatError(f"{path} has changed since it was saved (checksum mismatch)")
+    return raw
 
 
 class FaissIndex:
@@ -189,12 +200,7 @@ class FaissIndex:
         ``crc32`` that :meth:`save` returned, a file changed since is refused before faiss parses it
         (faiss trusts the sizes it reads: a damaged file can ask it for any amount of memory)."""
         faiss = _faiss()
-        try:
-            raw = np.fromfile(path, dtype=np.uint8)
-        except OSError as exc:
-            raise FormatError(f"{path} cannot be read: {exc}") from None
-        if crc32 is not None and zlib.crc32(raw.data) != crc32:
-            raise FormatError(f"{path} has changed since it was saved (checksum mismatch)")
+        raw = read_checked(path, crc32)
         try:
             self._index = faiss.deserialize_index(raw)
         except (RuntimeError, MemoryError) as exc:

@@ -30,7 +30,7 @@ import numpy as np
 
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError
-from embedlab.index.ann import _faiss
+from embedlab.index.ann import _faiss, read_checked
 from embedlab.index.base import prepare
 
 __all__ = ["QUANTIZED_KINDS", "QuantizedIndex"]
@@ -200,12 +200,7 @@ class QuantizedIndex:
 
     def load_state(self, path: str | os.PathLike[str], n: int, crc32: int | None = None) -> None:
         faiss = _faiss()
-        try:
-            raw = np.fromfile(path, dtype=np.uint8)
-        except OSError as exc:
-            raise FormatError(f"{path} cannot be read: {exc}") from None
-        if crc32 is not None and zlib.crc32(raw.data) != crc32:
-            raise FormatError(f"{path} has changed since it was saved (checksum mismatch)")
+        raw = read_checked(path, crc32)
         try:
             read = faiss.deserialize_index_binary if self.kind == "binary" else faiss.deserialize_index
             self._index = read(raw)

@@ -9,23 +9,24 @@ quantized models; a word none of whose n-grams was kept is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from embedlab._linalg import normalize_rows
 from embedlab._validation import check_int
-from embedlab.errors import ConfigError, FormatError, UnknownWordError
+from embedlab.errors import ConfigError, FormatError
 from embedlab.vectors.codecs import Codec, codec_from_state, make_codec
 from embedlab.vectors.quantized import QuantizedVectors
+from embedlab.vectors.subword import UnseenWords
 from embedlab.vocab.subwords import subword_ids, word_subword_ids
 from embedlab.vocab.vocab import Vocab
 
 __all__ = ["QuantizedSubwordVectors"]
 
 
-class QuantizedSubwordVectors(QuantizedVectors):
+class QuantizedSubwordVectors(UnseenWords, QuantizedVectors):
     """Compressed word rows plus the kept n-gram rows (``ngram_codes`` of ``ngram_codec``)."""
 
     def __init__(
@@ -110,33 +111,9 @@ class QuantizedSubwordVectors(QuantizedVectors):
         at = np.searchsorted(self.kept, ids)
         return at[(at < len(self.kept)) & (self.kept[np.minimum(at, len(self.kept) - 1)] == ids)]
 
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
-            return False
-        return word in self.vocab or (self.maxn > 0 and len(self.ngram_rows(word)) > 0)
-
-    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
-        if word in self.vocab:
-            return super().get_vector(word, norm)
-        rows = self.ngram_rows(word)
-        if len(rows) == 0:
-            raise UnknownWordError(word, self.vocab.suggest(word))
+    def _ngram_mean(self, rows: np.ndarray) -> np.ndarray:
         decoded = normalize_rows(self.ngram_codec.decode(self.ngram_codes[rows])) * self.ngram_norms[rows, None]
-        v = decoded.mean(axis=0)
-        if norm:
-            n = np.linalg.norm(v)
-            v = v / n if n > 0 else v
-        return v
-
-    def __getitem__(self, key: str | Iterable[str]) -> np.ndarray:
-        if isinstance(key, str):
-            return self.get_vector(key)
-        return np.stack([self.get_vector(w) for w in key])
-
-    def _unit_of(self, word: str) -> tuple[np.ndarray, int | None]:
-        if word in self.vocab:
-            return super()._unit_of(word)
-        return self.get_vector(word, norm=True), None
+        return decoded.mean(axis=0)
 
     # ----------------------------------------------------------------- persistence
     def _native_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -18,10 +18,51 @@ from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.subwords import word_subword_ids
 from embedlab.vocab.vocab import Vocab
 
-__all__ = ["SubwordVectors"]
+__all__ = ["SubwordVectors", "UnseenWords"]
 
 
-class SubwordVectors(KeyedVectors):
+class UnseenWords(KeyedVectors):
+    """What every artifact with character n-grams shares: a word outside the vocabulary is the mean of
+    its n-gram rows (``ngram_rows`` names them, ``_ngram_mean`` averages them however they are stored)."""
+
+    maxn: int
+
+    def ngram_rows(self, word: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def _ngram_mean(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __contains__(self, word: object) -> bool:
+        """True for known words and for any word with at least one n-gram (as gensim's FastText)."""
+        if not isinstance(word, str):
+            return False
+        return word in self.vocab or (self.maxn > 0 and len(self.ngram_rows(word)) > 0)
+
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        if word in self.vocab:
+            return super().get_vector(word, norm)
+        rows = self.ngram_rows(word)
+        if len(rows) == 0:
+            raise UnknownWordError(word, self.vocab.suggest(word))
+        v = self._ngram_mean(rows)
+        if norm:
+            n = np.linalg.norm(v)
+            v = v / n if n > 0 else v
+        return v
+
+    def __getitem__(self, key: str | Iterable[str]) -> np.ndarray:
+        if isinstance(key, str):
+            return self.get_vector(key)
+        return np.stack([self.get_vector(w) for w in key])
+
+    def _unit_of(self, word: str) -> tuple[np.ndarray, int | None]:
+        if word in self.vocab:
+            return super()._unit_of(word)
+        return self.get_vector(word, norm=True), None
+
+
+class SubwordVectors(UnseenWords):
     """:class:`KeyedVectors` that also answer for out-of-vocabulary words from n-grams.
 
     ``ngrams`` is the ``[bucket, dim]`` n-gram matrix; ``minn``, ``maxn``, ``bucket`` and
@@ -76,30 +117,5 @@ class SubwordVectors(KeyedVectors):
         ids = word_subword_ids(word, 0, self.minn, self.maxn, self.bucket, jamo=self.jamo)
         return ids
 
-    def __contains__(self, word: object) -> bool:
-        """True for known words and for any word with at least one n-gram (as gensim's FastText)."""
-        if not isinstance(word, str):
-            return False
-        return word in self.vocab or (self.maxn > 0 and len(self.ngram_rows(word)) > 0)
-
-    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
-        if word in self.vocab:
-            return super().get_vector(word, norm)
-        rows = self.ngram_rows(word)
-        if len(rows) == 0:
-            raise UnknownWordError(word, self.vocab.suggest(word))
-        v = np.asarray(self.ngrams[rows], dtype=np.float32).mean(axis=0)
-        if norm:
-            n = np.linalg.norm(v)
-            v = v / n if n > 0 else v
-        return v
-
-    def __getitem__(self, key: str | Iterable[str]) -> np.ndarray:
-        if isinstance(key, str):
-            return self.get_vector(key)
-        return np.stack([self.get_vector(w) for w in key])
-
-    def _unit_of(self, word: str) -> tuple[np.ndarray, int | None]:
-        if word in self.vocab:
-            return super()._unit_of(word)
-        return self.get_vector(word, norm=True), None
+    def _ngram_mean(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(self.ngrams[rows], dtype=np.float32).mean(axis=0)
