@@ -94,7 +94,40 @@ class Job:
         raise NotImplementedError
 
 
-class Train(Job):
+class ModelJob(Job):
+    """A write of a model to one of ``outputs`` (``folder/out/...``, one per trial in turn): after a kill
+    the path holds the old model untouched or a complete new one, which ``check_new`` checks."""
+
+    outputs: list[Path]
+
+    def output(self, trial: int) -> Path:
+        return self.outputs[trial % len(self.outputs)]
+
+    def prepare(self, trial: int) -> None:
+        out = self.output(trial)
+        if out.exists():
+            self.before[out] = _fingerprint(out)
+
+    def check(self, trial: int, finished: bool) -> list[str]:
+        out = self.output(trial)
+        if not out.exists():
+            return [f"trial {trial}: nothing at {out.name} after the kill"]
+        if not finished and _fingerprint(out) == self.before.get(out):
+            return []  # the old model, untouched
+        return self.check_new(trial, out)
+
+    def check_new(self, trial: int, out: Path) -> list[str]:
+        raise NotImplementedError
+
+    def expected_entries(self) -> list[str]:
+        return [p.name for p in self.outputs]
+
+    @property
+    def watched(self) -> Path:
+        return self.folder / "out"
+
+
+class Train(ModelJob):
     """``embedlab train word2vec`` over an existing model: a native folder or a word2vec-bin file."""
 
     def __init__(self, folder: Path, rng: np.random.Generator) -> None:
@@ -105,7 +138,7 @@ class Train(Job):
         self.before: dict[Path, str] = {}
 
     def _args(self, trial: int) -> list[str]:
-        out = self.outputs[trial % 2]
+        out = self.output(trial)
         fmt = ["--format", "word2vec-bin"] if out.suffix == ".bin" else []
         settings = ["--dim", str(DIM), "--min-count", "1", "--epochs", "2", "--threads", "2", "--quiet"]
         return ["train", "word2vec", str(self.corpus), "-o", str(out), *settings, "--seed", str(trial + 1), *fmt]
@@ -113,17 +146,7 @@ class Train(Job):
     def start(self, trial: int) -> None:
         _cli(self._args(trial))
 
-    def prepare(self, trial: int) -> None:
-        out = self.outputs[trial % 2]
-        if out.exists():
-            self.before[out] = _fingerprint(out)
-
-    def check(self, trial: int, finished: bool) -> list[str]:
-        out = self.outputs[trial % 2]
-        if not out.exists():
-            return [f"trial {trial}: nothing at {out.name} after the kill"]
-        if not finished and _fingerprint(out) == self.before.get(out):
-            return []  # the old model, untouched
+    def check_new(self, trial: int, out: Path) -> list[str]:
         kv = load(out)
         problems = []
         self.n_words = getattr(self, "n_words", len(kv))  # the first finished model sets the vocabulary size
@@ -136,15 +159,8 @@ class Train(Job):
             problems.append(f"trial {trial}: {out.name} is neither the old model nor this trial's")
         return problems
 
-    def expected_entries(self) -> list[str]:
-        return ["model", "model.bin"]
 
-    @property
-    def watched(self) -> Path:
-        return self.folder / "out"
-
-
-class Convert(Job):
+class Convert(ModelJob):
     """``embedlab convert`` of one of two models over the previous result (native and word2vec-bin)."""
 
     def __init__(self, folder: Path, rng: np.random.Generator) -> None:
@@ -161,36 +177,19 @@ class Convert(Job):
         self.before: dict[Path, str] = {}
 
     def start(self, trial: int) -> None:
-        out = self.outputs[trial % 2]
+        out = self.output(trial)
         to = "word2vec-bin" if out.suffix == ".bin" else "native"
         _cli(["convert", str(self.sources[(trial // 2) % 2]), str(out), "--to", to])
 
-    def prepare(self, trial: int) -> None:
-        out = self.outputs[trial % 2]
-        if out.exists():
-            self.before[out] = _fingerprint(out)
-
-    def check(self, trial: int, finished: bool) -> list[str]:
-        out = self.outputs[trial % 2]
-        if not out.exists():
-            return [f"trial {trial}: nothing at {out.name} after the kill"]
-        if not finished and _fingerprint(out) == self.before.get(out):
-            return []
+    def check_new(self, trial: int, out: Path) -> list[str]:
         kv = load(out)
         k = (trial // 2) % 2
         if len(kv) != 20000 or kv.keys[0] != f"s{k}w0" or not np.all(kv.vectors == float(k + 1)):
             return [f"trial {trial}: {out.name} is neither the old model nor this trial's"]
         return []
 
-    def expected_entries(self) -> list[str]:
-        return ["model.bin", "native"]
 
-    @property
-    def watched(self) -> Path:
-        return self.folder / "out"
-
-
-class Save(Job):
+class Save(ModelJob):
     """``KeyedVectors.save`` of one of two models, cycling through the formats."""
 
     FORMATS = ("native", "word2vec-bin", "word2vec-txt")
@@ -200,38 +199,19 @@ class Save(Job):
         n = 20000
         self.kvs = [KeyedVectors([f"w{i}" for i in range(n)], np.full((n, 64), v, np.float32)) for v in (1.0, 2.0)]
         (folder / "out").mkdir()
+        self.outputs = [folder / "out" / f for f in self.FORMATS]
         self.before: dict[Path, str] = {}
 
-    def _path(self, trial: int) -> Path:
-        return self.folder / "out" / self.FORMATS[trial % 3]
-
     def start(self, trial: int) -> None:
-        self.kvs[(trial // 3) % 2].save(self._path(trial), format=self.FORMATS[trial % 3])
+        self.kvs[(trial // 3) % 2].save(self.output(trial), format=self.FORMATS[trial % 3])
         os._exit(0)
 
-    def prepare(self, trial: int) -> None:
-        out = self._path(trial)
-        if out.exists():
-            self.before[out] = _fingerprint(out)
-
-    def check(self, trial: int, finished: bool) -> list[str]:
-        out = self._path(trial)
-        if not out.exists():
-            return [f"trial {trial}: nothing at {out.name} after the kill"]
-        if not finished and _fingerprint(out) == self.before.get(out):
-            return []
+    def check_new(self, trial: int, out: Path) -> list[str]:
         kv = load(out)
         value = float((trial // 3) % 2 + 1)
         if kv.vectors.shape != (20000, 64) or not np.all(kv.vectors == value):
             return [f"trial {trial}: {out.name} is neither the old model nor this trial's"]
         return []
-
-    def expected_entries(self) -> list[str]:
-        return list(self.FORMATS)
-
-    @property
-    def watched(self) -> Path:
-        return self.folder / "out"
 
 
 class Add(Job):
@@ -360,7 +340,7 @@ def main() -> None:
             problems.append(f"the write after the kills failed (status {status})")
         problems += job.check(trial, True)
     watched = job.watched
-    parent = watched if isinstance(job, (Train, Convert, Save)) else watched.parent
+    parent = watched if isinstance(job, ModelJob) else watched.parent
     left = [e for e in _entries(parent) if e.startswith(".")]
     if left:
         problems.append(f"temporary entries left after a successful write: {left}")
