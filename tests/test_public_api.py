@@ -82,3 +82,15 @@ def test_compress_product_api():
 
     assert set(compress.__all__) == {"METHODS", "compress_vectors", "distill", "retention"}
     assert compress.METHODS == ("float16", "int8", "binary", "pq")
+
+
+def test_explain_product_api():
+    import embedlab.explain as explain
+
+    assert set(explain.__all__) == {
+        "MODES", "WEAT_TESTS", "SimilarityExplanation", "explain_analogy", "explain_similarity",
+        "frequency_bands", "korean_pos_labels", "probe", "read_labels", "shared_contributions",
+        "shared_neighbors", "weat", "weat_lists", "weat_test",
+    }  # fmt: skip
+    assert all(hasattr(explain, name) for name in explain.__all__)
+    assert explain.MODES == ("dimensions", "ngrams", "pooled", "integrated", "occlusion")

@@ -98,6 +98,49 @@ class StaticEncoder:
             out -= (out @ self._pc.T) @ self._pc
         return normalize_rows(out) if normalize else out
 
+    def contributions(self, text: str) -> tuple[list[str], np.ndarray]:
+        """Each counted word of ``text`` and its share of the sentence vector (float64 rows that add up
+        to ``encode([text])[0]``: the word's weight over the total weight times its vector, with SIF's
+        common component taken out of each row). Words the model cannot place are left out, as in
+        :meth:`encode`; a text with none gives no rows.
+
+        >>> import numpy as np
+        >>> from embedlab.vectors.keyed import KeyedVectors
+        >>> kv = KeyedVectors(["good", "movie"], np.eye(2, dtype=np.float32))
+        >>> words, rows = StaticEncoder(kv).contributions("good movie")
+        >>> words, rows.tolist()
+        (['good', 'movie'], [[0.5, 0.0], [0.0, 0.5]])
+        """
+        if not isinstance(text, str):
+            raise ConfigError(f"text must be a str, got {type(text).__name__}")
+        kv = self.vectors
+        index = kv.vocab.index
+        words: list[str] = []
+        rows: list[np.ndarray] = []
+        weights: list[float] = []
+        has_ngrams = hasattr(kv, "ngrams")  # the same words _pool counts
+        w_oov = float(self._weights.max()) if self._weights is not None else 1.0
+        for w in self.tokenizer.tokenize(text):
+            i = index.get(w, -1)
+            if i >= 0:
+                rows.append(np.asarray(kv.vectors[i], dtype=np.float64))
+                weights.append(float(self._weights[i]) if self._weights is not None else 1.0)
+            elif has_ngrams and w in kv:
+                rows.append(np.asarray(kv.get_vector(w), dtype=np.float64))
+                weights.append(w_oov)
+            else:
+                continue
+            words.append(w)
+        if not words:
+            return [], np.zeros((0, self.dim), dtype=np.float64)
+        m = np.stack(rows) * (np.asarray(weights)[:, None] / float(np.sum(np.asarray(weights, dtype=np.float32))))
+        if self.pooling == "sif" and self.components:
+            if self._pc is None:
+                self._pc = self._vocabulary_components()
+            pc = self._pc.astype(np.float64)
+            m -= (m @ pc.T) @ pc
+        return words, m
+
     def _vocabulary_components(self, top: int = 20_000) -> np.ndarray:
         """SIF's common directions estimated without a corpus: the top singular vectors of the most
         frequent words' weighted vectors, each row scaled by the square root of its frequency (the
