@@ -11,6 +11,7 @@ from embedlab.cli import (
     convert,
     encode,
     evaluate,
+    explain,
     graph,
     plot,
     recommend,
@@ -53,6 +54,9 @@ app.command("test")(classify.test)
 app.command("encode")(encode.encode)
 app.command("finetune")(encode.finetune)
 app.add_typer(collection.app, name="collection")
+app.command("explain")(explain.explain)
+app.command("weat")(explain.weat)
+app.command("probe")(explain.probe)
 app.command("plot")(plot.plot)
 app.command("serve")(serve.serve)
 

@@ -1,7 +1,7 @@
 """The FastAPI app: built by :func:`create_app`, everything loaded once at start-up.
 
 Routes: ``GET /health``; ``POST /v1/embeddings`` (OpenAI-compatible); ``POST /v1/similar``;
-``POST /v1/analogy``; ``POST /v1/search`` (collections); ``GET /v1/map``, ``GET /v1/points``,
+``POST /v1/analogy``; ``POST /v1/search`` (collections); ``POST /v1/explain``; ``GET /v1/map``, ``GET /v1/points``,
 ``GET /v1/labels``, ``GET /v1/colors`` and ``POST /v1/project`` (the explorer's map);
 ``GET /`` the web explorer; ``GET /docs`` the OpenAPI documentation.
 
@@ -53,7 +53,7 @@ def create_app(
         from fastapi import Depends, FastAPI, Request
     except ImportError:
         raise MissingDependencyError("fastapi", "serve") from None
-    from embedlab.service.routers import classify, collection, explorer, recommend, unavailable, words
+    from embedlab.service.routers import classify, collection, explain, explorer, recommend, unavailable, words
     from embedlab.service.routers import encoder as encoder_routes
 
     if not isinstance(served, Served):
@@ -98,6 +98,8 @@ def create_app(
         app.include_router(recommend.router(served), dependencies=keyed)
     if served.classifier is not None:
         app.include_router(classify.router(served, limits), dependencies=keyed)
+    if served.kind in ("words", "collection", "encoder"):
+        app.include_router(explain.router(served, limits), dependencies=keyed)
     app.include_router(unavailable.router(served.kind), dependencies=keyed)
     app.include_router(explorer.router(served, limits), dependencies=keyed)
     app.include_router(explorer.page_router())

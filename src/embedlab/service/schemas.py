@@ -102,6 +102,16 @@ class AnalogyRequest(_Strict):
     method: Literal["add", "mul"] = "add"
 
 
+class ExplainRequest(_Strict):
+    """Two words or texts (for a collection, a text or a document id) and how to explain them."""
+
+    a: str
+    b: str
+    mode: Literal["auto", "dimensions", "ngrams", "pooled", "integrated", "occlusion"] = "auto"
+    steps: int = Field(default=16, ge=1, le=64)
+    top: int = Field(default=20, ge=1, le=1000)
+
+
 class SearchRequest(_Strict):
     query: str | None = None
     queries: list[str] | None = None

@@ -6,10 +6,12 @@ from embedlab.errors import ConfigError
 
 #: route -> the served kind that answers it
 OWNER = {"/v1/similar": "words or collection", "/v1/analogy": "words", "/v1/search": "collection",
-         "/v1/recommend": "words or recommender", "/v1/classify": "classifier"}  # fmt: skip
+         "/v1/recommend": "words or recommender", "/v1/classify": "classifier",
+         "/v1/explain": "words or collection or encoder"}  # fmt: skip
 _NEEDS = {"words": "word vectors", "collection": "a collection", "words or collection": "a collection",
           "words or recommender": "a recommender or item vectors",
-          "classifier": "a classifier (embedlab train supervised|classifier)"}  # fmt: skip
+          "classifier": "a classifier (embedlab train supervised|classifier)",
+          "words or collection or encoder": "word vectors, a collection or a sentence encoder"}  # fmt: skip
 
 
 def router(kind: str) -> APIRouter:
