@@ -34,7 +34,13 @@ def serve(
     labels: Annotated[
         Path | None, typer.Option(help="Word or node vectors: a 'key label' file whose labels colour the map.")
     ] = None,
-    method: Annotated[Projection, typer.Option(help="Projection for the explorer's map.")] = Projection.pca,
+    method: Annotated[
+        Projection,
+        typer.Option(
+            help="The explorer's map: umap or tsne (computed in the background, cached beside the model; "
+            "PCA shown until ready) or pca."
+        ),
+    ] = Projection.umap,
     workers: Annotated[
         int, typer.Option(min=1, max=1024, help="Threads answering requests at once (the anyio thread pool).")
     ] = 16,
@@ -52,6 +58,9 @@ def serve(
     app = create_app(target, api_key=api_key, encoder=encoder, max_texts=max_texts, max_points=max_points,
                      color_by=color_by, method=method.value, labels=labels)  # fmt: skip
     app.router.on_startup.append(_thread_pool(workers))
+    served = app.state.served
+    if served.kind in ("words", "collection"):
+        app.router.on_startup.append(_start_map(served))
     if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
         typer.echo(f"warning: serving on {host} without an API key; anyone who can reach it can use it", err=True)
     typer.echo(f"embedlab: serving {target} on http://{host}:{port}/ (API docs at /docs)", err=True)
@@ -67,6 +76,15 @@ def _thread_pool(workers: int):
         anyio.to_thread.current_default_thread_limiter().total_tokens = workers
 
     return size_pool
+
+
+def _start_map(served):
+    """At start-up, begin the neighbourhood map so it is ready by the time someone opens the explorer."""
+
+    async def start() -> None:
+        served.start_map()
+
+    return start
 
 
 def _one_blas_thread_per_request() -> None:

@@ -41,7 +41,7 @@ def create_app(
     encoder: str | None = None,
     max_points: int = 1_000_000,
     color_by: str | None = None,
-    method: str = "pca",
+    method: str = "umap",
     labels: str | os.PathLike[str] | None = None,
 ) -> Any:
     """A FastAPI app serving ``served`` (a :class:`Served`, or a path / ``"minilm"`` to load).

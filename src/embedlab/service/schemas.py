@@ -156,11 +156,20 @@ class ProjectResponse(BaseModel):
 
 class MapInfo(BaseModel):
     total: int
-    method: str
+    method: str  # what the points are now: "pca", then "umap" once the background map is ready
     color_by: str | None
     categories: list[str]
     kind: str
     dim: int
+    colorings: list[str] = []
+    pending: bool = False  # a neighbourhood map is being computed; ask again for its version
+    version: int = 0  # changes when the coordinates change
+    error: str | None = None  # why the neighbourhood map could not be made (the PCA map stays)
+
+
+class Coloring(BaseModel):
+    color_by: str | None
+    categories: list[str]
 
 
 class RecommendRequest(_Strict):

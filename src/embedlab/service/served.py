@@ -25,15 +25,19 @@ class Served:
     encoder: Any = None
     max_points: int = 1_000_000
     color_by: str | None = None
-    method: str = "pca"
+    method: str = "pca"  # the map's final projection: "pca", or "umap" / "tsne" computed in the background
     key_labels: dict[str, str] | None = None  # words/nodes: a label per key that colours the map
     recommender: Any = None  # a fitted recommender (its item vectors, if any, are ``kv``)
     classifier: Any = None  # a supervised model, a classifier head or an intent model
+
+    source: str | None = None  # the model's path: the neighbourhood map is cached beside it
     _map: dict[str, Any] = field(default_factory=dict)
+    _job: Any = None
 
     # ------------------------------------------------------------------ explorer map
     def map(self) -> dict[str, Any]:
-        """Coordinates, labels and colour categories of up to ``max_points`` points (computed once)."""
+        """Coordinates, labels and colourings of up to ``max_points`` points (PCA, computed once; a
+        neighbourhood map replaces it when :meth:`start_map` has finished)."""
         if self._map:
             return self._map
         if self.kind == "encoder":
@@ -43,20 +47,19 @@ class Served:
         if self.kind == "classifier":
             raise ConfigError("a classifier has no points to map; serve word vectors or a collection")
         t0 = time.perf_counter()
+        colorings: dict[str, tuple[list[str], np.ndarray]] = {}
         if self.kind == "words":
             n = min(len(self.kv), self.max_points)
             vecs = np.asarray(self.kv.vectors[:n], dtype=np.float32)
             labels = self.kv.words[:n]
             titles = labels
+            ranks = np.arange(n)
+            bands = [("top 1k", 1_000), ("1k-10k", 10_000), ("10k-100k", 100_000), ("100k+", 1 << 62)]
+            cats = np.searchsorted(np.array([b for _, b in bands]), ranks, side="right").astype(np.uint16)
+            colorings["frequency rank"] = ([name for name, _ in bands], cats)
             if self.key_labels is not None:
-                categories, cats = _categorise([self.key_labels.get(k, "(no label)") for k in labels])
-                color_by: str | None = "label"
-            else:
-                ranks = np.arange(n)
-                bands = [("top 1k", 1_000), ("1k-10k", 10_000), ("10k-100k", 100_000), ("100k+", 1 << 62)]
-                cats = np.searchsorted(np.array([b for _, b in bands]), ranks, side="right").astype(np.uint16)
-                categories = [name for name, _ in bands]
-                color_by = "frequency rank"
+                colorings["label"] = _categorise([self.key_labels.get(k, "(no label)") for k in labels])
+            color_by: str | None = "label" if self.key_labels is not None else "frequency rank"
         else:
             slots, matrix = self.collection.vectors()
             n = min(len(slots), self.max_points)
@@ -64,16 +67,16 @@ class Served:
             rows = self.collection.metadata_for_slots(slots, self.color_by)
             labels = [r[0] for r in rows]
             titles = self.collection.titles_for_slots(slots)
-            categories, cats = _categorise([("" if r[1] is None else str(r[1])) for r in rows])
+            for name in dict.fromkeys([self.color_by, *_metadata_fields(self.collection, labels)]):
+                if name is not None:
+                    values = self.collection.metadata_for_slots(slots, name)
+                    colorings[name] = _categorise([("" if r[1] is None else str(r[1])) for r in values])
             color_by = self.color_by
-        from embedlab.viz.projection import PCA2, project
+        from embedlab.viz.projection import PCA2
 
-        if self.method == "pca" or n < 3:
-            pca = PCA2(2).fit(vecs)
-            xy = pca.transform(vecs)
-        else:
-            pca = None
-            xy = project(vecs, self.method, 2)
+        pca = PCA2(2).fit(vecs)  # at once; a UMAP / t-SNE map replaces it when ready (start_map)
+        xy, method = pca.transform(vecs), "pca"
+        categories, cats = colorings[color_by] if color_by in colorings else ([""], np.zeros(n, np.uint16))
         self._map = {
             "xy": np.ascontiguousarray(xy, dtype=np.float32),
             "labels": labels,  # the keys: words, or document ids
@@ -82,10 +85,55 @@ class Served:
             "categories": categories,
             "cats": cats,
             "color_by": color_by,
+            "colorings": colorings,
+            "vecs": vecs,
+            "norms": np.maximum(np.linalg.norm(vecs, axis=1), 1e-12),
             "pca": pca,
+            "method": method,
+            "version": 0,
             "seconds": time.perf_counter() - t0,
         }
         return self._map
+
+    def start_map(self) -> None:
+        """Start computing the neighbourhood map (``method`` umap or tsne) in the background; idempotent."""
+        from embedlab.service.maps import MapJob
+
+        m = self.map()
+        if self.method == "pca" or len(m["labels"]) < 3:
+            return
+        if self._job is None:
+            self._job = MapJob(m, self.method, self.source)
+        self._job.start()
+
+    def coloring(self, name: str | None) -> tuple[str | None, list[str], np.ndarray]:
+        """``(name, categories, category of each point)``; ``"cluster"`` is computed on first use."""
+        m = self.map()
+        if name is None or name == m["color_by"]:
+            return m["color_by"], m["categories"], m["cats"]
+        if name == "cluster" and "cluster" not in m["colorings"]:
+            from embedlab.service.maps import cluster_coloring
+
+            m["colorings"]["cluster"] = cluster_coloring(m["vecs"], m["titles"])
+        if name not in m["colorings"]:
+            raise ConfigError(f"no colouring {name!r}; this map has {', '.join(self.colorings())}")
+        categories, cats = m["colorings"][name]
+        return name, categories, cats
+
+    def colorings(self) -> list[str]:
+        """Names of the colourings this map offers (clusters always)."""
+        names = list(self.map()["colorings"])
+        return names if "cluster" in names else [*names, "cluster"]
+
+
+def _metadata_fields(collection: Any, ids: list[str], sample: int = 200) -> list[str]:
+    """Metadata fields with short scalar values among the first ``sample`` documents (they can colour the map)."""
+    fields: dict[str, None] = {}
+    for doc_id in ids[:sample]:
+        for key, value in (collection.get(doc_id).metadata or {}).items():
+            if isinstance(value, (str, int, bool)) and len(str(value)) <= 60:
+                fields[key] = None
+    return list(fields)[:20]
 
 
 def _categorise(values: list[str], most: int = 64) -> tuple[list[str], np.ndarray]:
@@ -113,7 +161,7 @@ def load_served(
     encoder: str | None = None,
     max_points: int = 1_000_000,
     color_by: str | None = None,
-    method: str = "pca",
+    method: str = "umap",
     labels: str | os.PathLike[str] | None = None,
 ) -> Served:
     """Open what ``spec`` names: a collection folder, a sentence-transformers folder / ``minilm``,
@@ -158,11 +206,12 @@ def load_served(
         col = Collection(path, encoder=load_encoder(encoder) if encoder else None)
         col.encoder  # load the model now, not on the first request  # noqa: B018
         return Served("collection", path.name, col.dim, collection=col, encoder=col.encoder, max_points=max_points,
-                      color_by=color_by, method=method)  # fmt: skip
+                      color_by=color_by, method=method, source=str(path))  # fmt: skip
     from embedlab.io import load
 
     served = serve_vectors(load(path), path.name, encoder=load_encoder(encoder) if encoder else None,
                            max_points=max_points, method=method)  # fmt: skip
+    served.source = str(path)
     if labels is not None:
         served.key_labels = read_key_labels(labels)
     return served
@@ -187,7 +236,7 @@ def _is_classifier(path: Path) -> bool:
 
 
 def serve_vectors(
-    kv: Any, name: str, *, encoder: Any = None, max_points: int = 1_000_000, method: str = "pca"
+    kv: Any, name: str, *, encoder: Any = None, max_points: int = 1_000_000, method: str = "umap"
 ) -> Served:
     """Serve key-addressed vectors already in memory; texts are encoded by ``encoder`` (default: mean pooling)."""
     from embedlab.encoders.static import StaticEncoder

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from embedlab.errors import ConfigError, UnknownIdError
 from embedlab.service import schemas as S
 from embedlab.service.limits import Limits
+from embedlab.service.maps import place
 from embedlab.service.served import Served
 
 
@@ -21,9 +22,20 @@ def router(served: Served, limits: Limits) -> APIRouter:
 
     @r.get("/v1/map", response_model=S.MapInfo)
     def map_info() -> S.MapInfo:
+        """What the map holds now; the first call starts the neighbourhood map (UMAP) in the background."""
+        served.start_map()
         m = served.map()
-        return S.MapInfo(total=len(m["labels"]), method=served.method, color_by=m["color_by"],
-                         categories=m["categories"], kind=served.kind, dim=served.dim)  # fmt: skip
+        job = served._job
+        return S.MapInfo(total=len(m["labels"]), method=m["method"], color_by=m["color_by"],
+                         categories=m["categories"], kind=served.kind, dim=served.dim, colorings=served.colorings(),
+                         pending=bool(job and job.pending), version=m["version"],
+                         error=job.error if job else None)  # fmt: skip
+
+    @r.get("/v1/coloring", response_model=S.Coloring)
+    def coloring(by: str | None = None) -> S.Coloring:
+        """The categories of one colouring (``by``: a name from ``/v1/map``'s ``colorings``)."""
+        name, categories, _ = served.coloring(by)
+        return S.Coloring(color_by=name, categories=categories)
 
     @r.get("/v1/points")
     def points(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)) -> Response:
@@ -33,11 +45,12 @@ def router(served: Served, limits: Limits) -> APIRouter:
         return Response(xy.astype("<f4").tobytes(), media_type="application/octet-stream")
 
     @r.get("/v1/colors")
-    def colors(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)) -> Response:
-        """Category index of every point as little-endian uint16 (binary)."""
+    def colors(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1), by: str | None = None) -> Response:
+        """Category index of every point as little-endian uint16 (binary), by the map's colouring or ``by``."""
         m = served.map()
+        _, _, cats = served.coloring(by)
         return Response(
-            m["cats"][_window(len(m["labels"]), offset, limit)].astype("<u2").tobytes(),
+            cats[_window(len(m["labels"]), offset, limit)].astype("<u2").tobytes(),
             media_type="application/octet-stream",
         )
 
@@ -69,17 +82,15 @@ def router(served: Served, limits: Limits) -> APIRouter:
                 if i is not None:
                     out.append(S.ProjectedPoint(item=w, x=float(m["xy"][i, 0]), y=float(m["xy"][i, 1]), index=i))
                 elif served.kind == "words":
-                    if m["pca"] is None:
-                        raise ConfigError(f"{w!r} is not on the map (only PCA maps place new points)")
-                    xy = m["pca"].transform(served.kv.get_vector(w)[None])[0]  # raises UnknownKeyError
+                    v = served.kv.get_vector(w)[None]  # raises UnknownKeyError
+                    xy = m["pca"].transform(v)[0] if m["pca"] is not None else place(m, v)[0]
                     out.append(S.ProjectedPoint(item=w, x=float(xy[0]), y=float(xy[1])))
                 else:
                     raise UnknownIdError(f"unknown id {w!r}")
         else:
-            if m["pca"] is None:
-                raise ConfigError("only PCA maps place new texts; start the server with the default projection")
             texts = limits.texts(list(req.texts or []))
-            xy = m["pca"].transform(served.encoder.encode(texts, normalize=served.kind == "collection"))
+            vecs = served.encoder.encode(texts, normalize=served.kind == "collection")
+            xy = m["pca"].transform(vecs) if m["pca"] is not None else place(m, vecs)
             out = [S.ProjectedPoint(item=t, x=float(a), y=float(b)) for t, (a, b) in zip(texts, xy, strict=True)]
         return S.ProjectResponse(points=out)
 
