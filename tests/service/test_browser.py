@@ -124,6 +124,67 @@ def test_explorer_search_shows_neighbours(server, browser, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+def test_explorer_explains_why_two_points_are_close(server, browser, tmp_path):
+    """The why-panel (bars for words, a heat map for texts), the UMAP map swapped in when ready, labels of
+    frequent points, and the colouring switch."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(server + "/")
+    wait = WebDriverWait(browser, 180)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    # the neighbourhood map replaces PCA once the server has computed it
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-map") == "umap")
+    assert "UMAP" in browser.find_element(By.ID, "status").text
+    assert int(browser.find_element(By.ID, "labels").get_attribute("data-count")) > 5
+    # two words: the dimensions that carry their cosine, as bars
+    for field, text in (("why-a", "cat"), ("why-b", "dog")):
+        browser.find_element(By.ID, field).clear()
+        browser.find_element(By.ID, field).send_keys(text)
+    browser.find_element(By.CSS_SELECTOR, "#why-form button").click()
+    wait.until(lambda d: d.find_elements(By.ID, "why-score"))
+    assert "(dimensions)" in browser.find_element(By.ID, "why-score").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#why .bar")) >= 10
+    # two texts: words of each side as bars and the word x word heat map
+    for field, text in (("why-a", "cat dog red"), ("why-b", "horse blue")):
+        browser.find_element(By.ID, field).clear()
+        browser.find_element(By.ID, field).send_keys(text)
+    browser.find_element(By.CSS_SELECTOR, "#why-form button").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#why table.heat"))
+    assert "(pooled)" in browser.find_element(By.ID, "why-score").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#why table.heat td")) == 3 * 2
+    shot = Path(os.environ.get("EMBEDLAB_SCREENSHOT_DIR", tmp_path)) / "explorer-why.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    # shift-click two points on the map: the panel explains them
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.execute_script(
+        "document.getElementById('why').innerHTML = '';"
+        "for (const id of ['why-a', 'why-b']) document.getElementById(id).value = '';"
+    )
+    spots = browser.execute_script(
+        "const r = document.getElementById('map').getBoundingClientRect(), a = r.width / r.height;"
+        "const sx = state.scale / Math.max(a, 1), sy = state.scale * Math.min(a, 1);"
+        "return [0, 1].map((i) => [((state.xy[2*i] - state.cx) * sx + 1) * r.width / 2 - r.width / 2,"
+        " (1 - (state.xy[2*i+1] - state.cy) * sy) * r.height / 2 - r.height / 2]);"
+    )
+    canvas = browser.find_element(By.ID, "map")
+    for dx, dy in spots:
+        ActionChains(browser).key_down(Keys.SHIFT).move_to_element_with_offset(canvas, int(dx), int(dy)).click().key_up(
+            Keys.SHIFT
+        ).perform()
+    wait.until(lambda d: d.find_elements(By.ID, "why-score"))
+    assert browser.find_element(By.ID, "why-a").get_attribute("value") and browser.find_element(
+        By.ID, "why-b"
+    ).get_attribute("value")
+    # colour by k-means clusters instead of frequency
+    Select(browser.find_element(By.ID, "color-select")).select_by_value("cluster")
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-coloring") == "cluster")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#legend div")) == 12
+
+
 def test_plotly_html_renders_offline(planted_model, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

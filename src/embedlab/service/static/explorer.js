@@ -60,7 +60,7 @@ varying vec3 v_color;
 void main() {
   gl_Position = vec4((a_pos - u_center) * u_scale, 0.0, 1.0);
   gl_PointSize = u_size;
-  int c = int(mod(a_cat, 10.0));
+  int c = int(mod(a_cat, 64.0));
   vec3 col = u_palette[0];
   for (int i = 0; i < 64; i++) { if (i == c) col = u_palette[i]; }
   v_color = u_mark > 0.5 ? vec3(0.0, 0.0, 0.0) : col;
@@ -110,6 +110,7 @@ function draw() {
   gl.uniform1f(loc("u_mark"), 0);
   gl.drawArrays(gl.POINTS, 0, state.n);
   drawMarkLabels();
+  drawFrequentLabels();
   if (state.marked.length) {
     bind(markBuf, markCat);
     gl.uniform1f(loc("u_size"), (size + 5) * devicePixelRatio);
@@ -135,6 +136,35 @@ function drawMarkLabels() {
     span.style.top = y - 8 + "px";
     layer.append(span);
   }
+}
+
+// labels of the most frequent visible points (words are stored most frequent first) that fit without
+// overlapping at the current zoom; at most 2,000 candidates are tried so a million-point map stays smooth
+function drawFrequentLabels() {
+  const layer = $("labels");
+  layer.innerHTML = "";
+  const r = canvas.getBoundingClientRect();
+  const aspect = r.width / r.height;
+  const sx = state.scale / Math.max(aspect, 1), sy = state.scale * Math.min(aspect, 1);
+  const taken = [];
+  let tried = 0;
+  const limit = Math.min(state.n, 200000);
+  for (let i = 0; i < limit && tried < 2000 && taken.length < 150; i++) {
+    const x = ((state.xy[2 * i] - state.cx) * sx + 1) * r.width / 2;
+    const y = (1 - (state.xy[2 * i + 1] - state.cy) * sy) * r.height / 2;
+    if (x < 0 || y < 0 || x > r.width - 40 || y > r.height) continue;
+    tried++;
+    const text = state.titles[i].slice(0, 24);
+    const box = [x + 4, y - 7, x + 4 + 6.5 * text.length, y + 7];
+    if (taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+    taken.push(box);
+    const span = document.createElement("span");
+    span.textContent = text;
+    span.style.left = box[0] + "px";
+    span.style.top = box[1] + "px";
+    layer.append(span);
+  }
+  layer.dataset.count = String(taken.length);
 }
 
 function bind(pos, cat) {
@@ -183,10 +213,20 @@ canvas.addEventListener("mousedown", (e) => { drag = { x: e.clientX, y: e.client
 window.addEventListener("mouseup", (e) => {
   if (drag && !drag.moved) {
     const i = nearest(e.clientX, e.clientY);
-    if (i >= 0) neighbours(state.labels[i]);
+    if (i >= 0 && e.shiftKey) pick(i);
+    else if (i >= 0) neighbours(state.labels[i]);
   }
   drag = null;
 });
+
+// shift-click: the first point goes to "a", the second to "b", and the pair is explained
+function pick(i) {
+  const a = $("why-a"), b = $("why-b");
+  if (!a.value || (a.value && b.value)) { a.value = state.labels[i]; b.value = ""; mark([i]); return; }
+  b.value = state.labels[i];
+  mark([state.index.get(a.value), i]);
+  explain(a.value, b.value);
+}
 canvas.addEventListener("mousemove", (e) => {
   if (drag) {
     const [ax, ay] = toMap(drag.x, drag.y), [bx, by] = toMap(e.clientX, e.clientY);
@@ -265,6 +305,98 @@ $("analogy-form").addEventListener("submit", async (e) => {
   }
 });
 
+// ---------------------------------------------------------------- why similar
+function bars(title, parts, totals) {
+  const box = document.createElement("div");
+  box.className = "bars";
+  const h = document.createElement("div");
+  h.textContent = title;
+  h.style.cssText = "font-size:12px;color:#666;margin-top:6px";
+  box.append(h);
+  const order = totals.map((t, i) => i).sort((x, y) => Math.abs(totals[y]) - Math.abs(totals[x])).slice(0, 12);
+  const most = Math.max(1e-9, ...order.map((i) => Math.abs(totals[i])));
+  for (const i of order) {
+    const row = document.createElement("div");
+    row.className = "bar";
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = parts[i];
+    name.title = parts[i];
+    const fill = document.createElement("span");
+    fill.className = "fill " + (totals[i] >= 0 ? "pos" : "neg");
+    fill.style.width = Math.round(120 * Math.abs(totals[i]) / most) + "px";
+    const v = document.createElement("span");
+    v.className = "score";
+    v.textContent = (totals[i] >= 0 ? "+" : "") + totals[i].toFixed(3);
+    row.append(name, fill, v);
+    box.append(row);
+  }
+  return box;
+}
+
+// token x token as a heat map: red adds to the similarity, blue takes from it
+function heatMap(d) {
+  const table = document.createElement("table");
+  table.className = "heat";
+  const rows = d.a_parts.map((_, i) => i).slice(0, 24), cols = d.b_parts.map((_, j) => j).slice(0, 24);
+  const most = Math.max(1e-9, ...rows.flatMap((i) => cols.map((j) => Math.abs(d.pairs[i][j]))));
+  const head = document.createElement("tr");
+  head.append(document.createElement("th"));
+  for (const j of cols) {
+    const th = document.createElement("th");
+    th.className = "col";
+    const div = document.createElement("div");
+    div.textContent = d.b_parts[j];
+    th.append(div);
+    head.append(th);
+  }
+  table.append(head);
+  for (const i of rows) {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.className = "row";
+    th.textContent = d.a_parts[i];
+    tr.append(th);
+    for (const j of cols) {
+      const v = d.pairs[i][j], t = Math.min(1, Math.abs(v) / most);
+      const td = document.createElement("td");
+      td.style.background = v >= 0 ? `rgba(192,57,43,${t})` : `rgba(46,134,193,${t})`;
+      td.title = `${d.a_parts[i]} × ${d.b_parts[j]}: ${v.toFixed(4)}`;
+      tr.append(td);
+    }
+    table.append(tr);
+  }
+  return table;
+}
+
+async function explain(a, b) {
+  a = a.trim(); b = b.trim();
+  const out = $("why");
+  out.innerHTML = "";
+  if (!a || !b) { status("give two words, ids or texts to explain", true); return; }
+  status("explaining…");
+  try {
+    const d = await (await api("v1/explain", { a, b, top: 12 })).json();
+    const head = document.createElement("div");
+    head.id = "why-score";
+    head.textContent = `cosine ${d.score.toFixed(3)} (${d.mode})` + (d.mode === "occlusion" ? "" : ` = sum of the parts ${d.total.toFixed(3)}`);
+    out.append(head);
+    if (d.top_dimensions) {
+      out.append(bars("dimensions that add most", d.top_dimensions.map((x) => "dim " + x.dimension),
+        d.top_dimensions.map((x) => x.contribution)));
+    } else {
+      const what = d.mode === "occlusion" ? "score drop without" : "what each part brings";
+      out.append(bars(what + ": " + d.a.slice(0, 40), d.a_parts, d.a_totals));
+      out.append(bars(what + ": " + d.b.slice(0, 40), d.b_parts, d.b_totals));
+      if (d.pairs) out.append(heatMap(d));
+    }
+    status("why “" + a.slice(0, 30) + "” and “" + b.slice(0, 30) + "” are close");
+  } catch (err) {
+    status(err.message, true);
+  }
+}
+$("why-form").addEventListener("submit", (e) => { e.preventDefault(); explain($("why-a").value, $("why-b").value); });
+
 const tooltip = $("tooltip");
 canvas.addEventListener("mousemove", (e) => {
   if (drag || state.n > 200000) { tooltip.style.display = "none"; return; }
@@ -276,48 +408,104 @@ canvas.addEventListener("mousemove", (e) => {
 });
 
 // ---------------------------------------------------------------- start
+async function loadPoints(info) {
+  const pts = await api("v1/points").then((r) => r.arrayBuffer());
+  state.xy = new Float32Array(pts);
+  state.n = state.xy.length / 2;
+  state.method = info.method;
+  state.version = info.version;
+  gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
+  gl.bufferData(gl.ARRAY_BUFFER, state.xy, gl.STATIC_DRAW);
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (let i = 0; i < state.n; i++) {
+    const x = state.xy[2 * i], y = state.xy[2 * i + 1];
+    if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
+  }
+  state.cx = (minX + maxX) / 2; state.cy = (minY + maxY) / 2;
+  state.scale = state.baseScale = 1.9 / Math.max(maxX - minX, maxY - minY, 1e-9);
+  if (state.marked.length) mark(state.marked);
+}
+
+function mapStatus(info) {
+  let text = state.n.toLocaleString() + " points (" + info.method.toUpperCase() + " of " + info.dim + "-d vectors)";
+  if (info.pending) text += " · computing a UMAP map…";
+  else if (info.error) text += " · no UMAP map: " + info.error;
+  status(text + " · ready");
+}
+
+// the server computes a neighbourhood map in the background: swap it in when it is ready
+async function watchMap() {
+  try {
+    const info = await (await api("v1/map")).json();
+    if (info.version !== state.version) {
+      await loadPoints(info);
+      await loadColors($("color-select").value || null);
+      resize();
+    }
+    mapStatus(info);
+    if (info.pending) setTimeout(watchMap, 2000);
+    else document.body.dataset.map = info.method;
+  } catch (err) {
+    status("could not refresh the map: " + err.message, true);
+  }
+}
+
+async function loadColors(by) {
+  const q = by ? "?by=" + encodeURIComponent(by) : "";
+  const [cats, info] = await Promise.all([
+    api("v1/colors" + q).then((r) => r.arrayBuffer()),
+    api("v1/coloring" + q).then((r) => r.json()),
+  ]);
+  const c16 = new Uint16Array(cats), cf = new Float32Array(c16.length);
+  for (let i = 0; i < c16.length; i++) cf[i] = c16[i];
+  gl.bindBuffer(gl.ARRAY_BUFFER, catBuf);
+  gl.bufferData(gl.ARRAY_BUFFER, cf, gl.STATIC_DRAW);
+  $("legend").innerHTML = "";
+  info.categories.forEach((c, i) => {
+    const p = PALETTE[i % 64].map((v) => Math.round(v * 255));
+    const d = document.createElement("div");
+    d.innerHTML = `<span style="background:rgb(${p})"></span>`;
+    d.append(document.createTextNode(c || "(none)"));
+    $("legend").append(d);
+  });
+  document.body.dataset.coloring = info.color_by || "";
+  draw();
+}
+
 async function start() {
   try {
     const info = await (await api("v1/map")).json();
     state.kind = info.kind;
-    const [pts, cats, labels, titles] = await Promise.all([
-      api("v1/points").then((r) => r.arrayBuffer()),
-      api("v1/colors").then((r) => r.arrayBuffer()),
+    const [labels, titles] = await Promise.all([
       api("v1/labels").then((r) => r.text()),
       api("v1/titles").then((r) => r.text()),
     ]);
-    state.xy = new Float32Array(pts);
-    state.n = state.xy.length / 2;
+    await loadPoints(info);
     state.labels = labels.split("\n");
     state.titles = titles.split("\n");
     state.labels.forEach((w, i) => state.index.set(w, i));
-    const c16 = new Uint16Array(cats), cf = new Float32Array(c16.length);
-    for (let i = 0; i < c16.length; i++) cf[i] = c16[i];
-    gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
-    gl.bufferData(gl.ARRAY_BUFFER, state.xy, gl.STATIC_DRAW);
-    gl.bindBuffer(gl.ARRAY_BUFFER, catBuf);
-    gl.bufferData(gl.ARRAY_BUFFER, cf, gl.STATIC_DRAW);
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (let i = 0; i < state.n; i++) {
-      const x = state.xy[2 * i], y = state.xy[2 * i + 1];
-      if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
+    const select = $("color-select");
+    select.innerHTML = "";
+    for (const name of info.colorings) {
+      const o = document.createElement("option");
+      o.value = name; o.textContent = name;
+      if (name === info.color_by) o.selected = true;
+      select.append(o);
     }
-    state.cx = (minX + maxX) / 2; state.cy = (minY + maxY) / 2;
-    state.scale = state.baseScale = 1.9 / Math.max(maxX - minX, maxY - minY, 1e-9);
-    $("color-by").textContent = info.color_by || "";
-    $("legend").innerHTML = "";
-    info.categories.forEach((c, i) => {
-      const p = PALETTE[i % 64].map((v) => Math.round(v * 255));
-      const d = document.createElement("div");
-      d.innerHTML = `<span style="background:rgb(${p})"></span>`;
-      d.append(document.createTextNode(c || "(none)"));
-      $("legend").append(d);
-    });
+    if (!info.color_by) {
+      const o = document.createElement("option");
+      o.value = ""; o.textContent = "(none)"; o.selected = true;
+      select.prepend(o);
+    }
+    select.addEventListener("change", () => loadColors(select.value || null).catch((err) => status(err.message, true)));
+    await loadColors(info.color_by);
     if (info.kind !== "words") $("analogy-form").parentElement.querySelectorAll("#analogy-form, #analogy")
       .forEach((el) => { el.style.display = "none"; });
     resize();
-    status(state.n.toLocaleString() + " points (" + info.method.toUpperCase() + " of " + info.dim + "-d vectors) · ready");
+    mapStatus(info);
     document.body.dataset.ready = "1";
+    if (info.pending) setTimeout(watchMap, 2000);
+    else document.body.dataset.map = info.method;
   } catch (err) {
     status("could not load the map: " + err.message, true);
   }
