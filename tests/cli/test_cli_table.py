@@ -51,6 +51,10 @@ COMMANDS = {
     "test": (["test", "{input}", "{train}"], ["--k", "0"]),
     "plot": (["plot", "{input}", "--top", "10", "-o", "{out}"], ["--top", "-5"]),
     "tune supervised": (["tune", "supervised", "{input}", "-o", "{out}", "--trials", "1"], ["--budget", "-1"]),
+    "explain": (["explain", "{input}", "cat", "dog"], ["--steps", "0"]),
+    "weat": (["weat", "{input}", "--x", "cat,dog", "--y", "red,blue", "--a", "paris", "--b", "run"],
+             ["--permutations", "0"]),
+    "probe": (["probe", "{input}", "--top", "20", "--folds", "2"], ["--folds", "1"]),
 }  # fmt: skip
 
 #: which good file each command reads, and what its output is
@@ -60,7 +64,7 @@ GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fastte
               "export": "model",
               "similar": "model", "analogy": "model", "info": "model", "evaluate": "model", "evaluate-nodes": "model",
               "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
-              "tune supervised": "train"}  # fmt: skip
+              "tune supervised": "train", "explain": "model", "weat": "model", "probe": "model"}  # fmt: skip
 OUTPUT_NAME = {"export": "out.pt", "plot": "out.png", "train supervised": "out.bin", "tune supervised": "out.bin"}
 
 

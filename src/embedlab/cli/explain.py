@@ -141,33 +141,51 @@ def explain(
         c.print(f"drawn to {plot}")
 
 
+def _words(option: str | None) -> list[str]:
+    return [w.strip() for w in (option or "").split(",") if w.strip()]
+
+
 @handle_errors
 def weat(
     model: Annotated[Path, typer.Argument(help="Word vectors (folder or file).")],
     tests: Annotated[list[str] | None, typer.Option("--test", "-t", help=TEST_HELP)] = None,
+    x: Annotated[str | None, typer.Option("--x", help="Your own test: target words X, comma-separated.")] = None,
+    y: Annotated[str | None, typer.Option("--y", help="Target words Y (with --x --a --b).")] = None,
+    a: Annotated[str | None, typer.Option("--a", help="Attribute words A (with --x --y --b).")] = None,
+    b: Annotated[str | None, typer.Option("--b", help="Attribute words B (with --x --y --a).")] = None,
     permutations: Annotated[int, typer.Option(min=1, help="Random re-partitions for the p-value.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Seed of the re-partitions.")] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Word Embedding Association Tests (Caliskan et al., 2017): effect size and p-value of each bundled
-    test, next to what the paper reports for GloVe. Tests whose words the model lacks are skipped."""
+    test, next to what the paper reports for GloVe (tests whose words the model lacks are skipped), or
+    of your own word lists (--x --y --a --b)."""
     from embedlab.errors import ConfigError
     from embedlab.explain import WEAT_TESTS, weat_test
+    from embedlab.explain import weat as run_weat
     from embedlab.io import load
 
-    kv = load(model)
-    names = tests or list(WEAT_TESTS)
-    results, skipped = [], {}
-    for name in names:
-        try:
-            results.append(weat_test(kv, name, permutations=permutations, seed=seed))
-        except ConfigError as exc:
-            if "unknown WEAT test" in str(exc):
-                raise
-            skipped[name] = str(exc)
-    if not results:
-        first = next(iter(skipped.items()))
-        raise ConfigError(f"no WEAT test could run on this model ({first[0]}: {first[1]})")
+    custom = [x, y, a, b]
+    if any(v is not None for v in custom):
+        if not all(v is not None for v in custom) or tests:
+            raise ConfigError("your own test needs all of --x --y --a --b (and no --test)")
+        kv = load(model)
+        r = run_weat(kv, *(_words(v) for v in custom), permutations=permutations, seed=seed)
+        results = [{"test": "custom", "title": "X vs Y, A vs B", **r, "published_glove": None}]
+        skipped: dict[str, str] = {}
+    else:
+        kv = load(model)
+        results, skipped = [], {}
+        for name in tests or list(WEAT_TESTS):
+            try:
+                results.append(weat_test(kv, name, permutations=permutations, seed=seed))
+            except ConfigError as exc:
+                if "unknown WEAT test" in str(exc):
+                    raise
+                skipped[name] = str(exc)
+        if not results:
+            first = next(iter(skipped.items()))
+            raise ConfigError(f"no WEAT test could run on this model ({first[0]}: {first[1]})")
     if json_out:
         print_json({"results": results, "skipped": skipped})
         return
@@ -179,8 +197,8 @@ def weat(
     for r in results:
         sizes = "/".join(str(r["sizes"][k]) for k in "XYAB")
         pub = r["published_glove"]
-        t.add_row(r["test"], r["title"], sizes, f"{r['effect_size']:+.2f}", f"{r['p_value']:.2g}",
-                  f"{pub['effect_size']:+.2f} (p {pub['p_value']})")  # fmt: skip
+        paper = f"{pub['effect_size']:+.2f} (p {pub['p_value']})" if pub else "-"
+        t.add_row(r["test"], r["title"], sizes, f"{r['effect_size']:+.2f}", f"{r['p_value']:.2g}", paper)
     c = console()
     c.print(t)
     for name, why in skipped.items():
