@@ -6,10 +6,11 @@
 term per token of ``b``. Integrated gradients (Sundararajan et al., 2017) of each term along the
 straight path from a reference (every word token of ``a`` replaced by ``[MASK]``) to ``a``, taken at
 the output of the embedding layer (after its LayerNorm, where the path is smoother than between raw
-word embeddings: the same accuracy takes about half the points), split it over the tokens of ``a``: ``A[i, j]`` sums to ``S - S(ref_a, b)`` by the fundamental
-theorem of calculus, up to the error of the ``steps``-point midpoint rule. The same done from the
-side of ``b``, transposed, and the two averaged give a symmetric table; the masked references keep
-only a small similarity (``reference``, about 0.0 for MiniLM), so the table itself carries the score.
+word embeddings: on STS-B pairs the same accuracy takes about 40% fewer points), split it over the
+tokens of ``a``: ``A[i, j]`` sums to ``S - S(ref_a, b)`` by the fundamental theorem of calculus, up
+to the error of the ``steps``-point midpoint rule. The same done from the side of ``b``, transposed,
+and the two averaged give a symmetric table; the masked references keep little of the similarity
+(``reference``, 0.05 on average for MiniLM on STS-B dev), so the table itself carries the score.
 Gradients for all terms of one side come from one forward pass and batched backward passes.
 
 ``occlusion`` is the cheap mode: one forward pass per token, ``a_totals[i]`` = how much the score
