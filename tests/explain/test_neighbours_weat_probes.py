@@ -133,3 +133,17 @@ def test_frequency_bands_and_label_files(tmp_path):
     f.write_bytes(b"\xff\xfe w1 x\n")
     with pytest.raises(FormatError, match="UTF-8"):
         read_labels(f)
+
+
+def test_korean_parts_of_speech_come_from_kiwi():
+    pytest.importorskip("kiwipiepy")
+    from embedlab.explain import korean_pos_labels
+
+    words = ["학교", "사람", "먹다", "가다", "예쁘다", "빠르다", "apple", "매우"]
+    kv = KeyedVectors(words, np.eye(len(words), dtype=np.float32))
+    keys, labels = korean_pos_labels(kv, top=len(words))
+    tags = dict(zip(keys, labels, strict=True))
+    assert "apple" not in tags  # not Korean: left out
+    assert tags["학교"] == tags["사람"] == "noun"
+    assert tags["먹다"] == tags["가다"] == "verb"
+    assert tags["예쁘다"] == "adjective" and tags["매우"] == "adverb"
