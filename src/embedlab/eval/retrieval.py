@@ -127,9 +127,11 @@ def evaluate_retrieval(
 
     t0 = time.perf_counter()
     if doc_vectors is None:
-        doc_vectors = encoder.encode(data.doc_texts, batch_size=batch_size, normalize=True, show_progress=show_progress)
+        encode_docs = getattr(encoder, "encode_documents", encoder.encode)  # asymmetric models (E5) say the role
+        doc_vectors = encode_docs(data.doc_texts, batch_size=batch_size, normalize=True, show_progress=show_progress)
     t_docs = time.perf_counter() - t0
-    q = encoder.encode(data.query_texts, batch_size=batch_size, normalize=True, show_progress=False)
+    encode_queries = getattr(encoder, "encode_queries", encoder.encode)
+    q = encode_queries(data.query_texts, batch_size=batch_size, normalize=True, show_progress=False)
     params = dict(index_params or {})
     if index == "binary":  # candidates found on the sign bits are rescored on the float vectors
         params.setdefault("fetch", lambda ids: doc_vectors[ids])

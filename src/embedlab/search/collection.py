@@ -241,7 +241,8 @@ class Collection:
             if vectors is not None:
                 vecs = vectors[start:stop]
             else:
-                vecs = as_matrix(self.encoder.encode(chunk_texts, show_progress=False), self.dim)
+                encode = getattr(self.encoder, "encode_documents", self.encoder.encode)  # E5: "passage: "
+                vecs = as_matrix(encode(chunk_texts, show_progress=False), self.dim)
             self._commit(chunk_ids, chunk_texts, vecs, metas[start:stop])
             added += stop - start
             if callable(show_progress):
@@ -397,7 +398,7 @@ class Collection:
         qs = [queries] if isinstance(queries, str) else list(queries)
         from embedlab.encoders.base import check_texts
 
-        qv = self.encoder.encode(check_texts(qs), show_progress=False)
+        qv = getattr(self.encoder, "encode_queries", self.encoder.encode)(check_texts(qs), show_progress=False)
         return self.search_vectors(qv, k, filter=filter, index=index, with_text=with_text)
 
     @guarded
