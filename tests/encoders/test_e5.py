@@ -64,3 +64,21 @@ def test_collections_store_passages_and_search_with_queries(tmp_path, e5):
     named.add(["kimchi", "river"], docs[:2])
     again = Collection(tmp_path / "named")
     assert type(again.encoder) is E5Encoder and again.search("김치 만드는 법", k=1)[0][0].id == "kimchi"
+
+
+def test_served_and_used_by_classifier_heads(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from embedlab.classify import EmbeddingClassifier, load_classifier
+    from embedlab.service.app import create_app
+
+    client = TestClient(create_app("e5"))
+    data = client.post("/v1/embeddings", json={"input": ["안녕하세요", "반갑습니다"]}).json()["data"]
+    assert len(data) == 2 and len(data[0]["embedding"]) == 384
+    texts = ["배송이 너무 늦어요", "환불하고 싶어요", "배송 언제 와요", "돈 돌려주세요"] * 3
+    labels = ["delivery", "refund", "delivery", "refund"] * 3
+    clf = EmbeddingClassifier("e5").fit(texts, labels)
+    clf.save(tmp_path / "clf")
+    again = load_classifier(tmp_path / "clf")
+    assert again.predict(["택배가 아직 안 왔어요"])[0] == clf.predict(["택배가 아직 안 왔어요"])[0]
+    assert "e5" in (tmp_path / "clf" / "classifier.json").read_text()

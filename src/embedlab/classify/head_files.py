@@ -24,10 +24,15 @@ VERSION = 1
 
 def encoder_spec(clf: Any) -> str | None:
     """What load_encoder needs to rebuild the classifier's encoder, if it can be named."""
+    from embedlab.encoders.e5 import E5_NAMES, E5Encoder
+
     if clf.encoder_spec is not None:
         spec = clf.encoder_spec
-        return spec if spec.lower() in ("minilm", "default", "all-minilm-l6-v2") else str(Path(spec).resolve())
+        named = spec.lower() in ("minilm", "default", "all-minilm-l6-v2", *E5_NAMES)
+        return spec if named else str(Path(spec).resolve())
     enc = clf._encoder
+    if isinstance(enc, E5Encoder):
+        return "e5" if enc.role == "query" else None  # a passage-role encoder cannot be named
     path = getattr(enc, "path", None)
     if path is not None:
         from embedlab.encoders.transformer import default_model_path

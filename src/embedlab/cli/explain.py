@@ -41,9 +41,10 @@ class Attribute(StrEnum):
 
 def _open_model(spec: str) -> Any:
     """Word vectors (any format embedlab reads), or a sentence-transformers model / ``minilm``."""
+    from embedlab.encoders.e5 import E5_NAMES
     from embedlab.encoders.transformer import is_sentence_transformers_folder
 
-    if spec.lower() == "minilm" or is_sentence_transformers_folder(spec):
+    if spec.lower() in ("minilm", *E5_NAMES) or is_sentence_transformers_folder(spec):
         from embedlab.encoders import load_encoder
 
         return load_encoder(spec)

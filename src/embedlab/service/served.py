@@ -169,9 +169,10 @@ def load_served(
     (default: the collection's model; mean pooling for word vectors). ``labels`` (word or node
     vectors) is a 'key label' file whose labels colour the explorer's map."""
     from embedlab.encoders import load_encoder
+    from embedlab.encoders.e5 import E5_NAMES
     from embedlab.encoders.transformer import is_sentence_transformers_folder
 
-    if spec is None or str(spec).lower() == "minilm" or is_sentence_transformers_folder(spec):
+    if spec is None or str(spec).lower() in ("minilm", *E5_NAMES) or is_sentence_transformers_folder(spec):
         if labels is not None:
             raise ConfigError("labels colour the map of word or node vectors; an encoder alone has no map")
         enc = load_encoder(spec)
