@@ -128,8 +128,8 @@ class MapJob:
                     m[key] = m[key][:n]
                 m["index"] = {w: i for i, w in enumerate(m["labels"])}
                 m["colorings"] = {k: (c, cats[:n]) for k, (c, cats) in m["colorings"].items()}
-                m["cats"] = m["cats"][:n]
-                m["vecs"], m["norms"] = vecs[:n], m["norms"][:n]
+                m["vecs"] = vecs[:n]
+                m.pop("norms", None)
             m["xy"] = np.ascontiguousarray(xy, dtype=np.float32)
             m["method"], m["pca"] = self.method, None
             m["version"] += 1
@@ -159,6 +159,8 @@ def place(m: dict[str, Any], queries: np.ndarray, k: int = 10) -> np.ndarray:
     their ``k`` nearest points (cosine), which is where a neighbourhood map would put them."""
     q = np.asarray(queries, dtype=np.float32)
     q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+    if "norms" not in m:  # the mapped rows' lengths, on the first placement (not at start-up)
+        m["norms"] = np.maximum(np.linalg.norm(m["vecs"], axis=1), 1e-12)
     out = np.empty((len(q), 2), dtype=np.float32)
     for i, row in enumerate(q):
         scores = (m["vecs"] @ row) / m["norms"]

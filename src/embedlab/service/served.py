@@ -67,8 +67,10 @@ class Served:
             rows = self.collection.metadata_for_slots(slots, self.color_by)
             labels = [r[0] for r in rows]
             titles = self.collection.titles_for_slots(slots)
-            for name in dict.fromkeys([self.color_by, *_metadata_fields(self.collection, labels)]):
-                if name is not None:
+            if self.color_by is not None:
+                colorings[self.color_by] = _categorise([("" if r[1] is None else str(r[1])) for r in rows])
+            for name in _metadata_fields(self.collection, labels):
+                if name not in colorings:
                     values = self.collection.metadata_for_slots(slots, name)
                     colorings[name] = _categorise([("" if r[1] is None else str(r[1])) for r in values])
             color_by = self.color_by
@@ -76,18 +78,14 @@ class Served:
 
         pca = PCA2(2).fit(vecs)  # at once; a UMAP / t-SNE map replaces it when ready (start_map)
         xy, method = pca.transform(vecs), "pca"
-        categories, cats = colorings[color_by] if color_by in colorings else ([""], np.zeros(n, np.uint16))
         self._map = {
             "xy": np.ascontiguousarray(xy, dtype=np.float32),
             "labels": labels,  # the keys: words, or document ids
             "titles": titles,  # what the explorer shows: words, or document titles / text starts
             "index": {w: i for i, w in enumerate(labels)},
-            "categories": categories,
-            "cats": cats,
-            "color_by": color_by,
-            "colorings": colorings,
+            "color_by": color_by,  # the colouring shown first; None: one colour
+            "colorings": colorings,  # name -> (categories, category of each point)
             "vecs": vecs,
-            "norms": np.maximum(np.linalg.norm(vecs, axis=1), 1e-12),
             "pca": pca,
             "method": method,
             "version": 0,
@@ -107,10 +105,12 @@ class Served:
         self._job.start()
 
     def coloring(self, name: str | None) -> tuple[str | None, list[str], np.ndarray]:
-        """``(name, categories, category of each point)``; ``"cluster"`` is computed on first use."""
+        """``(name, categories, category of each point)`` of the colouring ``name`` (None: the map's own);
+        ``"cluster"`` is computed on first use."""
         m = self.map()
-        if name is None or name == m["color_by"]:
-            return m["color_by"], m["categories"], m["cats"]
+        name = m["color_by"] if name is None else name
+        if name is None:
+            return None, [""], np.zeros(len(m["labels"]), np.uint16)
         if name == "cluster" and "cluster" not in m["colorings"]:
             from embedlab.service.maps import cluster_coloring
 
@@ -169,10 +169,9 @@ def load_served(
     (default: the collection's model; mean pooling for word vectors). ``labels`` (word or node
     vectors) is a 'key label' file whose labels colour the explorer's map."""
     from embedlab.encoders import load_encoder
-    from embedlab.encoders.e5 import E5_NAMES
-    from embedlab.encoders.transformer import is_sentence_transformers_folder
+    from embedlab.encoders.factory import is_transformer_spec
 
-    if spec is None or str(spec).lower() in ("minilm", *E5_NAMES) or is_sentence_transformers_folder(spec):
+    if spec is None or is_transformer_spec(spec):
         if labels is not None:
             raise ConfigError("labels colour the map of word or node vectors; an encoder alone has no map")
         enc = load_encoder(spec)

@@ -26,8 +26,9 @@ def router(served: Served, limits: Limits) -> APIRouter:
         served.start_map()
         m = served.map()
         job = served._job
-        return S.MapInfo(total=len(m["labels"]), method=m["method"], color_by=m["color_by"],
-                         categories=m["categories"], kind=served.kind, dim=served.dim, colorings=served.colorings(),
+        color_by, categories, _ = served.coloring(None)
+        return S.MapInfo(total=len(m["labels"]), method=m["method"], color_by=color_by,
+                         categories=categories, kind=served.kind, dim=served.dim, colorings=served.colorings(),
                          pending=bool(job and job.pending), version=m["version"],
                          error=job.error if job else None)  # fmt: skip
 
