@@ -137,19 +137,20 @@ def test_explorer_explains_why_two_points_are_close(server, browser, tmp_path):
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-map") == "umap")
     assert "UMAP" in browser.find_element(By.ID, "status").text
     assert int(browser.find_element(By.ID, "labels").get_attribute("data-count")) > 5
+
+    def ask_why(a, b):
+        for field, text in (("why-a", a), ("why-b", b)):
+            browser.find_element(By.ID, field).clear()
+            browser.find_element(By.ID, field).send_keys(text)
+        browser.find_element(By.CSS_SELECTOR, "#why-form button").click()
+
     # two words: the dimensions that carry their cosine, as bars
-    for field, text in (("why-a", "cat"), ("why-b", "dog")):
-        browser.find_element(By.ID, field).clear()
-        browser.find_element(By.ID, field).send_keys(text)
-    browser.find_element(By.CSS_SELECTOR, "#why-form button").click()
+    ask_why("cat", "dog")
     wait.until(lambda d: d.find_elements(By.ID, "why-score"))
     assert "(dimensions)" in browser.find_element(By.ID, "why-score").text
     assert len(browser.find_elements(By.CSS_SELECTOR, "#why .bar")) >= 10
     # two texts: words of each side as bars and the word x word heat map
-    for field, text in (("why-a", "cat dog red"), ("why-b", "horse blue")):
-        browser.find_element(By.ID, field).clear()
-        browser.find_element(By.ID, field).send_keys(text)
-    browser.find_element(By.CSS_SELECTOR, "#why-form button").click()
+    ask_why("cat dog red", "horse blue")
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#why table.heat"))
     assert "(pooled)" in browser.find_element(By.ID, "why-score").text
     assert len(browser.find_elements(By.CSS_SELECTOR, "#why table.heat td")) == 3 * 2
@@ -164,11 +165,8 @@ def test_explorer_explains_why_two_points_are_close(server, browser, tmp_path):
         "document.getElementById('why').innerHTML = '';"
         "for (const id of ['why-a', 'why-b']) document.getElementById(id).value = '';"
     )
-    spots = browser.execute_script(
-        "const r = document.getElementById('map').getBoundingClientRect(), a = r.width / r.height;"
-        "const sx = state.scale / Math.max(a, 1), sy = state.scale * Math.min(a, 1);"
-        "return [0, 1].map((i) => [((state.xy[2*i] - state.cx) * sx + 1) * r.width / 2 - r.width / 2,"
-        " (1 - (state.xy[2*i+1] - state.cy) * sy) * r.height / 2 - r.height / 2]);"
+    spots = browser.execute_script(  # offsets of points 0 and 1 from the canvas's centre
+        "const s = toScreen(); return [0, 1].map((i) => [s.at(i)[0] - s.width / 2, s.at(i)[1] - s.height / 2]);"
     )
     canvas = browser.find_element(By.ID, "map")
     for dx, dy in spots:

@@ -119,17 +119,24 @@ function draw() {
   }
 }
 
+// where points are drawn: the canvas's size, and point i -> its pixel in the canvas (toMap's inverse)
+function toScreen() {
+  const r = canvas.getBoundingClientRect();
+  const aspect = r.width / r.height;
+  const sx = state.scale / Math.max(aspect, 1), sy = state.scale * Math.min(aspect, 1);
+  const at = (i) => [((state.xy[2 * i] - state.cx) * sx + 1) * r.width / 2,
+    (1 - (state.xy[2 * i + 1] - state.cy) * sy) * r.height / 2];
+  return { width: r.width, height: r.height, at };
+}
+
 // labels of the highlighted points, as HTML over the canvas
 function drawMarkLabels() {
   const layer = $("marks");
   layer.innerHTML = "";
-  const r = canvas.getBoundingClientRect();
-  const aspect = r.width / r.height;
-  const sx = state.scale / Math.max(aspect, 1), sy = state.scale * Math.min(aspect, 1);
+  const screen = toScreen();
   for (const i of state.marked) {
-    const x = ((state.xy[2 * i] - state.cx) * sx + 1) * r.width / 2;
-    const y = (1 - (state.xy[2 * i + 1] - state.cy) * sy) * r.height / 2;
-    if (x < 0 || y < 0 || x > r.width || y > r.height) continue;
+    const [x, y] = screen.at(i);
+    if (x < 0 || y < 0 || x > screen.width || y > screen.height) continue;
     const span = document.createElement("span");
     span.textContent = state.titles[i];
     span.style.left = x + 6 + "px";
@@ -143,16 +150,13 @@ function drawMarkLabels() {
 function drawFrequentLabels() {
   const layer = $("labels");
   layer.innerHTML = "";
-  const r = canvas.getBoundingClientRect();
-  const aspect = r.width / r.height;
-  const sx = state.scale / Math.max(aspect, 1), sy = state.scale * Math.min(aspect, 1);
+  const screen = toScreen();
   const taken = [];
   let tried = 0;
   const limit = Math.min(state.n, 200000);
   for (let i = 0; i < limit && tried < 2000 && taken.length < 150; i++) {
-    const x = ((state.xy[2 * i] - state.cx) * sx + 1) * r.width / 2;
-    const y = (1 - (state.xy[2 * i + 1] - state.cy) * sy) * r.height / 2;
-    if (x < 0 || y < 0 || x > r.width - 40 || y > r.height) continue;
+    const [x, y] = screen.at(i);
+    if (x < 0 || y < 0 || x > screen.width - 40 || y > screen.height) continue;
     tried++;
     const text = state.titles[i].slice(0, 24);
     const box = [x + 4, y - 7, x + 4 + 6.5 * text.length, y + 7];
