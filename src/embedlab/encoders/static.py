@@ -15,7 +15,7 @@ encoded, as in the paper.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -114,22 +114,16 @@ class StaticEncoder:
         if not isinstance(text, str):
             raise ConfigError(f"text must be a str, got {type(text).__name__}")
         kv = self.vectors
-        index = kv.vocab.index
         words: list[str] = []
         rows: list[np.ndarray] = []
         weights: list[float] = []
-        has_ngrams = hasattr(kv, "ngrams")  # the same words _pool counts
-        w_oov = float(self._weights.max()) if self._weights is not None else 1.0
-        for w in self.tokenizer.tokenize(text):
-            i = index.get(w, -1)
-            if i >= 0:
+        for w, i in self._placed(text):
+            if i < 0:
+                rows.append(np.asarray(kv.get_vector(w), dtype=np.float64))
+                weights.append(self._oov_weight)
+            else:
                 rows.append(np.asarray(kv.vectors[i], dtype=np.float64))
                 weights.append(float(self._weights[i]) if self._weights is not None else 1.0)
-            elif has_ngrams and w in kv:
-                rows.append(np.asarray(kv.get_vector(w), dtype=np.float64))
-                weights.append(w_oov)
-            else:
-                continue
             words.append(w)
         if not words:
             return [], np.zeros((0, self.dim), dtype=np.float64)
@@ -153,21 +147,34 @@ class StaticEncoder:
         return _principal_components((rows * np.sqrt(counts / counts.sum())[:, None]).astype(np.float32),
                                      self.components)  # fmt: skip
 
-    def _pool(self, texts: list[str]) -> np.ndarray:
+    def _placed(self, text: str) -> Iterator[tuple[str, int]]:
+        """``(word, row)`` for each word of ``text`` the model can place: its vocabulary row, or -1 for
+        an unseen word a subword model builds from n-grams; other words are skipped."""
         kv = self.vectors
         index = kv.vocab.index
+        has_ngrams = hasattr(kv, "ngrams")
+        for w in self.tokenizer.tokenize(text):
+            i = index.get(w, -1)
+            if i >= 0 or (has_ngrams and w in kv):
+                yield w, i
+
+    @property
+    def _oov_weight(self) -> float:
+        # an unseen word is at least as rare as the rarest known one
+        return float(self._weights.max()) if self._weights is not None else 1.0
+
+    def _pool(self, texts: list[str]) -> np.ndarray:
+        kv = self.vectors
         ids: list[int] = []
         owner: list[int] = []
         extra: list[np.ndarray] = []  # vectors of OOV words built from n-grams
         extra_owner: list[int] = []
-        has_ngrams = hasattr(kv, "ngrams")
         for t, text in enumerate(texts):
-            for w in self.tokenizer.tokenize(text):
-                i = index.get(w, -1)
+            for w, i in self._placed(text):
                 if i >= 0:
                     ids.append(i)
                     owner.append(t)
-                elif has_ngrams and w in kv:
+                else:
                     extra.append(kv.get_vector(w))
                     extra_owner.append(t)
         n, dim = len(texts), kv.dim
@@ -180,8 +187,7 @@ class StaticEncoder:
             np.add.at(out, owner_a, rows * weight[:, None])
             np.add.at(total, owner_a, weight)
         if extra:
-            # an unseen word is at least as rare as the rarest known one
-            w_oov = float(self._weights.max()) if self._weights is not None else 1.0
+            w_oov = self._oov_weight
             np.add.at(out, np.asarray(extra_owner), np.stack(extra) * w_oov)
             np.add.at(total, np.asarray(extra_owner), w_oov)
         np.divide(out, total[:, None], out=out, where=total[:, None] > 0)
