@@ -24,12 +24,12 @@ VERSION = 1
 
 def encoder_spec(clf: Any) -> str | None:
     """What load_encoder needs to rebuild the classifier's encoder, if it can be named."""
-    from embedlab.encoders.e5 import E5_NAMES, E5Encoder
+    from embedlab.encoders.e5 import E5Encoder
+    from embedlab.encoders.factory import is_model_name
 
     if clf.encoder_spec is not None:
         spec = clf.encoder_spec
-        named = spec.lower() in ("minilm", "default", "all-minilm-l6-v2", *E5_NAMES)
-        return spec if named else str(Path(spec).resolve())
+        return spec if is_model_name(spec) else str(Path(spec).resolve())
     enc = clf._encoder
     if isinstance(enc, E5Encoder):
         return "e5" if enc.role == "query" else None  # a passage-role encoder cannot be named

@@ -96,8 +96,7 @@ def evaluate_sts(
 ) -> None:
     """Spearman correlation of cosine similarity with gold STS scores, one row per model and file."""
     from embedlab.encoders import load_encoder
-    from embedlab.encoders.e5 import E5_NAMES
-    from embedlab.encoders.transformer import is_sentence_transformers_folder
+    from embedlab.encoders.factory import is_transformer_spec
     from embedlab.eval.sts import evaluate_sts as run
     from embedlab.eval.sts import read_sts
 
@@ -106,7 +105,7 @@ def evaluate_sts(
     specs: list[str | None] = list(model) if model else [None]
     for spec in specs:
         poolings: list[str | None] = [None]
-        if spec not in (None, "minilm", *E5_NAMES) and not is_sentence_transformers_folder(spec):
+        if not is_transformer_spec(spec):
             poolings = [p.strip() for p in pooling.split(",") if p.strip()]
         for pool in poolings:
             enc = load_encoder(spec, **encoder_options(precision)) if pool is None else load_encoder(spec, pooling=pool)

@@ -41,12 +41,9 @@ class Attribute(StrEnum):
 
 def _open_model(spec: str) -> Any:
     """Word vectors (any format embedlab reads), or a sentence-transformers model / ``minilm``."""
-    from embedlab.encoders.e5 import E5_NAMES
-    from embedlab.encoders.transformer import is_sentence_transformers_folder
+    from embedlab.encoders.factory import is_transformer_spec, load_encoder
 
-    if spec.lower() in ("minilm", *E5_NAMES) or is_sentence_transformers_folder(spec):
-        from embedlab.encoders import load_encoder
-
+    if is_transformer_spec(spec):
         return load_encoder(spec)
     from embedlab.io import load
 
@@ -167,15 +164,14 @@ def weat(
     from embedlab.io import load
 
     custom = [x, y, a, b]
+    if any(v is not None for v in custom) and (not all(v is not None for v in custom) or tests):
+        raise ConfigError("your own test needs all of --x --y --a --b (and no --test)")
+    kv = load(model)
     if any(v is not None for v in custom):
-        if not all(v is not None for v in custom) or tests:
-            raise ConfigError("your own test needs all of --x --y --a --b (and no --test)")
-        kv = load(model)
         r = run_weat(kv, *(_words(v) for v in custom), permutations=permutations, seed=seed)
         results = [{"test": "custom", "title": "X vs Y, A vs B", **r, "published_glove": None}]
         skipped: dict[str, str] = {}
     else:
-        kv = load(model)
         results, skipped = [], {}
         for name in tests or list(WEAT_TESTS):
             try:

@@ -6,9 +6,30 @@ import os
 from pathlib import Path
 
 from embedlab.encoders.base import Encoder
+from embedlab.encoders.e5 import E5_NAMES
 from embedlab.errors import ConfigError
 
-__all__ = ["encoder_dim", "load_encoder"]
+__all__ = ["MINILM_NAMES", "encoder_dim", "is_model_name", "is_transformer_spec", "load_encoder"]
+
+#: names ``load_encoder`` takes for the bundled MiniLM
+MINILM_NAMES = ("minilm", "default", "all-minilm-l6-v2")
+
+
+def _is_minilm(spec: str | os.PathLike[str] | None) -> bool:
+    return spec is None or str(spec).lower() in MINILM_NAMES
+
+
+def is_model_name(spec: str | os.PathLike[str] | None) -> bool:
+    """True when ``spec`` names a model ``load_encoder`` knows (the bundled MiniLM, E5), not a path."""
+    return _is_minilm(spec) or str(spec).lower() in E5_NAMES
+
+
+def is_transformer_spec(spec: str | os.PathLike[str] | None) -> bool:
+    """True when ``spec`` is a transformer encoder (a model name or a sentence-transformers folder),
+    false when it is word vectors (which are pooled, and take a ``pooling``)."""
+    from embedlab.encoders.transformer import is_sentence_transformers_folder
+
+    return is_model_name(spec) or is_sentence_transformers_folder(spec)  # type: ignore[arg-type]
 
 
 def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encoder:
@@ -22,11 +43,11 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     from embedlab.encoders.static import StaticEncoder
     from embedlab.encoders.transformer import SentenceEncoder, is_sentence_transformers_folder
 
-    if spec is None or str(spec).lower() in ("minilm", "default", "all-minilm-l6-v2"):
+    if spec is None or _is_minilm(spec):
         return SentenceEncoder(None, **options)
-    from embedlab.encoders.e5 import E5_NAMES, E5Encoder
-
     if str(spec).lower() in E5_NAMES:
+        from embedlab.encoders.e5 import E5Encoder
+
         if options:
             raise ConfigError(f"options {sorted(options)} do not apply to the E5 encoder")
         return E5Encoder()
@@ -57,13 +78,11 @@ def encoder_dim(spec: str | os.PathLike[str] | None = None) -> int:
     pooling's width); word-vector models are opened (memory-mapped, fast)."""
     import json
 
-    from embedlab.encoders.e5 import E5_NAMES
     from embedlab.encoders.transformer import default_model_path, is_sentence_transformers_folder
 
     if spec is not None and str(spec).lower() in E5_NAMES:
         return 384  # multilingual-e5-small
-    named_default = spec is None or str(spec).lower() in ("minilm", "default", "all-minilm-l6-v2")
-    path = default_model_path() if named_default else Path(spec)  # type: ignore[arg-type]
+    path = default_model_path() if _is_minilm(spec) else Path(spec)  # type: ignore[arg-type]
     if is_sentence_transformers_folder(path) and (path / "modules.json").is_file():
         try:
             modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))

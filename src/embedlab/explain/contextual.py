@@ -26,7 +26,7 @@ import numpy as np
 
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
-from embedlab.explain.result import SimilarityExplanation
+from embedlab.explain.result import SimilarityExplanation, shared_parts
 
 __all__ = ["ContextualExplainer"]
 
@@ -124,7 +124,7 @@ class ContextualExplainer:
             a_side, ref_a = self._side(xa, ra, gb, steps)  # [n_a, n_b], S(ref_a, b)
             b_side, ref_b = self._side(xb, rb, ga, steps)  # [n_b, n_a], S(a, ref_b)
         pairs = (a_side + b_side.T) / 2
-        shared = list(dict.fromkeys(p for p, s in zip(parts_a, sa, strict=True) if not s and p in set(parts_b)))
+        shared = shared_parts(parts_a, parts_b, skip=sa)
         return SimilarityExplanation("integrated", a, b, score, parts_a, parts_b, pairs,
                                      reference=(ref_a + ref_b) / 2, shared=shared,
                                      seconds=time.perf_counter() - t0)  # fmt: skip
@@ -183,6 +183,6 @@ class ContextualExplainer:
         drops_a, drops_b = np.zeros(len(ia)), np.zeros(len(ib))
         drops_a[where_a] = score - vecs[2 : 2 + len(where_a)] @ v
         drops_b[where_b] = score - vecs[2 + len(where_a) :] @ u
-        shared = list(dict.fromkeys(p for p, s in zip(parts_a, sa, strict=True) if not s and p in set(parts_b)))
+        shared = shared_parts(parts_a, parts_b, skip=sa)
         return SimilarityExplanation("occlusion", a, b, score, parts_a, parts_b, None, drops_a, drops_b,
                                      shared=shared, seconds=time.perf_counter() - t0)  # fmt: skip

@@ -8,12 +8,18 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MODES", "SimilarityExplanation"]
+__all__ = ["MODES", "SimilarityExplanation", "shared_parts"]
 
 #: How a similarity can be explained: per dimension (word vectors), per character n-gram (FastText
 #: words), per word (pooled static sentence vectors), integrated gradients or leave-one-token-out
 #: (contextual models).
 MODES = ("dimensions", "ngrams", "pooled", "integrated", "occlusion")
+
+
+def shared_parts(a_parts: list[str], b_parts: list[str], skip: list[bool] | None = None) -> list[str]:
+    """The parts of ``a`` that ``b`` has too, once each, in ``a``'s order (``skip``: a's parts to leave out)."""
+    in_b = set(b_parts)
+    return list(dict.fromkeys(p for k, p in enumerate(a_parts) if p in in_b and not (skip and skip[k])))
 
 
 @dataclass

@@ -67,7 +67,9 @@ def explain_similarity(
         if mode not in ("auto", "pooled"):
             raise ConfigError(f"a static encoder is explained by mode 'pooled', not {mode!r}")
         return static.explain_pooled(model, a, b)
-    if hasattr(model, "model") and hasattr(model, "_torch"):  # a SentenceEncoder
+    from embedlab.encoders.transformer import SentenceEncoder
+
+    if isinstance(model, SentenceEncoder):
         from embedlab.explain.contextual import ContextualExplainer
 
         if mode not in ("auto", "integrated", "occlusion"):

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from embedlab.errors import ConfigError, UnknownWordError
-from embedlab.explain.result import SimilarityExplanation
+from embedlab.explain.result import SimilarityExplanation, shared_parts
 from embedlab.vocab.subwords import char_ngrams
 
 __all__ = ["explain_dimensions", "explain_ngrams", "explain_pooled", "pair_terms"]
@@ -87,8 +87,7 @@ def explain_ngrams(kv, a: str, b: str) -> SimilarityExplanation:
     pa, p = _ngram_parts(kv, a)
     pb, q = _ngram_parts(kv, b)
     pairs, score = pair_terms(p, q, repr(a), repr(b))
-    in_b = set(pb)
-    shared = list(dict.fromkeys(n for n in pa if n in in_b))
+    shared = shared_parts(pa, pb)
     return SimilarityExplanation("ngrams", a, b, score, pa, pb, pairs, shared=shared, seconds=time.perf_counter() - t0)
 
 
@@ -121,6 +120,5 @@ def explain_pooled(encoder, a: str, b: str) -> SimilarityExplanation:
         parts.append((words, rows))
     (wa, p), (wb, q) = parts
     pairs, score = pair_terms(p, q, repr(a), repr(b))
-    in_b = set(wb)
-    shared = list(dict.fromkeys(w for w in wa if w in in_b))
+    shared = shared_parts(wa, wb)
     return SimilarityExplanation("pooled", a, b, score, wa, wb, pairs, shared=shared, seconds=time.perf_counter() - t0)
