@@ -38,3 +38,51 @@ def test_kiwi_tokenizer_splits_morphemes(tmp_path):
     corpus.write_text("고양이는 귀엽다. 강아지는 귀엽다.\n고양이가 잔다. 강아지가 잔다.\n" * 50, encoding="utf-8")
     kv = Word2Vec(dim=8, min_count=2, epochs=2, threads=1).fit(corpus, tokenizer="kiwi")
     assert "고양이" in kv and "강아지" in kv and "고양이는" not in kv
+
+
+def test_parallel_tokenization_equals_serial_exactly():
+    pytest.importorskip("kiwipiepy")
+    from embedlab.text.korean import KiwiTokenizer
+
+    rng = __import__("random").Random(0)
+    words = [
+        "고양이는",
+        "강아지가",
+        "밥을",
+        "먹었다",
+        "공원에서",
+        "뛰었다",
+        "임베딩은",
+        "벡터로",
+        "바꾼다",
+        "2026년",
+        "AI",
+    ]
+    lines = [
+        " ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) + rng.choice([".", "!", ""]) for _ in range(600)
+    ]
+    data = "\n".join(lines).encode()
+    serial, parallel = KiwiTokenizer(num_workers=1), KiwiTokenizer(num_workers=2)
+    assert parallel.normalize_bytes(data) == serial.normalize_bytes(data)
+    assert parallel.normalize_bytes(data).count(b"\n") == len(lines) - 1  # every line kept, empty ones too
+    assert parallel.tokenize_batch(lines) == [serial.tokenize(line) for line in lines]
+
+
+def test_kiwi_options_drop_and_bad_values():
+    pytest.importorskip("kiwipiepy")
+    from embedlab.errors import ConfigError
+    from embedlab.text.korean import KiwiTokenizer
+    from embedlab.text.tokenizers import tokenizer_for_language
+
+    assert KiwiTokenizer(drop=["J"]).tokenize("고양이가 밥을 먹었다") == ["고양이", "밥", "먹", "었", "다"]
+    assert KiwiTokenizer(drop=["J", "E"]).tokenize("고양이가 밥을 먹었다") == ["고양이", "밥", "먹"]
+    assert KiwiTokenizer(drop=["J"]).config()["drop"] == ["J"] and "drop" not in KiwiTokenizer().config()
+    assert tokenizer_for_language("ko").config()["drop"] == ["E", "J"]
+    with pytest.raises(ConfigError, match="drop must be a list of Kiwi tag prefixes"):
+        KiwiTokenizer(drop="J")
+    with pytest.raises(ConfigError, match="drop must be"):
+        KiwiTokenizer(drop=["Q"])
+    with pytest.raises(ConfigError, match="num_workers"):
+        KiwiTokenizer(num_workers=0)
+    with pytest.raises(ConfigError, match="unsupported language 'jp'"):
+        tokenizer_for_language("jp")

@@ -30,11 +30,15 @@ def create(
             "binary (1 bit a value, candidates rescored on the stored floats), pq."
         ),
     ] = "exact",
+    language: Annotated[
+        str | None,
+        typer.Option(help="Language of the texts, for lexical and hybrid search: en, ko (Kiwi morphemes), ..."),
+    ] = None,
 ) -> None:
     """Create an empty collection."""
     from embedlab.search.collection import Collection
 
-    col = Collection.create(path, dim=dim, model=model, metric=metric, index=index)
+    col = Collection.create(path, dim=dim, model=model, metric=metric, index=index, language=language)
     typer.echo(f"created {path} ({col.dim}-d, {col.metric}, {col.index} index, encoder: "
                f"{col.model or 'the bundled MiniLM'})", err=True)  # fmt: skip
 
@@ -103,9 +107,16 @@ def search(
     index: Annotated[
         str | None, typer.Option(help="exact, hnsw, ivf, int8, binary or pq (default: the collection's own).")
     ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="dense (by meaning, the collection's encoder), lexical (BM25 over the texts' words) "
+            "or hybrid (both, fused by reciprocal rank)."
+        ),
+    ] = "dense",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search by meaning: the k documents closest to each query."""
+    """Search: the k documents closest to each query, by meaning, by words or both."""
     from embedlab.search.collection import Collection
 
     if (query is None) == (queries is None):
@@ -127,7 +138,7 @@ def search(
         except json.JSONDecodeError as exc:
             raise ConfigError(f"--filter is not valid JSON: {exc.msg}") from None
     col = Collection(path)
-    results = col.search(qs, k, filter=flt, index=index)
+    results = col.search(qs, k, filter=flt, index=index, mode=mode)
     if json_out:
         print_json(
             {
@@ -162,7 +173,14 @@ def info(
     from embedlab.search.collection import Collection
 
     col = Collection(path)
-    d = {"path": str(path), "documents": len(col), "dim": col.dim, "metric": col.metric, "model": col.model or "minilm"}
+    d = {
+        "path": str(path),
+        "documents": len(col),
+        "dim": col.dim,
+        "metric": col.metric,
+        "model": col.model or "minilm",
+        "language": col.language or "en",
+    }
     if json_out:
         print_json(d)
     else:

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from embedlab.errors import FormatError
+from embedlab.errors import ConfigError, FormatError
 from embedlab.text.readers import iter_jsonl, open_text
 
-__all__ = ["RetrievalData", "evaluate_retrieval", "read_beir", "retrieval_metrics"]
+__all__ = ["RETRIEVAL_METHODS", "RetrievalData", "evaluate_retrieval", "read_beir", "retrieval_metrics"]
 
 
 @dataclass
@@ -106,56 +106,121 @@ def retrieval_metrics(
     return {name: (v / n_q if n_q else float("nan")) for name, v in sums.items()}
 
 
+RETRIEVAL_METHODS = ("dense", "lexical", "hybrid")
+
+
 def evaluate_retrieval(
     encoder: Any,
     data: RetrievalData,
     *,
+    method: str = "dense",
     index: str = "exact",
     k: int = 100,
     batch_size: int = 32,
     doc_vectors: np.ndarray | None = None,
     show_progress: Any = None,
     index_params: dict[str, Any] | None = None,
+    lexical: Any = None,
+    language: str | None = None,
+    fusion: str = "rrf",
+    weights: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
-    """Encode the corpus and queries, rank with ``index`` (exact, hnsw, ivf, int8,
-    binary, pq) and score the ranking.
+    """Rank the corpus for every query and score the ranking.
 
-    ``doc_vectors`` reuses vectors encoded earlier (same order as ``data.doc_ids``).
-    Returns the metrics plus timings, with ``"primary_metric": "ndcg@10"``.
+    ``method``: ``"dense"`` encodes the corpus and queries and ranks with ``index`` (exact, hnsw,
+    ivf, int8, binary, pq); ``"lexical"`` ranks with BM25 (``encoder`` may be None);
+    ``"hybrid"`` fuses both (``fusion`` ``"rrf"`` or ``"linear"``, ``weights`` (dense, lexical)) over
+    the top ``max(k, 100)`` of each. BM25 uses ``lexical`` (a
+    :class:`~embedlab.index.lexical.BM25Index`, refitted on the corpus) or one for ``language``
+    (default: Unicode words). ``doc_vectors`` reuses vectors encoded earlier (same order as
+    ``data.doc_ids``). Returns the metrics plus timings, with ``"primary_metric": "ndcg@10"``.
     """
+    from embedlab._validation import check_choice
+
+    method = check_choice("method", method, RETRIEVAL_METHODS)
+    if method != "lexical" and encoder is None:
+        raise ConfigError(f"method {method!r} needs an encoder; method 'lexical' ranks with BM25 alone")
+    depth = max(k, 100) if method == "hybrid" else k
+    times: dict[str, float] = {}
+    rankings = []
+    if method != "lexical":
+        rankings.append(
+            _dense_ranking(encoder, data, index, depth, batch_size, doc_vectors, show_progress, index_params, times)
+        )
+    if method != "dense":
+        rankings.append(_lexical_ranking(data, depth, lexical, language, times))
+    if method == "hybrid":
+        from embedlab.index.fusion import fuse
+
+        t = time.perf_counter()
+        found = fuse(rankings, k, method=fusion, weights=weights)[0]
+        times["seconds_fuse"] = time.perf_counter() - t
+    else:
+        found = rankings[0][0]
+    ranked = {qid: [data.doc_ids[i] for i in row if i >= 0] for qid, row in zip(data.query_ids, found, strict=True)}
+    metrics = retrieval_metrics(
+        ranked,
+        {q: data.qrels[q] for q in data.query_ids},
+        ks=tuple(sorted({x for x in (1, 3, 5, 10, 20, 100) if x <= k} | {k})),
+    )
+    return {
+        "dataset": data.name,
+        "primary_metric": "ndcg@10" if k >= 10 else f"ndcg@{k}",
+        "method": method,
+        "index": index if method != "lexical" else "bm25",
+        **({"fusion": fusion} if method == "hybrid" else {}),
+        "documents": len(data.doc_ids),
+        "queries": len(data.query_ids),
+        **metrics,
+        **{name: round(v, 3) for name, v in times.items()},
+    }
+
+
+def _dense_ranking(
+    encoder: Any,
+    data: RetrievalData,
+    index: str,
+    k: int,
+    batch_size: int,
+    doc_vectors: np.ndarray | None,
+    show_progress: Any,
+    index_params: dict[str, Any] | None,
+    times: dict[str, float],
+) -> tuple[np.ndarray, np.ndarray]:
     from embedlab.index import make_index
 
     t0 = time.perf_counter()
     if doc_vectors is None:
         encode_docs = getattr(encoder, "encode_documents", encoder.encode)  # asymmetric models (E5) say the role
         doc_vectors = encode_docs(data.doc_texts, batch_size=batch_size, normalize=True, show_progress=show_progress)
-    t_docs = time.perf_counter() - t0
+    times["seconds_encode_corpus"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     encode_queries = getattr(encoder, "encode_queries", encoder.encode)
     q = encode_queries(data.query_texts, batch_size=batch_size, normalize=True, show_progress=False)
+    times["seconds_encode_queries"] = time.perf_counter() - t0
     params = dict(index_params or {})
     if index == "binary":  # candidates found on the sign bits are rescored on the float vectors
         params.setdefault("fetch", lambda ids: doc_vectors[ids])
     idx = make_index(index, doc_vectors.shape[1], "cosine", **params)
     t1 = time.perf_counter()
     idx.add(doc_vectors, np.arange(len(data.doc_ids)))
-    t_index = time.perf_counter() - t1
+    times["seconds_index"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    found, _ = idx.search(q, k)
-    t_search = time.perf_counter() - t2
-    ranked = {qid: [data.doc_ids[i] for i in row if i >= 0] for qid, row in zip(data.query_ids, found, strict=True)}
-    metrics = retrieval_metrics(
-        ranked,
-        {q: data.qrels[q] for q in data.query_ids},
-        ks=tuple(sorted({x for x in (1, 3, 5, 10, 100) if x <= k} | {k})),
-    )
-    return {
-        "dataset": data.name,
-        "primary_metric": "ndcg@10" if k >= 10 else f"ndcg@{k}",
-        "index": index,
-        "documents": len(data.doc_ids),
-        "queries": len(data.query_ids),
-        **metrics,
-        "seconds_encode_corpus": round(t_docs, 3),
-        "seconds_index": round(t_index, 3),
-        "seconds_search": round(t_search, 3),
-    }
+    found = idx.search(q, k)
+    times["seconds_search"] = time.perf_counter() - t2
+    return found
+
+
+def _lexical_ranking(
+    data: RetrievalData, k: int, lexical: Any, language: str | None, times: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    from embedlab.index.lexical import BM25Index
+
+    idx = lexical if lexical is not None else BM25Index(language=language) if language else BM25Index()
+    t0 = time.perf_counter()
+    idx.fit(data.doc_texts)
+    times["seconds_bm25_index"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = idx.search(data.query_texts, k)
+    times["seconds_bm25_search"] = time.perf_counter() - t0
+    return found

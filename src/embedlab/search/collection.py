@@ -28,19 +28,19 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from embedlab._validation import check_choice, check_int
-from embedlab.errors import ConfigError, FormatError, UnknownIdError
+from embedlab.errors import ConfigError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
 from embedlab.search.database import damaged, decode_metadata, guarded, int_setting, open_database
-from embedlab.search.documents import check_metadata, document_titles, hits_for
+from embedlab.search.documents import Hit, check_metadata, document_titles, hits_for
 from embedlab.search.filters import filter_sql
 from embedlab.search.vector_file import VectorFile
+from embedlab.text.tokenizers import LANGUAGES
 
 __all__ = ["Collection", "Hit"]
 
@@ -48,20 +48,8 @@ FORMAT_VERSION = 1
 _DB = "collection.db"
 _VECS = "vectors.f32"
 _BRUTE_FORCE_BELOW = 20_000  # filtered searches with fewer candidates than this are exact
+SEARCH_MODES = ("dense", "lexical", "hybrid")
 _LEARNS_FROM = {"int8": 2, "pq": 256}  # documents an index needs to learn from; below, searches are exact
-
-
-@dataclass
-class Hit:
-    """One search result."""
-
-    id: str
-    score: float
-    text: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "score": self.score, "text": self.text, "metadata": self.metadata}
 
 
 class Collection:
@@ -81,10 +69,12 @@ class Collection:
         self.metric: str = settings["metric"]
         self.model: str | None = settings["model"]
         self.index: str = settings["index"]
+        self.language: str | None = settings["language"]  # the tokenizer of lexical (BM25) search
         self._encoder = encoder
         self._file = VectorFile(self.path / _VECS, self.dim)
         self._cache: tuple[int, np.ndarray, np.ndarray] | None = None  # generation, slots, matrix
         self._ann: dict[str, Any] = {}
+        self._lexical: tuple[int, Any] | None = None  # generation, BM25 index
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -98,12 +88,16 @@ class Collection:
         encoder: Any = None,
         exist_ok: bool = False,
         index: str = "exact",
+        language: str | None = None,
     ) -> Collection:
         """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384); a local
         ``model`` path is stored absolute, so the collection finds its encoder from any working folder.
         ``index`` is the one searches use unless told otherwise (kept with the collection): exact, hnsw,
-        ivf, or a compressed one: int8, binary (with rescoring), pq."""
+        ivf, or a compressed one: int8, binary (with rescoring), pq. ``language`` (``"en"``, ``"ko"``, ...)
+        chooses how lexical and hybrid searches split texts into terms (Korean: Kiwi morphemes)."""
         check_choice("metric", metric, METRICS)
+        if language is not None:
+            language = check_choice("language", language, tuple(LANGUAGES))
         check_choice("index", index, INDEX_KINDS)
         if index == "binary" and metric != "cosine":
             raise ConfigError("a binary index needs the cosine metric")
@@ -145,6 +139,7 @@ class Collection:
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "generation": 0,
             "index": index,
+            "language": language or "",
         }
         db.executemany("INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows.items()])
         db.close()
@@ -393,13 +388,28 @@ class Collection:
         filter: dict[str, Any] | None = None,
         index: str | None = None,
         with_text: bool = True,
+        mode: str = "dense",
+        fusion: str = "rrf",
     ) -> list[list[Hit]]:
-        """The ``k`` best documents for each query text (encoded with the collection's model)."""
-        qs = [queries] if isinstance(queries, str) else list(queries)
+        """The ``k`` best documents for each query text. ``mode``: ``"dense"`` (the query encoded
+        with the collection's model), ``"lexical"`` (BM25 over the texts) or ``"hybrid"`` (both,
+        fused by ``fusion``: ``"rrf"`` or ``"linear"``, over the top ``max(k, 100)`` of each)."""
         from embedlab.encoders.base import check_texts
+        from embedlab.index.fusion import fuse
 
-        qv = getattr(self.encoder, "encode_queries", self.encoder.encode)(check_texts(qs), show_progress=False)
-        return self.search_vectors(qv, k, filter=filter, index=index, with_text=with_text)
+        mode = check_choice("mode", mode, SEARCH_MODES)
+        qs = check_texts([queries] if isinstance(queries, str) else list(queries))
+        k = check_int("k", k, 1)
+        depth = max(k, 100) if mode == "hybrid" else k
+        rankings = []
+        if mode != "lexical":
+            qv = getattr(self.encoder, "encode_queries", self.encoder.encode)(qs, show_progress=False)
+            rankings.append(self._search_slots(qv, depth, filter, index))
+        if mode != "dense":
+            allowed = self._filter_slots(filter) if filter else None
+            rankings.append(self.lexical().search(qs, depth, allowed=allowed))
+        found, scores = fuse(rankings, k, method=fusion) if mode == "hybrid" else rankings[0]
+        return self._hits(found, scores, with_text)
 
     @guarded
     def search_vectors(
@@ -413,6 +423,11 @@ class Collection:
     ) -> list[list[Hit]]:
         """The ``k`` best documents for each query vector. ``index``: exact, hnsw, ivf, int8, binary or pq
         (default: the collection's own, chosen at creation)."""
+        return self._hits(*self._search_slots(queries, k, filter, index), with_text)
+
+    def _search_slots(
+        self, queries: np.ndarray, k: int, filter: dict[str, Any] | None, index: str | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         index = check_choice("index", self.index if index is None else index, INDEX_KINDS)
         k = check_int("k", k, 1)
         q = as_matrix(queries, self.dim, "queries")
@@ -432,47 +447,23 @@ class Collection:
             found, scores = ExactIndex.from_matrix(matrix, slots, self.metric).search(q, k)
         else:
             found, scores = self.ann(index).search(q, k, allowed=allowed)
-        return self._hits(found, scores, with_text)
+        return found, scores
 
     @guarded
     def ann(self, kind: str = "hnsw", **params: Any) -> Any:
         """The collection's index of ``kind`` (hnsw, ivf, int8, binary, pq), loaded from disk when current,
         else (re)built from the vector file block by block and saved."""
-        from embedlab.index.factory import make_index
+        from embedlab.search.saved_indexes import vector_index
 
-        if kind in self._ann and not params:
-            current = self._ann[kind]
-            if (kind == "hnsw" and current.stale_fraction > 0.25) or current.stale_fraction > 0.5:
-                slots, matrix = self.vectors()
-                current.compact(matrix, slots)
-            return current
-        gen = self.generation
-        if kind == "binary":
-            params = {"fetch": self._rows_of_slots, **params}
-        ann: Any = make_index(kind, self.dim, self.metric, **params)
-        saved = self.path / f"index-{kind}.faiss"
-        stamp = saved.with_suffix(".json")
-        if set(params) <= {"fetch"} and saved.is_file() and stamp.is_file():
-            try:  # the saved index is a cache: when anything about it is off, it is built again
-                info = json.loads(stamp.read_text())
-                if isinstance(info, dict) and info.get("generation") == gen and isinstance(info.get("crc32"), int):
-                    ann.load_state(saved, int(info["n"]), crc32=info["crc32"])
-                    self._ann[kind] = ann
-                    return ann
-            except (ValueError, TypeError, KeyError, OSError, FormatError):
-                pass
-        n = 0
-        for slots, rows in self._live_rows():
-            ann.add(rows, slots)
-            n += len(slots)
-        self._ann[kind] = ann
-        if n:
-            from embedlab._files import atomic_file
+        return vector_index(self, kind, params)
 
-            crc32 = ann.save(saved)
-            with atomic_file(stamp, "w") as fh:
-                json.dump({"generation": gen, "n": n, "crc32": crc32}, fh)
-        return ann
+    @guarded
+    def lexical(self) -> Any:
+        """The collection's BM25 index over its documents' texts (tokenized for its ``language``),
+        loaded from disk when current, else rebuilt from the texts and saved."""
+        from embedlab.search.saved_indexes import lexical_index
+
+        return lexical_index(self)
 
     def _live_rows(self, block: int = 65_536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """``(slots, float32 rows)`` of the live documents, ``block`` at a time, read from the vector file."""

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from embedlab.errors import FormatError
 from embedlab.index.base import INDEX_KINDS, METRICS
+from embedlab.text.tokenizers import LANGUAGES
 
 __all__ = ["DOC_COLUMNS", "damaged", "decode_metadata", "guarded", "int_setting", "open_database"]
 
@@ -93,8 +94,12 @@ def open_database(db: Path, format_version: int) -> tuple[sqlite3.Connection, di
         index = raw.get("index", "exact")  # collections made before the setting existed search exactly
         if index not in INDEX_KINDS:
             raise damaged(db, f"setting 'index' should be one of {list(INDEX_KINDS)}, got {index!r}")
+        language = raw.get("language") or None  # collections made before the setting: Unicode words
+        if language is not None and language not in LANGUAGES:
+            raise damaged(db, f"setting 'language' should be one of {sorted(LANGUAGES)}, got {language!r}")
         settings = {
             "index": index,
+            "language": language,
             "dim": int_setting(db, raw, "dim", 1, _MAX_DIM),
             "metric": metric,
             "model": model or None,

@@ -1,9 +1,10 @@
-"""Documents' metadata checked on the way in, and short titles for the explorer's labels and lists."""
+"""Search hits, documents' metadata checked on the way in, and short titles for the explorer's labels and lists."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,20 @@ import numpy as np
 from embedlab.errors import ConfigError
 from embedlab.search.database import decode_metadata
 
-__all__ = ["check_metadata", "document_titles", "hits_for"]
+__all__ = ["Hit", "check_metadata", "document_titles", "hits_for"]
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: str
+    score: float
+    text: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "score": self.score, "text": self.text, "metadata": self.metadata}
 
 
 def check_metadata(m: Any, i: int) -> dict[str, Any]:

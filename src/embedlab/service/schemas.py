@@ -118,6 +118,8 @@ class SearchRequest(_Strict):
     k: int = Field(default=10, ge=1, le=1000)
     filter: dict[str, Any] | None = None
     index: Literal["exact", "hnsw", "ivf", "int8", "binary", "pq"] | None = None
+    mode: Literal["dense", "lexical", "hybrid"] = "dense"
+    fusion: Literal["rrf", "linear"] = "rrf"
 
 
 class Hit(BaseModel):

@@ -15,12 +15,16 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from embedlab.errors import MissingDependencyError
+from embedlab.errors import ConfigError, MissingDependencyError
 
 __all__ = ["KiwiTokenizer", "compose_jamo", "decompose_jamo"]
 
+# Sejong tag groups by first letter: nouns, verbs/adjectives, modifiers, interjection, particles,
+# endings, prefixes, suffixes, roots, symbols, web tokens (URL, e-mail, hashtag, mention)
+_TAG_GROUPS = ("N", "V", "M", "I", "J", "E", "XP", "XS", "XR", "S", "W")
 _S_BASE, _L_BASE, _V_BASE, _T_BASE = 0xAC00, 0x1100, 0x1161, 0x11A7
 _L_COUNT, _V_COUNT, _T_COUNT = 19, 21, 28
 _N_COUNT = _V_COUNT * _T_COUNT  # 588
@@ -75,26 +79,43 @@ class KiwiTokenizer:
 
     ``tags=True`` appends the part-of-speech tag (``먹/VV``); punctuation and symbols
     (tags starting with ``S`` other than foreign words and numbers) are dropped unless
-    ``keep_punctuation``. Latin-script forms are lowercased. Batches of lines are analysed on
-    ``num_workers`` threads (-1: every core). Needs the ``korean`` extra:
-    ``pip install "embedlab[korean]"``.
+    ``keep_punctuation``. ``drop`` names further tag prefixes to leave out, e.g. ``("J",)`` for
+    particles (조사) or ``("J", "E")`` for particles and endings (어미), which leaves the content
+    morphemes closer together in a context window. Latin-script forms are lowercased. Batches of
+    lines are analysed on ``num_workers`` threads (-1: every core); the output does not depend on
+    it. Needs the ``korean`` extra: ``pip install "embedlab[korean]"``.
     """
 
     name = "kiwi"
 
-    def __init__(self, tags: bool = False, keep_punctuation: bool = False, num_workers: int = -1) -> None:
+    def __init__(
+        self, tags: bool = False, keep_punctuation: bool = False, num_workers: int = -1, drop: Sequence[str] = ()
+    ) -> None:
         try:
             from kiwipiepy import Kiwi
         except ImportError:
             raise MissingDependencyError("kiwipiepy", "korean") from None
+        if isinstance(drop, str) or not all(isinstance(d, str) and d in _TAG_GROUPS for d in drop):
+            raise ConfigError(
+                f"drop must be a list of Kiwi tag prefixes from {', '.join(_TAG_GROUPS)} "
+                f"(e.g. ['J'] for particles), got {drop!r}"
+            )
+        if not isinstance(num_workers, int) or num_workers == 0 or num_workers < -1:
+            raise ConfigError(
+                f"num_workers must be a positive number of threads or -1 (every core), got {num_workers!r}"
+            )
         self.tags = bool(tags)
         self.keep_punctuation = bool(keep_punctuation)
+        self.drop = tuple(sorted(set(drop)))
         self._kiwi = Kiwi(num_workers=num_workers)  # -1: every core, for batches of lines
 
     def _forms(self, tokens) -> list[str]:
         out = []
+        drop = self.drop
         for t in tokens:
             if not self.keep_punctuation and t.tag.startswith("S") and t.tag not in ("SL", "SH", "SN"):
+                continue
+            if drop and t.tag.startswith(drop):
                 continue
             form = t.form.lower().replace(" ", "_")
             out.append(f"{form}/{t.tag}" if self.tags else form)
@@ -103,10 +124,17 @@ class KiwiTokenizer:
     def tokenize(self, text: str) -> list[str]:
         return self._forms(self._kiwi.tokenize(text))
 
+    def tokenize_batch(self, texts: list[str]) -> list[list[str]]:
+        """Morphemes of each text, the texts analysed on ``num_workers`` threads."""
+        return [self._forms(toks) for toks in self._kiwi.tokenize(list(texts))]
+
     def normalize_bytes(self, data: bytes) -> bytes:
         lines = data.decode("utf-8").split("\n")
         results = self._kiwi.tokenize(lines)
         return "\n".join(" ".join(self._forms(toks)) for toks in results).encode("utf-8")
 
     def config(self) -> dict[str, Any]:
-        return {"name": self.name, "tags": self.tags, "keep_punctuation": self.keep_punctuation}
+        out: dict[str, Any] = {"name": self.name, "tags": self.tags, "keep_punctuation": self.keep_punctuation}
+        if self.drop:  # only when set, so corpora cached before the option keep their key
+            out["drop"] = list(self.drop)
+        return out

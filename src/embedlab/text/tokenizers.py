@@ -22,7 +22,15 @@ from typing import Any, Protocol, runtime_checkable
 
 from embedlab.errors import ConfigError
 
-__all__ = ["Tokenizer", "UnicodeTokenizer", "WhitespaceTokenizer", "get_tokenizer"]
+__all__ = [
+    "LANGUAGES",
+    "Tokenizer",
+    "UnicodeTokenizer",
+    "WhitespaceTokenizer",
+    "get_tokenizer",
+    "tokenize_batch",
+    "tokenizer_for_language",
+]
 
 
 @runtime_checkable
@@ -129,3 +137,35 @@ def get_tokenizer(spec: str | Tokenizer | None = None, **options: Any) -> Tokeni
     if isinstance(spec, Tokenizer):
         return spec
     raise ConfigError(f"tokenizer must be a name or a Tokenizer object, got {type(spec).__name__}")
+
+
+# The tokenizer each language gets where embedlab picks one (lexical search): languages that put
+# spaces between words get lowercased Unicode words; Korean gets Kiwi morphemes without particles
+# and endings (조사, 어미), which carry grammar rather than topic.
+LANGUAGES: dict[str, tuple[str, dict[str, Any]]] = {
+    **{code: ("unicode", {}) for code in ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl")},
+    "ko": ("kiwi", {"drop": ("J", "E")}),
+}
+
+
+def tokenizer_for_language(language: str) -> Tokenizer:
+    """The tokenizer for an ISO 639-1 language code (see :data:`LANGUAGES`).
+
+    >>> tokenizer_for_language("en").name
+    'unicode'
+    """
+    if not isinstance(language, str) or language.lower() not in LANGUAGES:
+        names = ", ".join(sorted(LANGUAGES))
+        raise ConfigError(
+            f"unsupported language {language!r}: choose one of {names}, or pass a tokenizer "
+            "(e.g. tokenizer='whitespace' for text that is already split into words)"
+        )
+    name, options = LANGUAGES[language.lower()]
+    return get_tokenizer(name, **options)
+
+
+def tokenize_batch(tokenizer: Tokenizer, texts: list[str]) -> list[list[str]]:
+    """Every text's tokens, through the tokenizer's own batch path where it has one (Kiwi analyses a
+    batch on all cores)."""
+    batch = getattr(tokenizer, "tokenize_batch", None)
+    return batch(texts) if batch is not None else [tokenizer.tokenize(t) for t in texts]

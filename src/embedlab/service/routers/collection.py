@@ -1,4 +1,5 @@
-"""Routes of a server of a collection: ``/v1/similar`` by text, id or vector, ``/v1/search`` with filters."""
+"""Routes of a server of a collection: ``/v1/similar`` by text, id or vector; ``/v1/search`` (dense,
+lexical or hybrid) with filters."""
 
 import numpy as np
 from fastapi import APIRouter
@@ -44,7 +45,7 @@ def router(served: Served, limits: Limits) -> APIRouter:
         if (req.query is None) == (req.queries is None):
             raise ConfigError("give 'query' (one text) or 'queries' (a list)")
         qs = limits.texts([req.query] if req.query is not None else list(req.queries or []))
-        found = col.search(qs, k=req.k, filter=req.filter, index=req.index)
+        found = col.search(qs, k=req.k, filter=req.filter, index=req.index, mode=req.mode, fusion=req.fusion)
         return S.SearchResponse(
             results=[
                 S.SearchResult(query=q, hits=[S.Hit(**h.to_dict()) for h in hits])
