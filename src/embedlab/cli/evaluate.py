@@ -130,8 +130,20 @@ def evaluate_sts(
 
 @handle_errors
 def evaluate_retrieval(
-    folder: Annotated[Path, typer.Argument(help="BEIR-layout folder (corpus.jsonl, queries.jsonl, qrels).")],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="BEIR-layout folder (corpus.jsonl, queries.jsonl, qrels), or a SQuAD-format file such as "
+            "KorQuAD_v1.0_dev.json(.xz): questions retrieve their paragraphs."
+        ),
+    ],
     model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
+    method: Annotated[
+        str, typer.Option(help="dense (the model), lexical (BM25, no model) or hybrid (both, rank-fused).")
+    ] = "dense",
+    language: Annotated[
+        str | None, typer.Option(help="Language of the texts for BM25: en, ko (Kiwi morphemes), ...")
+    ] = None,
     split: Annotated[str, typer.Option(help="Which qrels to score.")] = "test",
     index: Annotated[str, typer.Option(help="exact, hnsw, ivf, int8, binary (rescored) or pq.")] = "exact",
     k: Annotated[int, typer.Option(help="Documents retrieved per query.")] = 100,
@@ -140,25 +152,75 @@ def evaluate_retrieval(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """nDCG@10, Recall@100, MRR and MAP of cosine ranking on a BEIR dataset."""
+    """nDCG, Recall, MRR and MAP of dense, lexical (BM25) or hybrid ranking on a BEIR dataset or a SQuAD file.
+
+    Example: embedlab evaluate-retrieval KorQuAD_v1.0_dev.json.xz -m e5 --method hybrid --language ko
+    """
     from embedlab.encoders import load_encoder
     from embedlab.eval.retrieval import evaluate_retrieval as run
     from embedlab.eval.retrieval import read_beir
+    from embedlab.eval.squad import read_squad
 
-    data = read_beir(folder, split)
-    enc = load_encoder(model, **encoder_options(precision))
-    r = run(enc, data, index=index, k=k, batch_size=batch_size, show_progress=progress_enabled(quiet))
-    r["model"] = model or "minilm"
+    data = read_squad(folder) if folder.is_file() else read_beir(folder, split)
+    enc = None if method == "lexical" else load_encoder(model, **encoder_options(precision))
+    r = run(
+        enc,
+        data,
+        method=method,
+        language=language,
+        index=index,
+        k=k,
+        batch_size=batch_size,
+        show_progress=progress_enabled(quiet),
+    )
+    r["model"] = "bm25" if method == "lexical" else model or "minilm"
     if json_out:
         print_json(r)
         return
     from rich.table import Table
 
-    t = Table(title=f"retrieval on {data.name} ({r['queries']} queries, {r['documents']:,} documents, {index})")
+    how = index if method == "dense" else method
+    t = Table(title=f"retrieval on {data.name} ({r['queries']} queries, {r['documents']:,} documents, {how})")
     t.add_column("k", justify="right")
     for col in ("nDCG", "Recall", "MRR", "MAP"):
         t.add_column(col, justify="right")
-    for kk in (1, 3, 5, 10, 100):
+    for kk in (1, 3, 5, 10, 20, 100):
         if f"ndcg@{kk}" in r:
             t.add_row(str(kk), *(fmt(r[f"{m}@{kk}"]) for m in ("ndcg", "recall", "mrr", "map")))
+    console().print(t)
+
+
+@handle_errors
+def evaluate_nli(
+    train: Annotated[Path, typer.Argument(help="Labelled pairs the logistic head learns from (e.g. xnli.dev.ko.tsv).")],
+    test: Annotated[Path, typer.Argument(help="Labelled pairs it is scored on (e.g. xnli.test.ko.tsv).")],
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help=MODEL_HELP + " Repeat to compare models.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 64,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """NLI accuracy of a logistic head on frozen pair features [u, v, |u-v|, u*v], one row per model.
+
+    Example: embedlab evaluate-nli xnli.dev.ko.tsv xnli.test.ko.tsv -m e5 -m minilm
+    """
+    from embedlab.encoders import load_encoder
+    from embedlab.eval.nli import evaluate_nli as run
+    from embedlab.eval.nli import read_nli
+
+    train_pairs, test_pairs = read_nli(train), read_nli(test)
+    rows = []
+    for spec in list(model) if model else [None]:
+        r = run(load_encoder(spec), train_pairs, test_pairs, batch_size=batch_size)
+        rows.append({"model": spec or "minilm", **r})
+    if json_out:
+        print_json({"results": rows})
+        return
+    from rich.table import Table
+
+    t = Table(title=f"NLI: logistic head on pair features ({len(train_pairs):,} train, {len(test_pairs):,} test pairs)")
+    for col in ("model", "accuracy", "majority", "seconds"):
+        t.add_column(col, justify="left" if col == "model" else "right")
+    for r in rows:
+        t.add_row(r["model"], fmt(r["accuracy"]), fmt(r["majority"]), f"{r['seconds_encode']:.1f}")
     console().print(t)
