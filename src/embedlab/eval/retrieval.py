@@ -118,6 +118,7 @@ def evaluate_retrieval(
     k: int = 100,
     batch_size: int = 32,
     doc_vectors: np.ndarray | None = None,
+    query_vectors: np.ndarray | None = None,
     show_progress: Any = None,
     index_params: dict[str, Any] | None = None,
     lexical: Any = None,
@@ -132,8 +133,9 @@ def evaluate_retrieval(
     ``"hybrid"`` fuses both (``fusion`` ``"rrf"`` or ``"linear"``, ``weights`` (dense, lexical)) over
     the top ``max(k, 100)`` of each. BM25 uses ``lexical`` (a
     :class:`~embedlab.index.lexical.BM25Index`, refitted on the corpus) or one for ``language``
-    (default: Unicode words). ``doc_vectors`` reuses vectors encoded earlier (same order as
-    ``data.doc_ids``). Returns the metrics plus timings, with ``"primary_metric": "ndcg@10"``.
+    (default: Unicode words). ``doc_vectors`` and ``query_vectors`` reuse vectors encoded earlier
+    (in the order of ``data.doc_ids`` and ``data.query_ids``). Returns the metrics plus timings, with
+    ``"primary_metric": "ndcg@10"``.
     """
     from embedlab._validation import check_choice
 
@@ -141,12 +143,12 @@ def evaluate_retrieval(
     if method != "lexical" and encoder is None:
         raise ConfigError(f"method {method!r} needs an encoder; method 'lexical' ranks with BM25 alone")
     depth = max(k, 100) if method == "hybrid" else k
+    params = dict(index_params or {})
     times: dict[str, float] = {}
     rankings = []
     if method != "lexical":
-        rankings.append(
-            _dense_ranking(encoder, data, index, depth, batch_size, doc_vectors, show_progress, index_params, times)
-        )
+        vectors = (doc_vectors, query_vectors)
+        rankings.append(_dense_ranking(encoder, data, index, depth, batch_size, vectors, show_progress, params, times))
     if method != "dense":
         rankings.append(_lexical_ranking(data, depth, lexical, language, times))
     if method == "hybrid":
@@ -182,23 +184,24 @@ def _dense_ranking(
     index: str,
     k: int,
     batch_size: int,
-    doc_vectors: np.ndarray | None,
+    vectors: tuple[np.ndarray | None, np.ndarray | None],
     show_progress: Any,
-    index_params: dict[str, Any] | None,
+    params: dict[str, Any],
     times: dict[str, float],
 ) -> tuple[np.ndarray, np.ndarray]:
     from embedlab.index import make_index
 
+    doc_vectors, q = vectors
     t0 = time.perf_counter()
     if doc_vectors is None:
         encode_docs = getattr(encoder, "encode_documents", encoder.encode)  # asymmetric models (E5) say the role
         doc_vectors = encode_docs(data.doc_texts, batch_size=batch_size, normalize=True, show_progress=show_progress)
     times["seconds_encode_corpus"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    encode_queries = getattr(encoder, "encode_queries", encoder.encode)
-    q = encode_queries(data.query_texts, batch_size=batch_size, normalize=True, show_progress=False)
+    if q is None:
+        encode_queries = getattr(encoder, "encode_queries", encoder.encode)
+        q = encode_queries(data.query_texts, batch_size=batch_size, normalize=True, show_progress=False)
     times["seconds_encode_queries"] = time.perf_counter() - t0
-    params = dict(index_params or {})
     if index == "binary":  # candidates found on the sign bits are rescored on the float vectors
         params.setdefault("fetch", lambda ids: doc_vectors[ids])
     idx = make_index(index, doc_vectors.shape[1], "cosine", **params)

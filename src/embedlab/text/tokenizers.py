@@ -112,15 +112,22 @@ def _kiwi(**options: Any) -> Tokenizer:
     return KiwiTokenizer(**options)
 
 
+def _kiwi_content(**options: Any) -> Tokenizer:
+    """Kiwi morphemes without particles (조사) and endings (어미): content morphemes only."""
+    return _kiwi(**{"drop": ("J", "E"), **options})
+
+
 _TOKENIZERS: dict[str, Callable[..., Tokenizer]] = {
     "unicode": UnicodeTokenizer,
     "whitespace": WhitespaceTokenizer,
     "kiwi": _kiwi,
+    "kiwi-content": _kiwi_content,
 }
 
 
 def get_tokenizer(spec: str | Tokenizer | None = None, **options: Any) -> Tokenizer:
-    """Return a tokenizer from a name (``"unicode"``, ``"whitespace"``, ``"kiwi"``) or pass one through.
+    """Return a tokenizer from a name (``"unicode"``, ``"whitespace"``, ``"kiwi"``, ``"kiwi-content"``) or
+    pass one through.
 
     >>> get_tokenizer("whitespace").name
     'whitespace'
@@ -144,7 +151,7 @@ def get_tokenizer(spec: str | Tokenizer | None = None, **options: Any) -> Tokeni
 # and endings (조사, 어미), which carry grammar rather than topic.
 LANGUAGES: dict[str, tuple[str, dict[str, Any]]] = {
     **{code: ("unicode", {}) for code in ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl")},
-    "ko": ("kiwi", {"drop": ("J", "E")}),
+    "ko": ("kiwi-content", {}),
 }
 
 
