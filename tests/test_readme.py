@@ -99,6 +99,20 @@ def make_data(d: Path) -> None:
     for name in ("korsts-test.tsv", "korsts-train.tsv"):
         (d / name).write_text(header + "".join(f"g\tf\t2017\t{i}\t{s}\t{a}\t{b}\n" for i, (a, b, s) in enumerate(kor)))
     (d / "ko.txt").write_text("\n".join(KOREAN * 40) + "\n")
+    nli = [
+        (a, b, ["entailment", "neutral", "contradiction"][i % 3])
+        for i, (a, b) in enumerate(zip(KOREAN * 6, KOREAN[1:] * 8, strict=False))
+    ]
+    for name in ("kornli-dev.tsv", "kornli-test.tsv"):
+        (d / name).write_text("sentence1\tsentence2\tgold_label\n" + "".join(f"{a}\t{b}\t{y}\n" for a, b, y in nli))
+    paragraphs = [
+        {"context": k, "qas": [{"id": f"q{i}", "question": k.split()[0] + " 무엇?"}]} for i, k in enumerate(KOREAN)
+    ]
+    with lzma.open(d / "korquad-dev.json.xz", "wt", encoding="utf-8") as fh:
+        json.dump({"version": "KorQuAD_v1.0_dev", "data": [{"title": "예문", "paragraphs": paragraphs}]}, fh)
+    (d / "ko-docs.jsonl").write_text(
+        "".join(json.dumps({"id": f"ko{i}", "text": k}) + "\n" for i, k in enumerate(KOREAN))
+    )
     (d / "scifact" / "qrels").mkdir(parents=True)
     with open(d / "scifact" / "corpus.jsonl", "w") as fh:
         for i, t in enumerate(texts):

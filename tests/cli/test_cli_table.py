@@ -21,10 +21,14 @@ def files(tmp_path_factory, planted_model):
     (d / "train.txt").write_text("".join(f"__label__{'ab'[i % 2]} w{i % 5} x{i % 2}\n" for i in range(60)))
     (d / "events.tsv").write_text("user\titem\n" + "".join(f"u{i % 7}\ti{i % 11}\n" for i in range(80)))
     (d / "notes.txt").write_text("a user's notes\n")
+    paragraphs = [
+        {"context": f"cat number {i}", "qas": [{"id": f"q{i}", "question": f"which cat {i}"}]} for i in range(5)
+    ]
+    (d / "qa.json").write_text(__import__("json").dumps({"data": [{"title": "t", "paragraphs": paragraphs}]}))
     (d / "folder").mkdir()
     return {"dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv",
             "labels": d / "labels.tsv", "train": d / "train.txt", "events": d / "events.tsv", "notes": d / "notes.txt",
-            "folder": d / "folder"}  # fmt: skip
+            "folder": d / "folder", "qa": d / "qa.json"}  # fmt: skip
 
 
 #: name -> (arguments with {input} where the file under test goes and {out} for the output, a bad-number option)
@@ -55,6 +59,8 @@ COMMANDS = {
     "weat": (["weat", "{input}", "--x", "cat,dog", "--y", "red,blue", "--a", "paris", "--b", "run"],
              ["--permutations", "0"]),
     "probe": (["probe", "{input}", "--top", "20", "--folds", "2"], ["--folds", "1"]),
+    "evaluate-retrieval": (["evaluate-retrieval", "{input}", "--method", "lexical"], ["--k", "0"]),
+    "evaluate-nli": (["evaluate-nli", "{input}", "{input}"], None),
 }  # fmt: skip
 
 #: which good file each command reads, and what its output is
@@ -64,7 +70,8 @@ GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fastte
               "export": "model",
               "similar": "model", "analogy": "model", "info": "model", "evaluate": "model", "evaluate-nodes": "model",
               "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
-              "tune supervised": "train", "explain": "model", "weat": "model", "probe": "model"}  # fmt: skip
+              "tune supervised": "train", "explain": "model", "weat": "model", "probe": "model",
+              "evaluate-retrieval": "qa", "evaluate-nli": "train"}  # fmt: skip
 OUTPUT_NAME = {"export": "out.pt", "plot": "out.png", "train supervised": "out.bin", "tune supervised": "out.bin"}
 
 

@@ -109,3 +109,20 @@ def test_korquad_dev_counts_and_bm25():
     assert (len(d.doc_ids), len(d.query_ids), len({i.split("-")[0] for i in d.doc_ids})) == (961, 5774, 140)
     r = evaluate_retrieval(None, d, method="lexical", language="ko", k=20)
     assert r["recall@5"] > 0.95  # questions written from their paragraph share its morphemes
+
+
+def test_cli_lexical_on_a_squad_file(tmp_path):
+    pytest.importorskip("kiwipiepy")
+    from typer.testing import CliRunner
+
+    from embedlab.cli.main import app
+
+    path = squad_file(tmp_path, ARTICLES)
+    run = CliRunner().invoke(
+        app, ["evaluate-retrieval", str(path), "--method", "lexical", "--language", "ko", "--json"]
+    )
+    assert run.exit_code == 0, run.output
+    out = json.loads(run.stdout)
+    assert out["model"] == "bm25" and out["queries"] == 4 and out["recall@1"] == 1.0
+    bad = CliRunner().invoke(app, ["evaluate-retrieval", str(path), "--method", "lexical", "--language", "xx"])
+    assert bad.exit_code == 1 and "unsupported language 'xx'" in bad.stderr and "Traceback" not in bad.output
