@@ -89,6 +89,8 @@ def test_bad_input_is_a_clear_error():
         BM25Index().fit(DOCS, ids=[1, 2])
     with pytest.raises(ConfigError, match="strings"):
         BM25Index().fit([b"bytes"])
+    with pytest.raises(ConfigError, match="query 1 is empty"):
+        BM25Index().fit(DOCS).search(["cat", "  "])
     with pytest.raises(ConfigError, match="k must"):
         BM25Index().fit(DOCS).search("cat", k=0)
     empty = BM25Index().fit([])

@@ -107,6 +107,8 @@ class BM25Index:
         qs = [queries] if isinstance(queries, str) else list(queries)
         if not all(isinstance(q, str) for q in qs):
             raise ConfigError("queries must be strings")
+        if empty := [i for i, q in enumerate(qs) if not q.strip()]:
+            raise ConfigError(f"query {empty[0]} is empty: lexical search needs words to match")
         if not isinstance(k, int) or k < 1:
             raise ConfigError(f"k must be a positive integer, got {k!r}")
         out_ids = np.full((len(qs), k), -1, dtype=np.int64)
