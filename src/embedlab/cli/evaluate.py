@@ -144,6 +144,9 @@ def evaluate_retrieval(
     language: Annotated[
         str | None, typer.Option(help="Language of the texts for BM25: en, ko (Kiwi morphemes), ...")
     ] = None,
+    fusion: Annotated[
+        str, typer.Option(help="How hybrid fuses the rankings: rrf (reciprocal rank) or linear (scaled scores).")
+    ] = "rrf",
     split: Annotated[str, typer.Option(help="Which qrels to score.")] = "test",
     index: Annotated[str, typer.Option(help="exact, hnsw, ivf, int8, binary (rescored) or pq.")] = "exact",
     k: Annotated[int, typer.Option(help="Documents retrieved per query.")] = 100,
@@ -168,6 +171,7 @@ def evaluate_retrieval(
         data,
         method=method,
         language=language,
+        fusion=fusion,
         index=index,
         k=k,
         batch_size=batch_size,
