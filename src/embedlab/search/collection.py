@@ -380,6 +380,7 @@ class Collection:
         return slots, matrix
 
     # ------------------------------------------------------------------ search
+    @guarded
     def search(
         self,
         queries: str | Sequence[str],
