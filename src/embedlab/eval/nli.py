@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,13 @@ def read_nli(path: str | os.PathLike[str]) -> NLIPairs:
         raise FileNotFoundError(2, "NLI file not found", str(p))
     out = NLIPairs([], [], [], p.name.split(".")[0] if ".jsonl" in p.name else p.stem)
     with open_text(p) as fh:
+        rows: Iterator[Any]
         if ".jsonl" in p.name:
             rows = (json.loads(line) for line in fh if line.strip())
         else:
-            rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-            missing = {"sentence1", "sentence2", "gold_label"} - set(rows.fieldnames or ())
+            table = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            rows = iter(table)
+            missing = {"sentence1", "sentence2", "gold_label"} - set(table.fieldnames or ())
             if missing:
                 raise FormatError(
                     f"{p}: the header lacks {sorted(missing)} (expected sentence1, sentence2, gold_label)"
