@@ -145,3 +145,15 @@ def test_unseen_labels_at_test_time_count_as_misses():
 def _write(path, text):
     path.write_text(text, "utf-8")
     return path
+
+
+def test_korean_content_morphemes(tmp_path):
+    pytest.importorskip("kiwipiepy")
+    texts = ["고양이가 밥을 먹었다", "고양이는 생선을 먹는다", "비가 온다", "우산을 쓴다 비가 와서"] * 10
+    labels = ["food", "food", "rain", "rain"] * 10
+    m = SupervisedFastText(dim=8, epochs=20, lr=0.5, threads=1, tokenizer="kiwi-content").fit(texts, labels)
+    assert "고양이" in m.words and "먹" in m.words and "가" not in m.words and "을" not in m.words  # no particles
+    assert m.predict(["고양이가 생선을 먹었어요"])[0][0] == ("food",)
+    m.save(tmp_path / "m")
+    again = SupervisedFastText.load(tmp_path / "m")
+    assert again.predict(["우산을 샀다"])[0][0] == ("rain",)

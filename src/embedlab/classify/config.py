@@ -72,7 +72,7 @@ class SupervisedConfig:
             put("bucket", DEFAULT_BUCKET if uses_buckets else 0)
         else:
             put("bucket", check_int("bucket", self.bucket, 1 if uses_buckets else 0, 2**31 - 1))
-        put("tokenizer", check_choice("tokenizer", self.tokenizer, ("whitespace", "unicode", "kiwi")))
+        put("tokenizer", check_choice("tokenizer", self.tokenizer, ("whitespace", "unicode", "kiwi", "kiwi-content")))
         if (
             not isinstance(self.label_prefix, str)
             or not self.label_prefix

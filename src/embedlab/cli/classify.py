@@ -38,6 +38,7 @@ class Tok(StrEnum):
     whitespace = "whitespace"
     unicode = "unicode"
     kiwi = "kiwi"
+    kiwi_content = "kiwi-content"
 
 
 class Head(StrEnum):
@@ -75,7 +76,11 @@ def train_supervised(
     bucket: Annotated[int | None, typer.Option(help="Hash rows for n-grams (default 2,000,000 when used).")] = None,
     min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = S.min_count,
     tokenizer: Annotated[
-        Tok, typer.Option(help="whitespace (as fastText), unicode, or kiwi (Korean morphemes).")
+        Tok,
+        typer.Option(
+            help="whitespace (as fastText), unicode, kiwi (Korean morphemes) or kiwi-content (without particles and "
+            "endings).",
+        ),
     ] = Tok.whitespace,
     label_prefix: PrefixOpt = S.label_prefix,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,

@@ -83,7 +83,7 @@ def tune_supervised(
     trials: TrialsOpt = None,
     max_size: Annotated[str | None, typer.Option("--max-size", help="Largest model to try, e.g. 20MB.")] = None,
     subword: Annotated[Subword, typer.Option(help="Character n-grams: none, char, jamo.")] = Subword.none,
-    tokenizer: Annotated[Tok, typer.Option(help="whitespace, unicode or kiwi.")] = Tok.whitespace,
+    tokenizer: Annotated[Tok, typer.Option(help="whitespace, unicode, kiwi or kiwi-content.")] = Tok.whitespace,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     json_out: JsonOpt = False,
