@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._validation import check_choice
+from embedlab._validation import check_choice, check_float, check_int
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 from embedlab.text.tokenizers import Tokenizer, get_tokenizer, tokenize_batch, tokenizer_for_language
 
@@ -64,9 +64,7 @@ class BM25Index:
         self.tokenizer = tokenizer_for_language(language) if language is not None else get_tokenizer(tokenizer)
         if not (isinstance(k1, (int, float)) and 0 <= k1 < 100):
             raise ConfigError(f"k1 must be a number in [0, 100), got {k1!r}")
-        if not (isinstance(b, (int, float)) and 0 <= b <= 1):
-            raise ConfigError(f"b must be a number in [0, 1], got {b!r}")
-        self.k1, self.b = float(k1), float(b)
+        self.k1, self.b = float(k1), check_float("b", b, 0.0, 1.0)
         self.method = check_choice("method", method, BM25_METHODS)
         self.ids = np.empty(0, dtype=np.int64)
         self._bm25: Any = None
@@ -109,8 +107,7 @@ class BM25Index:
             raise ConfigError("queries must be strings")
         if empty := [i for i, q in enumerate(qs) if not q.strip()]:
             raise ConfigError(f"query {empty[0]} is empty: lexical search needs words to match")
-        if not isinstance(k, int) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        k = check_int("k", k, 1)
         out_ids = np.full((len(qs), k), -1, dtype=np.int64)
         out_scores = np.full((len(qs), k), -np.inf, dtype=np.float32)
         if self._bm25 is None or not qs:
