@@ -147,3 +147,66 @@ def planted_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("planted") / "model"
     kv.save(path)
     return path
+
+
+#: kinds of the generated images: a shape and, in colour, a fill
+SHAPES = ("circle", "square", "triangle", "cross")
+COLOURS = {"red": (220, 30, 30), "green": (30, 170, 50), "blue": (40, 60, 220)}
+
+
+def shape_images(per_kind: int = 30, size: int = 28, *, colour: bool = False, seed: int = 0):
+    """Generated images of shapes (grey, or coloured: shape x colour kinds) at random places and sizes.
+
+    Returns uint8 ``[n, size, size]`` (grey) or ``[n, size, size, 3]`` and one label per image:
+    the shape's name, or ``"<colour> <shape>"``.
+    """
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    kinds = [(c, s) for c in COLOURS for s in SHAPES] if colour else [(None, s) for s in SHAPES]
+    images, labels = [], []
+    for col, shape in kinds:
+        for _ in range(per_kind):
+            im = Image.new("RGB" if colour else "L", (size, size), (255, 255, 255) if colour else 0)
+            d = ImageDraw.Draw(im)
+            r = rng.uniform(0.22, 0.38) * size
+            cx, cy = rng.uniform(r + 1, size - r - 1, 2)
+            fill = COLOURS[col] if col else int(rng.integers(170, 256))
+            if shape == "circle":
+                d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=fill)
+            elif shape == "square":
+                d.rectangle([cx - r, cy - r, cx + r, cy + r], fill=fill)
+            elif shape == "triangle":
+                d.polygon([(cx, cy - r), (cx - r, cy + r), (cx + r, cy + r)], fill=fill)
+            else:
+                w = r / 3
+                d.rectangle([cx - r, cy - w, cx + r, cy + w], fill=fill)
+                d.rectangle([cx - w, cy - r, cx + w, cy + r], fill=fill)
+            images.append(np.asarray(im, dtype=np.uint8))
+            labels.append(f"{col} {shape}" if col else shape)
+    return np.stack(images), labels
+
+
+def write_images(folder: Path, images, labels) -> list[Path]:
+    """PNG files ``folder/<label>/<i>.png`` (class subfolders, as ImageNet's layout)."""
+    from PIL import Image
+
+    paths = []
+    for i, (im, lab) in enumerate(zip(images, labels, strict=True)):
+        p = folder / lab.replace(" ", "_") / f"{i:04d}.png"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(im).save(p)
+        paths.append(p)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def shapes_cnn(tmp_path_factory):
+    """A CNN embedder trained briefly on generated grey shapes, saved; (folder, encoder)."""
+    from embedlab.encoders.image_cnn import train_image_embedder
+
+    x, y = shape_images(60, seed=1)
+    enc = train_image_embedder(x, y, width=8, hidden=16, multiscale=False, epochs=8, batch_size=32, lr=0.05, seed=0)
+    path = enc.save(tmp_path_factory.mktemp("cnn") / "shapes-cnn")
+    return path, enc
