@@ -9,6 +9,7 @@ PUBLIC = {
     "SentenceEncoder", "StaticEncoder", "SubwordVectors", "TrainingInterrupted", "UnknownKeyError",
     "UnknownWordError", "Vocab", "Word2Vec", "Word2VecConfig", "__version__", "evaluate_analogies",
     "evaluate_retrieval", "evaluate_sts", "evaluate_word_pairs", "load", "load_encoder", "save",
+    "CNNEncoder", "EfficientNetEncoder", "ImageTextEncoder", "train_image_embedder", "train_image_text",
 }  # fmt: skip
 
 

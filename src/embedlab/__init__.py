@@ -25,7 +25,10 @@ from embedlab.errors import (
 )
 
 _LAZY = {
+    "CNNEncoder": "embedlab.encoders.image_cnn",
     "Collection": "embedlab.search.collection",
+    "EfficientNetEncoder": "embedlab.encoders.images",
+    "ImageTextEncoder": "embedlab.encoders.image_text",
     "EncodedCorpus": "embedlab.vocab.encoded",
     "FastText": "embedlab.train.fasttext",
     "FastTextConfig": "embedlab.train.config",
@@ -43,14 +46,18 @@ _LAZY = {
     "evaluate_sts": "embedlab.eval.sts",
     "evaluate_word_pairs": "embedlab.eval.word_similarity",
     "load_encoder": "embedlab.encoders.factory",
+    "train_image_embedder": "embedlab.encoders.image_cnn",
+    "train_image_text": "embedlab.encoders.image_text",
     "load": "embedlab.io",
     "save": "embedlab.io",
 }
 
 __all__ = [
+    "CNNEncoder",
     "Collection",
     "ConfigError",
     "CorpusError",
+    "EfficientNetEncoder",
     "EmbedlabError",
     "EncodedCorpus",
     "FastText",
@@ -58,6 +65,7 @@ __all__ = [
     "FormatError",
     "GloVe",
     "GloVeConfig",
+    "ImageTextEncoder",
     "KeyedVectors",
     "MissingDependencyError",
     "NotFoundError",
@@ -78,6 +86,8 @@ __all__ = [
     "load",
     "load_encoder",
     "save",
+    "train_image_embedder",
+    "train_image_text",
 ]
 
 
@@ -113,6 +123,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs
     __version__: str
     from embedlab.encoders.factory import load_encoder
+    from embedlab.encoders.image_cnn import CNNEncoder, train_image_embedder
+    from embedlab.encoders.image_text import ImageTextEncoder, train_image_text
+    from embedlab.encoders.images import EfficientNetEncoder
     from embedlab.encoders.static import StaticEncoder
     from embedlab.encoders.transformer import SentenceEncoder
     from embedlab.eval.analogy import evaluate_analogies

