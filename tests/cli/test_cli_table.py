@@ -6,7 +6,7 @@ half-written or destroyed. Runs in-process (typer's CliRunner), so the whole tab
 import pytest
 from typer.testing import CliRunner
 
-from conftest import planted_sentences, write_lines
+from conftest import planted_sentences, shape_images, write_images, write_lines
 from embedlab.cli.main import app
 
 runner = CliRunner()
@@ -26,7 +26,12 @@ def files(tmp_path_factory, planted_model):
     ]
     (d / "qa.json").write_text(__import__("json").dumps({"data": [{"title": "t", "paragraphs": paragraphs}]}))
     (d / "folder").mkdir()
-    return {"dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv",
+    x, y = shape_images(5, size=16)
+    write_images(d / "shapes", x, y)
+    pics = write_images(d / "pics", *shape_images(1, size=16, colour=True))
+    (d / "pairs.jsonl").write_text("".join(f'{{"image": "{p}", "caption": "a picture"}}\n' for p in pics))
+    return {"shapes": d / "shapes", "pairs": d / "pairs.jsonl",
+            "dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv",
             "labels": d / "labels.tsv", "train": d / "train.txt", "events": d / "events.tsv", "notes": d / "notes.txt",
             "folder": d / "folder", "qa": d / "qa.json"}  # fmt: skip
 
@@ -61,6 +66,10 @@ COMMANDS = {
     "probe": (["probe", "{input}", "--top", "20", "--folds", "2"], ["--folds", "1"]),
     "evaluate-retrieval": (["evaluate-retrieval", "{input}", "--method", "lexical"], ["--k", "0"]),
     "evaluate-nli": (["evaluate-nli", "{input}", "{input}"], None),
+    "train image-cnn": (["train", "image-cnn", "{input}", "-o", "{out}", "--epochs", "1", "--width", "4", "-q"],
+                        ["--epochs", "0"]),
+    "train image-text": (["train", "image-text", "{input}", "-o", "{out}", "--epochs", "1", "-q"], ["--lr", "0"]),
+    "evaluate-images": (["evaluate-images", "{input}", "-q"], ["--k", "0"]),
 }  # fmt: skip
 
 #: which good file each command reads, and what its output is
@@ -71,7 +80,8 @@ GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fastte
               "similar": "model", "analogy": "model", "info": "model", "evaluate": "model", "evaluate-nodes": "model",
               "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
               "tune supervised": "train", "explain": "model", "weat": "model", "probe": "model",
-              "evaluate-retrieval": "qa", "evaluate-nli": "train"}  # fmt: skip
+              "evaluate-retrieval": "qa", "evaluate-nli": "train", "train image-cnn": "shapes",
+              "train image-text": "pairs", "evaluate-images": "shapes"}  # fmt: skip
 OUTPUT_NAME = {"export": "out.pt", "plot": "out.png", "train supervised": "out.bin", "tune supervised": "out.bin"}
 
 

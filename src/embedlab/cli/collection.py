@@ -19,7 +19,12 @@ app = typer.Typer(help="Document collections: SQLite + vectors, exact or ANN sea
 def create(
     path: Annotated[Path, typer.Argument(help="Folder for the new collection.")],
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Encoder for texts (default: bundled MiniLM).")
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Encoder (default: bundled MiniLM); for images: efficientnet-lite0, a CNN or image-text folder.",
+        ),
     ] = None,
     dim: Annotated[int | None, typer.Option(help="Vector size (default: the model's).")] = None,
     metric: Annotated[str, typer.Option(help="cosine, ip or l2.")] = "cosine",
@@ -79,6 +84,43 @@ def add(
     typer.echo(f"added {n:,} documents; {len(col):,} in {path}", err=True)
 
 
+@app.command("add-images")
+@handle_errors
+def add_images(
+    path: Annotated[Path, typer.Argument(help="The collection folder (created with an image model).")],
+    sources: Annotated[list[Path], typer.Argument(help="Image files or folders (every image under them).")],
+    metadata: Annotated[
+        Path | None, typer.Option(help='.jsonl of {"id": ..., other fields} merged into the images\' metadata.')
+    ] = None,
+    upsert: Annotated[bool, typer.Option(help="Replace documents whose id is already present.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Images per model call.")] = 64,
+) -> None:
+    """Encode and add images; ids are paths relative to the folder given (file names for files),
+    and each document's metadata keeps the image's path (field "image")."""
+    from embedlab._progress import Progress
+    from embedlab.cli._common import progress_enabled
+    from embedlab.io.images import list_images
+    from embedlab.search.collection import Collection
+    from embedlab.search.images import add_images as run
+
+    paths, ids = [], []
+    for src in sources:
+        found = list_images(src) if src.is_dir() else [src]
+        paths += found
+        ids += [p.relative_to(src).as_posix() if src.is_dir() else p.name for p in found]
+    extra: dict[str, dict] = {}
+    if metadata is not None:
+        from embedlab.cli._inputs import read_records
+
+        for r in read_records(metadata, "id"):
+            extra[str(r.get("id"))] = {k: v for k, v in r.items() if k not in ("id", "text")}
+    col = Collection(path)
+    with Progress("add images", len(ids), enabled=progress_enabled(False)) as bar:
+        n = run(col, paths, ids, metadata=[extra.get(i, {}) for i in ids], upsert=upsert, batch_size=batch_size,
+                show_progress=lambda _d, done, _t: bar.update(done, info=f"{done:,} images"))  # fmt: skip
+    typer.echo(f"added {n:,} images; {len(col):,} in {path}", err=True)
+
+
 @app.command()
 @handle_errors
 def delete(
@@ -100,6 +142,9 @@ def search(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
     query: Annotated[str | None, typer.Argument(help="Query text.")] = None,
     queries: Annotated[Path | None, typer.Option("--queries", help="File of queries, one per line.")] = None,
+    image: Annotated[
+        list[Path] | None, typer.Option("--image", help="Query image(s), for collections of an image model.")
+    ] = None,
     k: Annotated[int, typer.Option("--k", "-k", min=1, max=100_000, help="Results per query.")] = 10,
     filter: Annotated[
         str | None, typer.Option(help='Metadata filter as JSON, e.g. \'{"lang": "en", "year": {"$gte": 2020}}\'.')
@@ -122,9 +167,11 @@ def search(
     """Search: the k documents closest to each query, by meaning, by words or both."""
     from embedlab.search.collection import Collection
 
-    if (query is None) == (queries is None):
-        raise ConfigError("give one QUERY or --queries FILE")
-    if query is not None:
+    if (query is not None) + (queries is not None) + bool(image) != 1:
+        raise ConfigError("give one QUERY, --queries FILE or --image FILE")
+    if image:
+        qs = [str(p) for p in image]
+    elif query is not None:
         qs = [query]
     else:
         assert queries is not None
@@ -141,7 +188,12 @@ def search(
         except json.JSONDecodeError as exc:
             raise ConfigError(f"--filter is not valid JSON: {exc.msg}") from None
     col = Collection(path)
-    results = col.search(qs, k, filter=flt, index=index, mode=mode, fusion=fusion)
+    if image:
+        from embedlab.search.images import search_images
+
+        results = search_images(col, list(image), k, filter=flt, index=index)
+    else:
+        results = col.search(qs, k, filter=flt, index=index, mode=mode, fusion=fusion)
     if json_out:
         print_json(
             {

@@ -9,13 +9,26 @@ import typer
 
 from embedlab.cli._common import console, handle_errors, print_json, progress_enabled
 from embedlab.cli._options import MODEL_HELP, PRECISION_HELP, encoder_options
+from embedlab.errors import ConfigError
 
 
 @handle_errors
 def encode(
-    input: Annotated[Path, typer.Argument(help="Text file (one text per line) or .jsonl with a text field.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the float32 [n, dim] .npy.")],
+    input: Annotated[
+        Path | None, typer.Argument(help="Text file (one text per line) or .jsonl with a text field.")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the float32 [n, dim] .npy.")] = Path(
+        "vectors.npy"
+    ),
     model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
+    images: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--images",
+            help="Encode images instead: a folder (every image under it, sorted) or an image file; repeatable. "
+            "The model defaults to efficientnet-lite0; the image paths are written beside the .npy (.paths.txt).",
+        ),
+    ] = None,
     field: Annotated[str | None, typer.Option(help="JSON field holding the text (default: text).")] = None,
     batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 32,
     normalize: Annotated[bool, typer.Option(help="Scale vectors to unit length.")] = False,
@@ -26,13 +39,22 @@ def encode(
     precision: Annotated[str, typer.Option(help=PRECISION_HELP)] = "float32",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Encode texts into a .npy matrix (row i = text i)."""
+    """Encode texts (or, with --images, images) into a .npy matrix (row i = text i).
+
+    Examples: embedlab encode docs.txt -o docs.npy; embedlab encode --images photos/ -o photos.npy
+    """
     import numpy as np
 
     from embedlab._files import atomic_file
     from embedlab.cli._inputs import read_records
     from embedlab.encoders import load_encoder
 
+    if (input is None) == (images is None):
+        raise ConfigError("give a text FILE or --images DIR (one of them)")
+    if images is not None:
+        _encode_images(images, output, model, batch_size, normalize, quiet)
+        return
+    assert input is not None
     texts = [r["text"] for r in read_records(input, field)]
     enc = load_encoder(model, **encoder_options(precision))
     show = progress_enabled(quiet)
@@ -48,6 +70,29 @@ def encode(
     with atomic_file(output) as fh:
         np.save(fh, vecs)
     typer.echo(f"wrote {vecs.shape[0]:,} x {vecs.shape[1]} vectors to {output}{info}", err=True)
+
+
+def _encode_images(sources: list[Path], output: Path, model: str | None, batch_size: int, normalize: bool,
+                   quiet: bool) -> None:  # fmt: skip
+    import numpy as np
+
+    from embedlab._files import atomic_file
+    from embedlab.encoders import load_encoder
+    from embedlab.search.images import image_inputs
+
+    paths = image_inputs(sources)
+    enc = load_encoder(model or "efficientnet-lite0")
+    if getattr(enc, "modality", "text") != "image":
+        raise ConfigError(f"{model} encodes text, not images; give an image model (efficientnet-lite0, a CNN folder)")
+    vecs = enc.encode(
+        [str(p) for p in paths], batch_size=batch_size, normalize=normalize, show_progress=progress_enabled(quiet)
+    )
+    listing = output.with_name(output.name.removesuffix(".npy") + ".paths.txt")
+    with atomic_file(output) as fh:
+        np.save(fh, vecs)
+    with atomic_file(listing, "w") as fh:
+        fh.write("".join(f"{p}\n" for p in paths))
+    typer.echo(f"wrote {vecs.shape[0]:,} x {vecs.shape[1]} image vectors to {output} (paths in {listing})", err=True)
 
 
 @handle_errors

@@ -13,6 +13,7 @@ from embedlab.cli import (
     evaluate,
     explain,
     graph,
+    images,
     plot,
     recommend,
     serve,
@@ -34,6 +35,8 @@ train.app.command("bpr")(recommend.train_bpr)
 train.app.command("item2vec")(recommend.train_item2vec)
 train.app.command("supervised")(classify.train_supervised)
 train.app.command("classifier")(classify.train_classifier)
+train.app.command("image-cnn")(images.train_image_cnn)
+train.app.command("image-text")(images.train_image_text)
 app.add_typer(train.app, name="train")
 app.add_typer(tune.app, name="tune")
 app.command("similar")(similar.similar)
@@ -49,6 +52,8 @@ app.command("evaluate-nli")(evaluate.evaluate_nli)
 app.command("evaluate-retrieval")(evaluate.evaluate_retrieval)
 app.command("evaluate-nodes")(graph.evaluate_nodes)
 app.command("evaluate-links")(graph.evaluate_links)
+app.command("evaluate-images")(images.evaluate_images)
+app.command("zero-shot")(images.zero_shot)
 app.command("recommend")(recommend.recommend)
 app.command("predict")(classify.predict)
 app.command("test")(classify.test)
@@ -59,6 +64,7 @@ app.command("explain")(explain.explain)
 app.command("weat")(explain.weat)
 app.command("probe")(explain.probe)
 app.command("plot")(plot.plot)
+app.command("plot-images")(images.plot_images)
 app.command("serve")(serve.serve)
 
 

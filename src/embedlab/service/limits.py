@@ -17,6 +17,14 @@ class Limits:
     max_text_chars: int = 20_000
     api_key: str | None = None
 
+    def images(self, images: list[str]) -> list[str]:
+        """``images`` (base64 strings) if within the count limit; their bytes are bounded by the body limit."""
+        if not images:
+            raise ConfigError("images is empty; send at least one base64-encoded image")
+        if len(images) > self.max_texts:
+            raise TooLargeError(f"{len(images):,} images in one request; the limit is {self.max_texts:,}")
+        return images
+
     def texts(self, texts: list[str]) -> list[str]:
         """``texts`` if within the limits; otherwise a 400 (empty) or 413 (too many / too long)."""
         if not texts:

@@ -41,11 +41,13 @@ class _Strict(_Text):
 
 
 class EmbeddingsRequest(_Text):
-    """OpenAI-compatible: ``input`` is one string or a list of strings."""
+    """OpenAI-compatible: ``input`` is one string or a list of strings. Image models take ``images``
+    instead: base64-encoded image files (PNG, JPEG, ...; a ``data:image/...;base64,`` prefix is allowed)."""
 
     model_config = ConfigDict(extra="ignore")  # OpenAI clients send fields such as "user"
 
-    input: str | list[str] | list[int] | list[list[int]]  # token ids are refused with a message (text only)
+    input: str | list[str] | list[int] | list[list[int]] | None = None  # token ids are refused with a message
+    images: list[str] | None = None
     model: str | None = None
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: int | None = Field(default=None, ge=1)
@@ -167,6 +169,7 @@ class MapInfo(BaseModel):
     pending: bool = False  # a neighbourhood map is being computed; ask again for its version
     version: int = 0  # changes when the coordinates change
     error: str | None = None  # why the neighbourhood map could not be made (the PCA map stays)
+    images: bool = False  # the points are images: /v1/thumbnail shows them
 
 
 class Coloring(BaseModel):

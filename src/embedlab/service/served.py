@@ -169,9 +169,9 @@ def load_served(
     (default: the collection's model; mean pooling for word vectors). ``labels`` (word or node
     vectors) is a 'key label' file whose labels colour the explorer's map."""
     from embedlab.encoders import load_encoder
-    from embedlab.encoders.factory import is_transformer_spec
+    from embedlab.encoders.factory import is_image_model_spec, is_transformer_spec
 
-    if spec is None or is_transformer_spec(spec):
+    if spec is None or is_transformer_spec(spec) or is_image_model_spec(spec):
         if labels is not None:
             raise ConfigError("labels colour the map of word or node vectors; an encoder alone has no map")
         enc = load_encoder(spec)

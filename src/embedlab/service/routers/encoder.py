@@ -13,16 +13,51 @@ from embedlab.service.limits import Limits
 from embedlab.service.served import Served
 
 
+def decode_images(items: list[str]) -> list[Any]:
+    """PIL images from base64 strings (with or without a ``data:`` URL prefix); a 400 names a bad one."""
+    import binascii
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    out = []
+    for i, item in enumerate(items):
+        data = item.split(",", 1)[1] if item.startswith("data:") else item
+        try:
+            raw = base64.b64decode(data, validate=True)
+            with Image.open(io.BytesIO(raw)) as im:
+                im.load()
+                out.append(im.copy())
+        except (binascii.Error, ValueError):
+            raise ConfigError(f"images[{i}] is not valid base64") from None
+        except (UnidentifiedImageError, OSError) as exc:
+            raise ConfigError(f"images[{i}] is not an image file Pillow can read ({exc})") from None
+    return out
+
+
 def router(served: Served, limits: Limits) -> APIRouter:
     r = APIRouter()
 
     @r.post("/v1/embeddings", response_model=S.EmbeddingsResponse, tags=["v1"])
     def embeddings(req: S.EmbeddingsRequest) -> S.EmbeddingsResponse:
-        raw = [req.input] if isinstance(req.input, str) else list(req.input)
-        if any(not isinstance(x, str) for x in raw):
-            raise ConfigError("token-id input is not supported: send text, a string or a list of strings")
-        texts = limits.texts([x for x in raw if isinstance(x, str)])
-        vecs = served.encoder.encode(texts, normalize=True, show_progress=False)
+        if (req.input is None) == (req.images is None):
+            raise ConfigError("send one of input (texts) or images (base64-encoded image files)")
+        encoder = served.encoder
+        if req.images is not None:
+            if getattr(encoder, "modality", "text") != "image":
+                raise ConfigError(f"the served model ({served.name}) encodes text; send input, not images")
+            images = decode_images(limits.images(req.images))
+            texts = [f"image {i}" for i in range(len(images))]
+            vecs = encoder.encode(images, normalize=True, show_progress=False)
+        else:
+            raw = [req.input] if isinstance(req.input, str) else list(req.input)  # type: ignore[arg-type]
+            if any(not isinstance(x, str) for x in raw):
+                raise ConfigError("token-id input is not supported: send text, a string or a list of strings")
+            texts = limits.texts([x for x in raw if isinstance(x, str)])
+            if getattr(encoder, "modality", "text") == "image":
+                vecs = encoder.encode_queries(texts)  # image-text models: the text tower; image-only: a clear error
+            else:
+                vecs = encoder.encode(texts, normalize=True, show_progress=False)
         empty = np.flatnonzero(~np.any(vecs, axis=1))
         if empty.size:  # an all-zero vector makes every cosine NaN on the client's side: refuse it
             first = int(empty[0])
@@ -36,7 +71,7 @@ def router(served: Served, limits: Limits) -> APIRouter:
             data: list[Any] = [base64.b64encode(v.astype("<f4").tobytes()).decode() for v in vecs]
         else:
             data = vecs.tolist()
-        tokens = sum(len(t.split()) for t in texts)
+        tokens = 0 if req.images is not None else sum(len(t.split()) for t in texts)
         return S.EmbeddingsResponse(
             data=[S.EmbeddingItem(index=i, embedding=e) for i, e in enumerate(data)],
             model=req.model or served.name,

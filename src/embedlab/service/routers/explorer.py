@@ -1,16 +1,38 @@
 """The web explorer: its page and script, and the map routes it reads (``/v1/map``, ``/v1/points``,
-``/v1/colors``, ``/v1/labels``, ``/v1/titles``, ``/v1/project``)."""
+``/v1/colors``, ``/v1/labels``, ``/v1/titles``, ``/v1/project``, ``/v1/thumbnail`` for image collections)."""
 
 from importlib import resources
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from embedlab.errors import ConfigError, UnknownIdError
+from embedlab.errors import ConfigError, NotFoundError, UnknownIdError
 from embedlab.service import schemas as S
 from embedlab.service.limits import Limits
 from embedlab.service.maps import place
 from embedlab.service.served import Served
+
+
+def _has_images(served: Served) -> bool:
+    return served.kind == "collection" and getattr(served.encoder, "modality", "text") == "image"
+
+
+def thumbnail_png(path: str, size: int) -> bytes:
+    """The image at ``path`` shrunk to fit ``size`` x ``size``, as PNG bytes; a 404 when it is gone."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            im.thumbnail((size, size))
+            buf = io.BytesIO()
+            im.convert("RGBA" if im.mode in ("RGBA", "LA", "P") else "RGB").save(buf, format="PNG")
+    except FileNotFoundError:
+        raise NotFoundError(f"the image file {path} is gone") from None
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read as an image ({exc})") from None
+    return buf.getvalue()
 
 
 def _window(total: int, offset: int, limit: int | None) -> slice:
@@ -30,7 +52,17 @@ def router(served: Served, limits: Limits) -> APIRouter:
         return S.MapInfo(total=len(m["labels"]), method=m["method"], color_by=color_by,
                          categories=categories, kind=served.kind, dim=served.dim, colorings=served.colorings(),
                          pending=bool(job and job.pending), version=m["version"],
-                         error=job.error if job else None)  # fmt: skip
+                         error=job.error if job else None, images=_has_images(served))  # fmt: skip
+
+    @r.get("/v1/thumbnail")
+    def thumbnail(id: str, size: int = Query(96, ge=16, le=512)) -> Response:
+        """A PNG thumbnail (at most ``size`` pixels a side) of an image document of the collection."""
+        if not _has_images(served):
+            raise ConfigError("thumbnails are for collections of an image model")
+        path = served.collection.get(id).metadata.get("image")  # UnknownIdError -> 404
+        if not isinstance(path, str):
+            raise NotFoundError(f"document {id!r} has no image (no 'image' path in its metadata)")
+        return Response(thumbnail_png(path, size), media_type="image/png")
 
     @r.get("/v1/coloring", response_model=S.Coloring)
     def coloring(by: str | None = None) -> S.Coloring:
@@ -90,7 +122,12 @@ def router(served: Served, limits: Limits) -> APIRouter:
                     raise UnknownIdError(f"unknown id {w!r}")
         else:
             texts = limits.texts(list(req.texts or []))
-            vecs = served.encoder.encode(texts, normalize=served.kind == "collection")
+            if (
+                getattr(served.encoder, "modality", "text") == "image"
+            ):  # image-text models place texts by their text side
+                vecs = served.encoder.encode_queries(texts)
+            else:
+                vecs = served.encoder.encode(texts, normalize=served.kind == "collection")
             xy = m["pca"].transform(vecs) if m["pca"] is not None else place(m, vecs)
             out = [S.ProjectedPoint(item=t, x=float(a), y=float(b)) for t, (a, b) in zip(texts, xy, strict=True)]
         return S.ProjectResponse(points=out)

@@ -249,12 +249,29 @@ canvas.addEventListener("wheel", (e) => {
   draw();
 }, { passive: false });
 
+// image collections: thumbnails in the tooltip and the lists, fetched once each (with the API key)
+const thumbs = new Map();
+function thumbnail(id) {
+  if (!thumbs.has(id)) {
+    thumbs.set(id, api("v1/thumbnail?size=96&id=" + encodeURIComponent(id))
+      .then((r) => (r.ok ? r.blob() : null)).then((b) => (b ? URL.createObjectURL(b) : null)).catch(() => null));
+  }
+  return thumbs.get(id);
+}
+function thumbImg(id, px) {
+  const img = document.createElement("img");
+  img.className = "thumb"; img.alt = id; img.width = px; img.height = px;
+  thumbnail(id).then((url) => { if (url) img.src = url; });
+  return img;
+}
+
 function listInto(ol, rows) {
   ol.innerHTML = "";
   for (const r of rows) {
     const li = document.createElement("li");
     li.dataset.item = r.item;
     li.innerHTML = "";
+    if (state.images) li.append(thumbImg(r.item, 32));
     const at = state.index.get(r.item);  // a document's title or text start, where the map has it
     const shown = at !== undefined && state.titles[at] !== r.item ? state.titles[at] + " (" + r.item + ")" : r.item;
     li.append(document.createTextNode(shown + " "));
@@ -407,6 +424,7 @@ canvas.addEventListener("mousemove", (e) => {
   const i = nearest(e.clientX, e.clientY);
   if (i < 0) { tooltip.style.display = "none"; return; }
   tooltip.textContent = state.titles[i];
+  if (state.images) { tooltip.append(document.createElement("br"), thumbImg(state.labels[i], 96)); }
   tooltip.style.left = e.clientX + 10 + "px"; tooltip.style.top = e.clientY + 10 + "px";
   tooltip.style.display = "block";
 });
@@ -480,6 +498,7 @@ async function start() {
   try {
     const info = await (await api("v1/map")).json();
     state.kind = info.kind;
+    state.images = info.images;
     const [labels, titles] = await Promise.all([
       api("v1/labels").then((r) => r.text()),
       api("v1/titles").then((r) => r.text()),
