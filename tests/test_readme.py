@@ -159,12 +159,43 @@ def make_data(d: Path) -> None:
     user_model = Word2Vec(dim=16, min_count=1, epochs=1, threads=1).fit(tokens)  # a user's own model
     user_model.save(d / "my-word2vec")
     user_model.save(d / "model")
+    make_images(d)
     vocab = sorted(set(words))  # a model embedlab trained: it has word counts, as SIF pooling needs
     vectors = rng.normal(size=(len(vocab), 16)).astype("float32")
     KeyedVectors(vocab, vectors, counts=list(range(100, 100 + len(vocab)))).save(d / "word-model")
 
 
+def _idx(data) -> bytes:
+    return bytes([0, 0, 8, data.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in data.shape) + data.tobytes()
+
+
+def make_images(d: Path) -> None:
+    """Generated shapes as the README's image files: class folders, IDX files, caption pairs."""
+    import numpy as np
+    from PIL import Image
+
+    from conftest import shape_images, write_images
+
+    x, y = shape_images(3, size=32, colour=True, seed=0)
+    write_images(d / "photos", x, y)
+    Image.fromarray(x[0]).save(d / "query.png")
+    Image.fromarray(x[1]).save(d / "shoe.png")
+    pics = write_images(d / "emoji", *shape_images(2, size=32, colour=True, seed=1))
+    rows = [{"image": str(p.relative_to(d)), "caption": "a " + p.parent.name.replace("_", " ")} for p in pics]
+    (d / "pairs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    grey, _ = shape_images(20, seed=2)  # 80 images, ten classes of eight (as many as IDX label files name)
+    labels = (np.arange(len(grey)) % 10).astype(np.uint8)
+    for folder in (d, d / "fashion-mnist"):
+        folder.mkdir(exist_ok=True)
+        for part in ("train", "t10k"):
+            (folder / f"{part}-images-idx3-ubyte.gz").write_bytes(gzip.compress(_idx(grey)))
+            (folder / f"{part}-labels-idx1-ubyte.gz").write_bytes(gzip.compress(_idx(labels)))
+
+
 texts_, labels_ = _texts_and_labels()
+# the kinds of make_images's emoji/ pictures, in file order: colour x shape, two of each
+EMOJI_KINDS = [f"{c} {s}" for c in ("red", "green", "blue") for s in ("circle", "square", "triangle", "cross")
+               for _ in range(2)]  # fmt: skip
 PLACEHOLDERS = {
     "texts": texts_,
     "labels": labels_,
@@ -173,6 +204,8 @@ PLACEHOLDERS = {
     "metadata": [{"year": 2015 + i % 10} for i in range(len(texts_))],
     "valid_texts": texts_ * 2,  # calibrating the out-of-scope threshold takes 20 or more
     "book_chapter": " ".join(texts_ * 30),
+    "image_paths": [f"emoji/{k.replace(' ', '_')}/{i:04d}.png" for i, k in enumerate(EMOJI_KINDS)],
+    "captions": [f"a {k}" for k in EMOJI_KINDS],
 }
 
 
