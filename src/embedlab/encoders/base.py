@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
-from embedlab.errors import ConfigError
+from embedlab.errors import ConfigError, FormatError
 
-__all__ = ["MODALITIES", "Encoder", "check_texts", "normalize_rows"]
+__all__ = ["MODALITIES", "Encoder", "check_texts", "normalize_rows", "read_model_config"]
 
 #: What an encoder's ``encode`` takes: ``"text"`` (strings); image encoders will say ``"image"``.
 MODALITIES = ("text", "image")
@@ -59,3 +62,16 @@ def check_texts(texts: Sequence[str] | str, *, allow_empty: bool = False) -> lis
         if not isinstance(t, str):
             raise ConfigError(f"texts[{i}] must be a str, got {type(t).__name__}")
     return out
+
+
+def read_model_config(folder: str | os.PathLike[str], name: str, format_name: str, kind: str) -> dict[str, Any]:
+    """The JSON config ``name`` of a saved model folder, checked to say ``"format": format_name``;
+    a :class:`FormatError` names the folder and what it should have been (``kind``)."""
+    p = Path(folder)
+    try:
+        config = json.loads((p / name).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{p}/{name} is missing or not JSON ({exc})") from None
+    if not isinstance(config, dict) or config.get("format") != format_name:
+        raise FormatError(f"{p} is not {kind} folder")
+    return config

@@ -8,7 +8,6 @@ and numpy only: no torch.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from embedlab._files import load_npy
 from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_int
-from embedlab.encoders.base import check_texts
+from embedlab.encoders.base import check_texts, read_model_config
 from embedlab.errors import FormatError, MissingDependencyError
 from embedlab.kernels.fasttext import mean_rows
 
@@ -41,12 +40,7 @@ class DistilledEncoder:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         p = Path(path)
-        try:
-            config = json.loads((p / CONFIG_NAME).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise FormatError(f"{p}/{CONFIG_NAME} is missing or not JSON ({exc})") from None
-        if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
-            raise FormatError(f"{p} is not a distilled encoder folder")
+        config = read_model_config(p, CONFIG_NAME, FORMAT_NAME, "a distilled encoder")
         try:
             from tokenizers import Tokenizer
         except ImportError:

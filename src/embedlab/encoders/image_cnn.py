@@ -32,6 +32,7 @@ import numpy as np
 from embedlab._files import atomic_dir
 from embedlab._progress import Progress, ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
+from embedlab.encoders.base import read_model_config
 from embedlab.encoders.image_config import ImageCNNConfig as CFG
 from embedlab.encoders.images import ImageEncoder
 from embedlab.errors import ConfigError, FormatError
@@ -131,12 +132,7 @@ class CNNEncoder(ImageEncoder):
         from safetensors.torch import load_file
 
         p = Path(path)
-        try:
-            config = json.loads((p / CNN_CONFIG).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise FormatError(f"{p}/{CNN_CONFIG} is missing or not JSON ({exc})") from None
-        if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
-            raise FormatError(f"{p} is not an embedlab image CNN folder")
+        config = read_model_config(p, CNN_CONFIG, FORMAT_NAME, "an embedlab image CNN")
         try:
             net = _build(config)
             net.load_state_dict(load_file(str(p / "weights.safetensors")))

@@ -27,7 +27,7 @@ from embedlab._files import atomic_dir
 from embedlab._linalg import normalize_rows
 from embedlab._progress import Progress, ProgressArg
 from embedlab._validation import check_float, check_int
-from embedlab.encoders.base import check_texts
+from embedlab.encoders.base import check_texts, read_model_config
 from embedlab.encoders.image_config import ImageTextConfig as CFG
 from embedlab.errors import ConfigError, FormatError
 from embedlab.io.images import ImageInput, as_image_list
@@ -189,12 +189,7 @@ class ImageTextEncoder:
         from safetensors.torch import load_file
 
         p = Path(path)
-        try:
-            config = json.loads((p / IMAGE_TEXT_CONFIG).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise FormatError(f"{p}/{IMAGE_TEXT_CONFIG} is missing or not JSON ({exc})") from None
-        if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
-            raise FormatError(f"{p} is not an embedlab image-text folder")
+        config = read_model_config(p, IMAGE_TEXT_CONFIG, FORMAT_NAME, "an embedlab image-text")
         try:
             projection = _projection(int(config["tower_dim"]), int(config["dim"]), int(config["hidden"]))
             projection.load_state_dict(load_file(str(p / "projection.safetensors")))
