@@ -84,21 +84,53 @@ def knn_accuracy(
     return {"accuracy": right / total, "k": k, "metric": metric, "n": total, "primary_metric": "accuracy"}
 
 
-def linear_probe_accuracy(
-    vectors: Any, labels: Any, *, test: tuple[Any, Any] | None = None, folds: int = 5, c: float = 1.0, seed: int = 0
-) -> dict[str, Any]:
-    """Accuracy of a logistic-regression probe (standardised features, L2 strength ``1/c``)."""
+#: L2 strengths a probe chooses from (inverse: smaller is stronger), on a validation split
+PROBE_CS = (0.01, 0.1, 1.0)
+
+
+def _probe(c: float) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=1000))
+
+
+def _choose_c(x: np.ndarray, y: np.ndarray, cs: Sequence[float], seed: int) -> float:
+    """The ``C`` of ``cs`` that scores best on a stratified 20% validation split of the training part."""
+    from sklearn.model_selection import train_test_split
+
+    xa, xb, ya, yb = train_test_split(x, y, test_size=0.2, stratify=y, random_state=seed)
+    scores = [float((_probe(c).fit(xa, ya).predict(xb) == yb).mean()) for c in cs]
+    return float(cs[int(np.argmax(scores))])
+
+
+def linear_probe_accuracy(
+    vectors: Any,
+    labels: Any,
+    *,
+    test: tuple[Any, Any] | None = None,
+    folds: int = 5,
+    c: float | Sequence[float] = PROBE_CS,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Accuracy of a logistic-regression probe (standardised features, L2 strength ``1/c``).
+
+    With several ``c`` (the default), each training part chooses its own on a 20% validation split
+    of itself (the test part is never looked at), then the probe is fit on the whole training part.
+    """
     x, y = _xy(vectors, labels)
+    cs = [float(c)] if isinstance(c, (int, float)) else [float(v) for v in c]
+    if not cs or min(cs) <= 0:
+        raise ConfigError(f"c must be one positive number or a list of them, got {c!r}")
     right = total = 0
+    chosen = []
     for xa, ya, xb, yb in _splits(x, y, test, folds, seed):
-        clf = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=1000)).fit(xa, ya)
-        right += int((clf.predict(xb) == yb).sum())
+        best = cs[0] if len(cs) == 1 else _choose_c(xa, ya, cs, seed)
+        chosen.append(best)
+        right += int((_probe(best).fit(xa, ya).predict(xb) == yb).sum())
         total += len(yb)
-    return {"accuracy": right / total, "n": total, "primary_metric": "accuracy"}
+    return {"accuracy": right / total, "n": total, "c": chosen, "primary_metric": "accuracy"}
 
 
 def precision_at_k(vectors: Any, labels: Any, *, k: int = 10, block: int = 2048) -> dict[str, Any]:
