@@ -176,7 +176,7 @@ class ImageTextEncoder:
 
         config = dict(self.config)
         with atomic_dir(path) as tmp:
-            if hasattr(self.image_tower, "save") and not str(config["image_tower"]).lower().startswith("efficientnet"):
+            if hasattr(self.image_tower, "save"):  # a trained CNN; EfficientNet is rebuilt from its package
                 self.image_tower.save(tmp / "image_tower")
                 config["image_tower"] = "image_tower"
             state = {k: v.detach().contiguous() for k, v in self.projection.state_dict().items()}
