@@ -4,7 +4,9 @@ BENCHMARKS.md section writer, peak memory and library versions. Imported by the 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -32,9 +34,9 @@ def make_token_file(corpus: Path, out: Path) -> tuple[int, float]:
     return n, time.perf_counter() - t0
 
 
-def run_child(code: str, spec: dict) -> Any:
+def run_child(code: str, spec: dict, env: dict[str, str] | None = None) -> Any:
     """Run ``code`` in a fresh interpreter with ``spec`` as JSON; return the JSON of its last output line."""
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark run {json.dumps(spec)[:200]} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -77,14 +79,61 @@ def section_args(ap: argparse.ArgumentParser, json_path: Path) -> None:
     ap.add_argument("--render", action="store_true", help="Only rebuild the markdown from the saved --json.")
 
 
+def _measured_repo() -> Path:
+    """The checkout whose ``embedlab`` this interpreter imports (``PYTHONPATH`` may point at another worktree)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("embedlab")
+    origin = Path(spec.origin) if spec and spec.origin else HERE / "x" / "x"
+    return origin.resolve().parents[2]
+
+
+def run_info() -> dict[str, Any]:
+    """What a run measured: the commit of the embedlab it imports, whether that code had changes not in the
+    commit (results and BENCHMARKS.md aside), the date, the CPU and its cores. Every JSON carries it."""
+    repo = _measured_repo()
+
+    def git(*a: str) -> str:
+        proc = subprocess.run(["git", "-C", str(repo), *a], capture_output=True, text=True)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    changed = git("status", "--porcelain", "--", "src", "benchmarks", "pyproject.toml").splitlines()
+    changed = [ln for ln in changed if "benchmarks/results/" not in ln]
+    cpu = ""
+    if Path("/proc/cpuinfo").exists():
+        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                    if ln.startswith("model name")), "")  # fmt: skip
+    return {"commit": git("rev-parse", "HEAD") or "unknown", "uncommitted_changes": changed,
+            "date": time.strftime("%Y-%m-%d"), "cpu": cpu, "cores": os.cpu_count()}  # fmt: skip
+
+
+def cold_numba_env(cache_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment whose numba compile cache is ``cache_dir``: empty, it is a first run on a new machine
+    (every kernel compiled); after one run there, a warm one (every kernel loaded from the cache)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return {**(env if env is not None else os.environ), "NUMBA_CACHE_DIR": str(cache_dir)}
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def measure_and_render(
     args: argparse.Namespace, measure: Callable[[], dict], markdown: Callable[[dict], str], begin: str, end: str
 ) -> None:
-    """Measure (or, with --render, read the saved JSON), write the JSON, print and place the markdown."""
+    """Measure (or, with --render, read the saved JSON), write the JSON, print and place the markdown.
+
+    A measured JSON records :func:`run_info` (taken before the run starts) under ``"run"``."""
     if args.render:
         res = json.loads(args.json.read_text())
     else:
+        info = run_info()
         res = measure()
+        res["run"] = info
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=2))
     md = markdown(res)

@@ -150,6 +150,7 @@ def datasets() -> dict[str, dict[str, Any]]:
             "train": pairs("train"),
             "test": pairs("test"),
             "val": pairs("val"),
+            "oos_val": pairs("oos_val"),
             "oos_test": pairs("oos_test"),
             "lang": "en",
         },
@@ -262,9 +263,16 @@ def _our_run(train_file: Path, ds: dict[str, Any], test_texts: list[str], rep: i
     t0 = time.perf_counter()
     m = SupervisedFastText(**SUP, threads=THREADS, seed=1 + rep, **extra).fit_file(train_file)
     secs = time.perf_counter() - t0
-    (labs, _), psecs = _fastest(lambda: m.predict(test_texts))
+    # prediction on one thread, as the fasttext package's multilinePredict; and on THREADS threads apart
+    (labs, _), psecs = _fastest(lambda: m.predict(test_texts, threads=1))
+    _, psecs_threads = _fastest(lambda: m.predict(test_texts, threads=THREADS))
     pred = [lab[0] if lab else "" for lab in labs]
-    run = {"train_s": secs, "pred_per_s": len(test_texts) / psecs, **_accuracy(pred, ds["test"][1])}
+    run = {
+        "train_s": secs,
+        "pred_per_s": len(test_texts) / psecs,
+        "pred_per_s_threads": len(test_texts) / psecs_threads,
+        **_accuracy(pred, ds["test"][1]),
+    }
     if rep == 0:
         if extra.get("subword") != "jamo":
             path = tmp / "ours.bin"
@@ -308,6 +316,8 @@ def _summary(label: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
            "macro_f1": round(float(np.mean([r["macro_f1"] for r in runs])), 4),
            "train_s": round(float(np.median([r["train_s"] for r in runs])), 3),
            "pred_per_s": round(float(np.median([r["pred_per_s"] for r in runs])))}  # fmt: skip
+    if "pred_per_s_threads" in runs[0]:
+        row["pred_per_s_threads"] = round(float(np.median([r["pred_per_s_threads"] for r in runs])))
     for key in ("size_mb", "native_mb", "oos_recall"):
         if key in runs[0]:
             row[key] = round(runs[0][key], 4 if key == "oos_recall" else 1)
@@ -325,7 +335,7 @@ def _subsample(split: Split, n: int, seed: int = 0) -> Split:
 
 def head_rows(name: str, ds: dict[str, Any], minilm: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from embedlab import FastText
-    from embedlab.classify import EmbeddingClassifier, IntentClassifier
+    from embedlab.classify import EmbeddingClassifier
     from embedlab.encoders.static import StaticEncoder
 
     rows, extra = [], {}
@@ -377,26 +387,79 @@ def head_rows(name: str, ds: dict[str, Any], minilm: Any) -> tuple[list[dict[str
             row["oos_recall"] = _oos_recall(clf.proba_vectors(vecs["val"]).max(axis=1),
                                             clf.proba_vectors(vecs["oos"]).max(axis=1))  # fmt: skip
         rows.append(row)
-    if "oos_test" in ds:  # the intent model: calibrated confidence and prototypes, at several flag rates
-        intents = []
-        for score in ("probability", "prototype", "combined"):
-            ic = IntentClassifier(None, oos_score=score).fit_vectors(x_train, train[1])
-            best_in, conf_in = ic.confidence_vectors(x_test)
-            _, conf_oos = ic.confidence_vectors(vecs["oos"])
-            for rate in INTENT_FLAG_RATES:
-                threshold = ic.calibrate_oos(vectors=vecs["val"], target_flag_rate=rate)
-                pred_in = [ic.classes_[b] if c >= threshold else None for b, c in zip(best_in, conf_in, strict=True)]
-                right = [p == t for p, t in zip(pred_in, test[1], strict=True)]
-                intents.append({
-                    "confidence": score, "val_flag_rate": rate, "threshold": round(threshold, 4),
-                    "in_scope_accuracy": round(float(np.mean(right)), 4),
-                    "in_scope_flagged": round(float(np.mean([p is None for p in pred_in])), 4),
-                    "oos_recall": round(float(np.mean(conf_oos < threshold)), 4),
-                })  # fmt: skip
-        extra["intents"] = intents
+    if "oos_test" in ds:  # the intent model: its operating point chosen on validation data, reported on test
+        vecs["oos_val"] = minilm.encode(ds["oos_val"][0], batch_size=64, normalize=True)
+        extra["intents"] = intent_points(x_train, train[1], x_test, test[1], vecs, ds["val"][1])
     if name == "Banking77":
         extra["mteb_8shot"] = _mteb_few_shot(x_train, train[1], x_test, test[1])
     return rows, extra
+
+
+def _flagged_metrics(conf: np.ndarray, right: np.ndarray, oos_conf: np.ndarray, threshold: float) -> dict:
+    """In-scope accuracy (a flagged in-scope query counts as wrong), share of in-scope flagged, OOS recall."""
+    kept = conf >= threshold
+    return {
+        "in_scope_accuracy": float(np.mean(right & kept)),
+        "in_scope_flagged": float(np.mean(~kept)),
+        "oos_recall": float(np.mean(oos_conf < threshold)),
+    }
+
+
+def intent_points(
+    x_train: np.ndarray,
+    y_train: list[str],
+    x_test: np.ndarray,
+    y_test: list[str],
+    vecs: dict[str, np.ndarray],
+    y_val: list[str],
+) -> dict[str, Any]:
+    """Every confidence kind at every flag rate, scored on validation data and on test.
+
+    Validation (what the choice is made on): the 3,000 in-scope validation queries in two seeded halves,
+    the threshold set on one half and in-scope accuracy and the flagged share measured on the other (both
+    ways, averaged), out-of-scope recall on the 100 out-of-scope validation queries; the criterion is the
+    mean of in-scope accuracy and OOS recall. Test: the threshold set on all validation queries (as
+    ``calibrate_oos`` does), in-scope accuracy and flagged share on the test queries, recall on the 1,000
+    out-of-scope test queries."""
+    from embedlab.classify import IntentClassifier
+
+    halves = np.array_split(np.random.default_rng(0).permutation(len(y_val)), 2)
+    points = []
+    for score in ("probability", "prototype", "combined"):
+        ic = IntentClassifier(None, oos_score=score).fit_vectors(x_train, y_train)
+        best_v, conf_v = ic.confidence_vectors(vecs["val"])
+        right_v = np.array([ic.classes_[b] == t for b, t in zip(best_v, y_val, strict=True)])
+        _, conf_ov = ic.confidence_vectors(vecs["oos_val"])
+        best_t, conf_t = ic.confidence_vectors(x_test)
+        right_t = np.array([ic.classes_[b] == t for b, t in zip(best_t, y_test, strict=True)])
+        _, conf_ot = ic.confidence_vectors(vecs["oos"])
+        for rate in INTENT_FLAG_RATES:
+            folds = []
+            for a, b in ((0, 1), (1, 0)):
+                threshold = float(np.quantile(conf_v[halves[a]], rate))
+                folds.append(_flagged_metrics(conf_v[halves[b]], right_v[halves[b]], conf_ov, threshold))
+            val = {k: round(float(np.mean([f[k] for f in folds])), 4) for k in folds[0]}
+            val["criterion"] = round((val["in_scope_accuracy"] + val["oos_recall"]) / 2, 4)
+            threshold = ic.calibrate_oos(vectors=vecs["val"], target_flag_rate=rate)
+            test = {k: round(v, 4) for k, v in _flagged_metrics(conf_t, right_t, conf_ot, threshold).items()}
+            points.append(
+                {
+                    "confidence": score,
+                    "val_flag_rate": rate,
+                    "threshold": round(threshold, 4),
+                    "validation": val,
+                    **test,
+                }
+            )
+    from embedlab.classify.intents import DEFAULT_FLAG_RATE, DEFAULT_OOS_SCORE
+
+    chosen = max(points, key=lambda p: p["validation"]["criterion"])
+    return {
+        "points": points,
+        "chosen": {"confidence": chosen["confidence"], "flag_rate": chosen["val_flag_rate"]},
+        "library_default": {"confidence": DEFAULT_OOS_SCORE, "flag_rate": DEFAULT_FLAG_RATE},
+        "criterion": "mean of in-scope accuracy and OOS recall on validation",
+    }
 
 
 def _mteb_few_shot(x_train: np.ndarray, y_train: list[str], x_test: np.ndarray, y_test: list[str]) -> dict[str, Any]:
@@ -492,36 +555,32 @@ def targets(res: dict[str, Any]) -> list[str]:
     """The issue's targets, each checked against this run's numbers."""
     out = ["", "**Targets** (checked on this run):", ""]
     sets = res["sets"]
-    pairs = []
-    for name, entry in sets.items():
-        rows = {r["row"]: r for r in entry["rows"]}
-        if "fasttext" in rows and "embedlab supervised" in rows:
-            pairs.append((name, rows["fasttext"], rows["embedlab supervised"]))
+    pairs = _pairs(res)
     if pairs:
         worst_acc = min(pairs, key=lambda p: p[2]["accuracy"] - p[1]["accuracy"])
         worst_time = max(pairs, key=lambda p: p[2]["train_s"] / p[1]["train_s"])
-        worst_pred = min(pairs, key=lambda p: p[2]["pred_per_s"] / p[1]["pred_per_s"])
+        worst_pred = min(pairs, key=lambda p: p[2]["pred_per_s"] / p[1]["pred_per_s"])  # 1 thread each
         d = 100 * (worst_acc[2]["accuracy"] - worst_acc[1]["accuracy"])
         t = worst_time[2]["train_s"] / worst_time[1]["train_s"]
         q = worst_pred[2]["pred_per_s"] / worst_pred[1]["pred_per_s"]
         out.append(f"- accuracy ≥ fasttext − 0.5 point on every set: worst {d:+.2f} ({worst_acc[0]}) — "
                    f"{'met' if d >= -0.5 else 'not met'}")  # fmt: skip
         out.append(f"- training time ≤ 0.5x: worst {t:.2f}x ({worst_time[0]}) — {'met' if t <= 0.5 else 'not met'}")
-        out.append(f"- prediction ≥ 2x: worst {q:.1f}x ({worst_pred[0]}) — {'met' if q >= 2 else 'not met'}")
-    clinc = sets.get("CLINC150", {}).get("intents", [])
-    ok = [
-        r for r in clinc if r["in_scope_accuracy"] >= 0.935 and r["oos_recall"] >= 0.6 and r["in_scope_flagged"] <= 0.05
-    ]
-    if clinc:
-        if ok:
-            r = max(ok, key=lambda r: r["oos_recall"] + r["in_scope_accuracy"])
-            out.append("- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged: met by "
-                       f"{r['confidence']} at {r['val_flag_rate']:.0%} ({r['in_scope_accuracy']:.2%}, "
-                       f"{r['oos_recall']:.1%}, {r['in_scope_flagged']:.1%} flagged)")  # fmt: skip
-        else:
-            out.append(
-                "- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged: not met at any measured point"
-            )
+        out.append(
+            f"- prediction ≥ 2x (1 thread each): worst {q:.1f}x ({worst_pred[0]}) — {'met' if q >= 2 else 'not met'}"
+        )
+    intents = sets.get("CLINC150", {}).get("intents")
+    if intents:
+        c = intents["chosen"]
+        r = next(
+            p for p in intents["points"] if p["confidence"] == c["confidence"] and p["val_flag_rate"] == c["flag_rate"]
+        )
+        met = r["in_scope_accuracy"] >= 0.935 and r["oos_recall"] >= 0.6 and r["in_scope_flagged"] <= 0.05
+        out.append(
+            "- CLINC150 in-scope accuracy ≥ 93.5%, OOS recall ≥ 60%, ≤ 5% flagged, at the point chosen on "
+            f"validation ({r['confidence']}, {r['val_flag_rate']:.0%}): {r['in_scope_accuracy']:.2%}, "
+            f"{r['oos_recall']:.1%}, {r['in_scope_flagged']:.1%} flagged — {'met' if met else 'not met'}"
+        )
     bank = sets.get("Banking77", {})
     if "mteb_8shot" in bank:
         few = bank["mteb_8shot"]
@@ -541,6 +600,44 @@ def targets(res: dict[str, Any]) -> list[str]:
         out.append(f"- tuning {name} ≥ +1 point within 10 minutes: {gain:+.2f} points in {r['seconds']} s — "
                    f"{'met' if gain >= 1 else 'not met'}")  # fmt: skip
     return out
+
+
+def _pairs(res: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(set, fasttext row, embedlab supervised row) for every set that has both."""
+    out = []
+    for name, entry in res["sets"].items():
+        rows = {r["row"]: r for r in entry["rows"]}
+        if "fasttext" in rows and "embedlab supervised" in rows:
+            out.append((name, rows["fasttext"], rows["embedlab supervised"]))
+    return out
+
+
+def summary_rows(res: dict[str, Any]) -> list[dict[str, str]]:
+    pairs = _pairs(res)
+    if not pairs:
+        return []
+    train = [f["train_s"] / o["train_s"] for _, f, o in pairs]
+    pred = [o["pred_per_s"] / f["pred_per_s"] for _, f, o in pairs]
+    delta = [100 * (o["accuracy"] - f["accuracy"]) for _, f, o in pairs]
+    link = "#text-classification-the-fasttext-package-heads-on-fasttext-vectors-and-minilm"
+    return [
+        {
+            "task": f"supervised classifier, training ({len(pairs)} sets)",
+            "peer": "fasttext 0.9.3",
+            "ratio": f"{min(train):.1f}x–{max(train):.1f}x",
+            "quality": f"accuracy {min(delta):+.2f} to {max(delta):+.2f} points",
+            "differ": "none",
+            "link": link,
+        },
+        {
+            "task": f"supervised classifier, prediction ({len(pairs)} sets, 1 thread each)",
+            "peer": "fasttext 0.9.3",
+            "ratio": f"{min(pred):.1f}x–{max(pred):.1f}x",
+            "quality": "same predictions as above",
+            "differ": "none",
+            "link": link,
+        },
+    ]
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -563,19 +660,27 @@ def markdown(res: dict[str, Any]) -> str:
                          f"{r['train_s']} | {r['pred_per_s']:,} | {size} | {native} |")  # fmt: skip
     lines += [
         "",
-        "**embedlab supervised against the fasttext package** (same settings, 2 threads):",
+        f"**embedlab supervised against the fasttext package** (same settings; training on {THREADS} threads "
+        "each; prediction on 1 thread each, as the fasttext package's `multilinePredict` runs, with embedlab on "
+        f"{THREADS} threads in a separate column; its sets of 4,096 texts or more are split between threads):",
         "",
-        "| set | accuracy Δ (points) | train time ratio | prediction speed ratio |",
-        "|---|---|---|---|",
+        f"| set | accuracy Δ (points) | train time ratio | prediction speed ratio, 1 thread | embedlab on "
+        f"{THREADS} threads / fasttext on 1 |",
+        "|---|---|---|---|---|",
     ]
-    for name, entry in res["sets"].items():
-        rows = {r["row"]: r for r in entry["rows"]}
-        ft, ours = rows.get("fasttext"), rows.get("embedlab supervised")
-        if ft and ours:
-            lines.append(
-                f"| {name} | {100 * (ours['accuracy'] - ft['accuracy']):+.2f} | "
-                f"{ours['train_s'] / ft['train_s']:.2f}x | {ours['pred_per_s'] / ft['pred_per_s']:.1f}x |"
-            )
+    for name, ft, ours in _pairs(res):
+        lines.append(
+            f"| {name} | {100 * (ours['accuracy'] - ft['accuracy']):+.2f} | "
+            f"{ours['train_s'] / ft['train_s']:.2f}x | {ours['pred_per_s'] / ft['pred_per_s']:.1f}x | "
+            f"{ours['pred_per_s_threads'] / ft['pred_per_s']:.1f}x |"
+        )
+    deltas = [100 * (o["accuracy"] - f["accuracy"]) for _, f, o in _pairs(res)]
+    if deltas:
+        lines += [
+            "",
+            f"Accuracy of embedlab against the fasttext package runs from {min(deltas):+.2f} to "
+            f"{max(deltas):+.2f} points across the sets (means of the runs above).",
+        ]
     ko = [(n, {r["row"]: r for r in e["rows"]}) for n, e in res["sets"].items() if "embedlab supervised jamo" in
           {r["row"] for r in e["rows"]}]  # fmt: skip
     if ko:
@@ -589,16 +694,33 @@ def markdown(res: dict[str, Any]) -> str:
         for n, rows in ko:
             lines.append(f"| {n} | {rows['embedlab supervised']['accuracy']:.4f} | "
                          f"{rows['embedlab supervised jamo']['accuracy']:.4f} |")  # fmt: skip
-    clinc = res["sets"].get("CLINC150", {}).get("intents")
-    if clinc:
-        lines += ["", "**CLINC150 intents** (MiniLM + logistic head, `IntentClassifier`): the out-of-scope "
-                  "threshold is chosen so that the given share of in-scope *validation* queries is flagged; "
-                  "measured on the test set (in-scope accuracy counts a flagged in-scope query as wrong):", "",
-                  "| confidence | validation flag rate | in-scope accuracy | in-scope flagged (test) | OOS recall |",
-                  "|---|---|---|---|---|"]  # fmt: skip
-        for r in clinc:
-            lines.append(f"| {r['confidence']} | {r['val_flag_rate']:.0%} | {r['in_scope_accuracy']:.4f} | "
-                         f"{r['in_scope_flagged']:.4f} | {r['oos_recall']:.4f} |")  # fmt: skip
+    intents = res["sets"].get("CLINC150", {}).get("intents")
+    if intents:
+        c, d = intents["chosen"], intents["library_default"]
+        lines += [
+            "",
+            "**CLINC150 intents** (MiniLM + logistic head, `IntentClassifier`). Each confidence at each flag "
+            "rate: the threshold flags that share of in-scope validation queries. The operating point is chosen "
+            f"on validation data only ({intents['criterion']}: the in-scope validation queries in two halves, "
+            "the threshold set on one and measured on the other, recall on the 100 out-of-scope validation "
+            "queries); the test columns are what each point gives on the test split (in-scope accuracy counts "
+            "a flagged in-scope query as wrong):",
+            "",
+            "| confidence | flag rate | validation criterion | test in-scope accuracy | test in-scope flagged "
+            "| test OOS recall |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in intents["points"]:
+            mark = []
+            if (r["confidence"], r["val_flag_rate"]) == (c["confidence"], c["flag_rate"]):
+                mark.append("chosen on validation")
+            if (r["confidence"], r["val_flag_rate"]) == (d["confidence"], d["flag_rate"]):
+                mark.append("library default")
+            label = f"{r['confidence']}" + (f" (**{', '.join(mark)}**)" if mark else "")
+            lines.append(
+                f"| {label} | {r['val_flag_rate']:.0%} | {r['validation']['criterion']:.4f} | "
+                f"{r['in_scope_accuracy']:.4f} | {r['in_scope_flagged']:.4f} | {r['oos_recall']:.4f} |"
+            )
     bank = res["sets"].get("Banking77", {}).get("mteb_8shot")
     if bank:
         lines += [

@@ -114,8 +114,12 @@ def _replace(tmp: Path, target: Path) -> None:
     _remove(old)
 
 
-def load_npy(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarray:
+def load_npy(path: str | os.PathLike[str], *, mmap: bool = False, copy_on_write: bool = False) -> np.ndarray:
     """``np.load`` of a saved array (never a pickle); a missing or damaged file is a ``FormatError``.
+
+    ``mmap`` maps the file read-only; with ``copy_on_write`` too the map is writeable, but writes stay in
+    this process (the file never changes). Arrays handed to numba kernels are mapped that way: a
+    read-only array is another type to numba, so it would compile (and cache) every kernel a second time.
 
     numpy's header parser reports a damaged header as OSError, ValueError, SyntaxError or
     tokenize's TokenError; all of them mean the same to a user: the file is not a readable array.
@@ -123,7 +127,7 @@ def load_npy(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarray:
     from embedlab.errors import FormatError
 
     try:
-        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        return np.load(path, mmap_mode=("c" if copy_on_write else "r") if mmap else None, allow_pickle=False)
     except FileNotFoundError:
         raise FormatError(f"{path} is missing") from None
     except Exception as exc:

@@ -5,7 +5,7 @@ import pytest
 
 from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.fasttext import ft_cbow_job, ft_skipgram_job
-from embedlab.kernels.glove import glove_job
+from embedlab.kernels.glove import glove_job, glove_rates
 from embedlab.kernels.reference import ft_cbow_step, ft_skipgram_step, glove_step
 from embedlab.kernels.word2vec import sgns_job
 from embedlab.vocab.sampling import alias_table
@@ -68,27 +68,31 @@ def test_fasttext_cbow_kernel_equals_reference():
     assert stats[1] == len(sentence)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])  # embedlab's default and the C tool's precision
 @pytest.mark.parametrize("bias_eta", [0.05, 1.0])  # the GloVe paper's rule and the C tool's
-def test_glove_kernel_equals_reference_on_both_halves_of_each_entry(bias_eta):
+def test_glove_kernel_equals_reference_on_both_halves_of_each_entry(bias_eta, dtype):
     rng = np.random.default_rng(2)
     n, dim, x_max, power, eta = 6, 8, 10.0, 0.75, 0.05
     rows = np.array([0, 0, 1, 2, 3, 4, 5, 2], dtype=np.int32)
     cols = np.array([1, 0, 3, 5, 3, 5, 5, 4], dtype=np.int32)  # diagonal entries (0,0), (3,3), (5,5) included
     vals = np.array([3.0, 12.0, 1.0, 0.5, 40.0, 2.5, 7.0, 1.5])
-    W, Wt = [(rng.random((n, dim), dtype=np.float32) - 0.5) / dim for _ in range(2)]
-    bw, bwt = [((rng.random(n) - 0.5) / dim).astype(np.float32) for _ in range(2)]
-    gW, gWt = np.ones((n, dim), np.float32), np.ones((n, dim), np.float32)
-    gbw, gbwt = np.ones(n, np.float32), np.ones(n, np.float32)
+    W, Wt = [((rng.random((n, dim)) - 0.5) / dim).astype(dtype) for _ in range(2)]
+    bw, bwt = [((rng.random(n) - 0.5) / dim).astype(dtype) for _ in range(2)]
+    gW, gWt = np.ones((n, dim), dtype), np.ones((n, dim), dtype)
+    gbw, gbwt = np.ones(n, dtype), np.ones(n, dtype)
     ref = [a.copy() for a in (W, Wt, bw, bwt, gW, gWt, gbw, gbwt)]
-    fx = np.where(vals >= x_max, 1.0, (vals / x_max) ** power).astype(np.float32)
-    logx = np.log(vals).astype(np.float32)
+    fx = np.where(vals >= x_max, 1.0, (vals / x_max) ** power).astype(dtype)
+    logx = np.log(vals).astype(dtype)
     perm = np.array([3, 0, 7, 1, 6, 2, 5, 4], dtype=np.int64)
     stats = np.zeros(3)
-    glove_job(perm, 0, len(perm), rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, stats)
+    rates = glove_rates(eta, bias_eta, dtype)
+    glove_job(perm, 0, len(perm), rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, rates, stats)
     entries = [(int(rows[e]), int(cols[e]), float(vals[e])) for e in perm]
     cost = sum(glove_step(*ref, i, j, x, x_max, power, eta, bias_eta) for i, j, x in entries)
+    tol = {"rtol": 2e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-10, "atol": 1e-13}
     for ours, theirs in zip((W, Wt, bw, bwt, gW, gWt, gbw, gbwt), ref, strict=True):
-        np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=1e-6)
+        assert ours.dtype == dtype
+        np.testing.assert_allclose(ours, theirs, **tol)
     assert stats[0] == pytest.approx(cost, rel=1e-4)
     assert stats[1] == 2 * len(perm) - 3 and stats[2] == len(perm)  # diagonal entries train once
 

@@ -41,10 +41,11 @@ def test_search_by_image_finds_the_same_kind(image_col, pictures):
     paths, y = pictures
     assert len(image_col) == len(paths)
     assert image_col.get(f"{y[0]}/{paths[0].name}").metadata["image"] == str(paths[0].resolve())
-    x, yq = shape_images(3, seed=21)
+    x, yq = shape_images(10, seed=21)
     hits = search_images(image_col, x, k=5)
     right = [np.mean([h.metadata["shape"] == lab for h in hs]) for hs, lab in zip(hits, yq, strict=True)]
-    assert np.mean(right) > 0.8
+    # 40 queries; over the fixture's training seeds 0-2 the share is 0.83-0.93, chance is 0.25
+    assert np.mean(right) > 0.7
     only = search_images(image_col, x[:1], k=3, filter={"shape": "circle"})[0]
     assert {h.metadata["shape"] for h in only} == {"circle"}
 

@@ -21,6 +21,17 @@ def test_loss_falls_and_planted_groups_become_neighbours(sentences):
     assert kv.metadata["model"] == "glove" and kv.metadata["cooccurrence"]["nnz"] > 0
 
 
+def test_double_precision_trains_the_same_model_in_float64(sentences):
+    """precision="float64" (the C tool's) runs every step in double: from the same start, one thread, it
+    ends where float32 does up to float32 rounding, and the vectors come back as float32."""
+    kw = {"dim": 8, "min_count": 2, "epochs": 2, "threads": 1, "seed": 4}
+    single = GloVe(**kw).fit(sentences)
+    double = GloVe(**kw, precision="float64").fit(sentences)
+    assert double.vectors.dtype == np.float32 and double.metadata["params"]["precision"] == "float64"
+    np.testing.assert_allclose(double.vectors, single.vectors, rtol=1e-3, atol=1e-4)
+    assert not np.array_equal(double.vectors, single.vectors)
+
+
 def test_one_thread_and_a_seed_reproduce(sentences):
     a = GloVe(dim=8, min_count=2, epochs=2, threads=1, seed=4).fit(sentences)
     b = GloVe(dim=8, min_count=2, epochs=2, threads=1, seed=4).fit(sentences)

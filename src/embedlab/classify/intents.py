@@ -2,10 +2,13 @@
 
 :class:`IntentClassifier` is an :class:`~embedlab.classify.heads.EmbeddingClassifier` that can
 say "none of these" (``None``): a query is out of scope when its confidence is below a threshold
-chosen on in-scope validation queries so that only ``target_flag_rate`` of them (5% by default)
-would be flagged (:meth:`calibrate_oos`). The confidence is the calibrated probability of the best
+chosen on in-scope validation queries so that only ``target_flag_rate`` of them
+(:data:`DEFAULT_FLAG_RATE` by default) would be flagged (:meth:`calibrate_oos`). The confidence is the calibrated probability of the best
 intent (``oos_score="probability"``), the cosine to the nearest intent prototype (the mean vector
-of its training queries, ``"prototype"``), or their mean (``"combined"``).
+of its training queries, ``"prototype"``), or their mean (``"combined"``). The defaults,
+:data:`DEFAULT_OOS_SCORE` and :data:`DEFAULT_FLAG_RATE`, are the operating point that CLINC150's
+*validation* split picks among the three confidences at flag rates of 1, 2, 3 and 5%
+(``benchmarks/classification.py``; BENCHMARKS.md reports what it gives on the test split).
 
 With ``history`` the utterance is read in context: its vector is the unit mean of the utterance
 (weight 1) and the earlier turns, the most recent weighted ``decay``, the one before ``decay**2``,
@@ -25,16 +28,19 @@ from embedlab._validation import check_choice, check_float
 from embedlab.classify.heads import EmbeddingClassifier
 from embedlab.errors import ConfigError
 
-__all__ = ["OOS_SCORES", "IntentClassifier"]
+__all__ = ["DEFAULT_FLAG_RATE", "DEFAULT_OOS_SCORE", "OOS_SCORES", "IntentClassifier"]
 
 OOS_SCORES = ("probability", "prototype", "combined")
+#: the confidence and flag rate CLINC150's validation split chooses (benchmarks/classification.py)
+DEFAULT_OOS_SCORE = "combined"
+DEFAULT_FLAG_RATE = 0.05
 
 
 class IntentClassifier(EmbeddingClassifier):
     """Intents with out-of-scope detection and optional conversation history."""
 
     def __init__(
-        self, encoder: Any = "minilm", *, oos_score: str = "combined", decay: float = 0.5, **head: Any
+        self, encoder: Any = "minilm", *, oos_score: str = DEFAULT_OOS_SCORE, decay: float = 0.5, **head: Any
     ) -> None:
         super().__init__(encoder, **head)
         if self.multi_label:
@@ -70,7 +76,7 @@ class IntentClassifier(EmbeddingClassifier):
 
     def calibrate_oos(
         self, texts: Sequence[str] | None = None, labels: Sequence[str] | None = None, *,
-        vectors: np.ndarray | None = None, target_flag_rate: float = 0.05,
+        vectors: np.ndarray | None = None, target_flag_rate: float = DEFAULT_FLAG_RATE,
     ) -> float:  # fmt: skip
         """Choose the out-of-scope threshold on in-scope validation queries; returns it.
 

@@ -28,6 +28,7 @@ from embedlab._progress import ProgressArg
 from embedlab.classify.config import SupervisedConfig
 from embedlab.classify.dictionary import EncodedLines, LabelDictionary, _gather
 from embedlab.classify.lines import labelled_bytes, text_bytes
+from embedlab._validation import check_int
 from embedlab.errors import ConfigError, CorpusError
 from embedlab.kernels.supervised import LOSS_HS, LOSS_OVA, LOSS_SOFTMAX, label_scores, supervised_job, top_labels
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
@@ -235,8 +236,9 @@ class SupervisedFastText:
         block[self.row_map[a:b] - start] = self.input[a:b]
         return block
 
-    def scores(self, lines: EncodedLines) -> np.ndarray:
-        """``[n_lines, n_labels]`` label probabilities, computed on ``threads`` threads."""
+    def scores(self, lines: EncodedLines, *, threads: int | None = None) -> np.ndarray:
+        """``[n_lines, n_labels]`` label probabilities, computed on ``threads`` threads (default: the model's
+        ``threads``; a set under 4,096 lines always runs in the calling thread)."""
         d = self._fitted()
         n = lines.n_lines
         out = np.zeros((n, d.n_labels), np.float64)
@@ -249,7 +251,8 @@ class SupervisedFastText:
             a, b = bounds
             label_scores(rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
 
-        threads = max(1, min(self.config.threads or 1, n // 2048 or 1))
+        want = (self.config.threads or 1) if threads is None else check_int("threads", threads, 1, 1024)
+        threads = max(1, min(want, n // 2048 or 1))
         if threads == 1:  # small batches: in this thread, no hand-off
             part((0, n))
             return out
@@ -258,21 +261,23 @@ class SupervisedFastText:
             list(pool.map(part, zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)))
         return out
 
-    def predict_proba(self, texts: Sequence[str] | str) -> np.ndarray:
-        """Probability of every label (columns in :attr:`labels` order) for each text."""
+    def predict_proba(self, texts: Sequence[str] | str, *, threads: int | None = None) -> np.ndarray:
+        """Probability of every label (columns in :attr:`labels` order) for each text (``threads``: as
+        :meth:`scores`)."""
         texts = [texts] if isinstance(texts, str) else texts
-        return self.scores(self.encode_lines(text_bytes(texts, self.config.tokenizer)))
+        return self.scores(self.encode_lines(text_bytes(texts, self.config.tokenizer)), threads=threads)
 
     def predict(
-        self, texts: Sequence[str] | str, k: int = 1, threshold: float = 0.0
+        self, texts: Sequence[str] | str, k: int = 1, threshold: float = 0.0, *, threads: int | None = None
     ) -> tuple[tuple[str, ...], np.ndarray] | tuple[list[tuple[str, ...]], list[np.ndarray]]:
         """The ``k`` most probable labels with probability >= ``threshold``, and their probabilities.
 
         As fastText's ``predict``: one text gives ``(labels, probs)``, a list gives two lists.
-        ``k=-1`` returns every label above the threshold.
+        ``k=-1`` returns every label above the threshold. ``threads``: as :meth:`scores` (fastText's
+        ``predict`` runs in one thread).
         """
         single = isinstance(texts, str)
-        scores = self.predict_proba(texts)
+        scores = self.predict_proba(texts, threads=threads)
         ids, probs = self.top(scores, k, threshold)
         names = np.array([*self._fitted().labels, ""], dtype=object)
         if (ids >= 0).all():  # every row has k labels: whole columns at a time

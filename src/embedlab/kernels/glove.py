@@ -28,17 +28,16 @@ GRAD_CLIP = 100.0  # the C tool's -grad-clip default
 
 
 @jit
-def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta):
+def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, hi):
     dim = W.shape[1]
-    diff = np.float32(bw[i] + bwt[j] - logx)
+    diff = bw[i] + bwt[j] - logx
     for d in range(dim):
         diff += W[i, d] * Wt[j, d]
     if not math.isfinite(diff):
         return 0.0
     fdiff = fx * diff
     cost = 0.5 * fdiff * diff
-    hi = np.float32(GRAD_CLIP)  # float32 bounds keep the loop in single precision (SIMD)
-    lo = np.float32(-GRAD_CLIP)
+    lo = -hi
     for d in range(dim):
         t1 = min(max(fdiff * Wt[j, d], lo), hi) * eta
         t2 = min(max(fdiff * W[i, d], lo), hi) * eta
@@ -55,10 +54,16 @@ def _update(i, j, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta):
 
 
 @jit
-def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, stats):
-    """Train the entries ``perm[p_begin:p_end]``; ``stats`` gets ``[cost_sum, updates, entries]``."""
+def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, rates, stats):
+    """Train the entries ``perm[p_begin:p_end]``; ``stats`` gets ``[cost_sum, updates, entries]``.
+
+    ``rates`` is ``[eta, bias_eta, grad_clip]`` in the weights' own dtype (:func:`glove_rates`), so every
+    step stays in that precision (float32: single-precision SIMD; float64: the C tool's double)."""
     cost = 0.0
     updates = 0
+    eta = rates[0]
+    bias_eta = rates[1]
+    hi = rates[2]
     for p in range(p_begin, p_end):
         if p + _AHEAD < p_end:
             e2 = perm[p + _AHEAD]
@@ -76,16 +81,19 @@ def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gW
         e = perm[p]
         i = rows[e]
         j = cols[e]
-        eta32 = np.float32(eta)
-        bias32 = np.float32(bias_eta)
-        cost += _update(i, j, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta32, bias32)
+        cost += _update(i, j, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, hi)
         updates += 1
         if i != j:
-            cost += _update(j, i, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta32, bias32)
+            cost += _update(j, i, logx[e], fx[e], W, Wt, bw, bwt, gW, gWt, gbw, gbwt, eta, bias_eta, hi)
             updates += 1
     stats[0] += cost
     stats[1] += updates
     stats[2] += p_end - p_begin
+
+
+def glove_rates(eta: float, bias_eta: float, dtype: np.dtype) -> np.ndarray:
+    """The ``rates`` argument of :func:`glove_job`: AdaGrad's rates and the gradient clip in ``dtype``."""
+    return np.array([eta, bias_eta, GRAD_CLIP], dtype=dtype)
 
 
 @jit

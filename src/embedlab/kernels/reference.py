@@ -124,8 +124,8 @@ def glove_step(
         diff = float(np.dot(W[a].astype(np.float64), Wt[b].astype(np.float64))) + bw[a] + bwt[b] - np.log(x)
         fdiff = fx * diff
         cost += 0.5 * fdiff * diff
-        t1 = (np.clip(fdiff * Wt[b], -100.0, 100.0) * eta).astype(np.float32)  # clipped, then scaled
-        t2 = (np.clip(fdiff * W[a], -100.0, 100.0) * eta).astype(np.float32)
+        t1 = (np.clip(fdiff * Wt[b], -100.0, 100.0) * eta).astype(W.dtype)  # clipped, then scaled
+        t2 = (np.clip(fdiff * W[a], -100.0, 100.0) * eta).astype(W.dtype)
         W[a] -= t1 / np.sqrt(gW[a])
         Wt[b] -= t2 / np.sqrt(gWt[b])
         gW[a] += t1 * t1

@@ -26,9 +26,10 @@ def compact_rows(padded: np.ndarray, dim: int) -> np.ndarray:
     return flat[: rows * dim].reshape(rows, dim)
 
 
-def aligned_zeros(rows: int, cols: int, align: int = 64) -> np.ndarray:
-    """A zeroed C-contiguous float32 matrix whose data starts on an ``align``-byte boundary."""
-    extra = align // 4
-    buf = np.zeros(rows * cols + extra, dtype=np.float32)
-    start = (-(buf.ctypes.data // 4)) % extra
+def aligned_zeros(rows: int, cols: int, align: int = 64, dtype: type = np.float32) -> np.ndarray:
+    """A zeroed C-contiguous matrix (float32 unless ``dtype``) whose data starts on an ``align``-byte boundary."""
+    size = np.dtype(dtype).itemsize
+    extra = align // size
+    buf = np.zeros(rows * cols + extra, dtype=dtype)
+    start = (-(buf.ctypes.data // size)) % extra
     return buf[start : start + rows * cols].reshape(rows, cols)

@@ -32,6 +32,7 @@ ARCHS = ("skipgram", "cbow")
 #: seeds feed 64-bit kernel arithmetic; 32 bits is what numpy's and gensim's seeds take too
 MAX_SEED = 2**32 - 1
 SUBWORDS = ("char", "jamo")
+GLOVE_PRECISIONS = ("float32", "float64")
 GLOVE_OUTPUTS = ("sum", "word", "concat")
 
 C = TypeVar("C")
@@ -141,11 +142,13 @@ class GloVeConfig(_Config):
     bias_eta: float | None = None  # None: eta (the GloVe paper); 1.0: the C tool since gradient clipping
     output: str = "sum"
     memory_mb: int = 1024
+    precision: str = "float32"  # "float64": every step in double, as the GloVe C tool computes
     threads: int | None = None
     seed: int = 1
 
     def __post_init__(self) -> None:
         self._check_common()
+        self._set("precision", check_choice("precision", self.precision, GLOVE_PRECISIONS))
         self._set("x_max", check_float("x_max", self.x_max, 0.0, exclusive_minimum=True))
         self._set("alpha", check_float("alpha", self.alpha, 0.0, 10.0))
         self._set("eta", check_float("eta", self.eta, 0.0, 10.0, exclusive_minimum=True))

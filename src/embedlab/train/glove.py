@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab.kernels.glove import glove_job, shuffle, weights_and_logs
+from embedlab.kernels.glove import glove_job, glove_rates, shuffle, weights_and_logs
 from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.config import GloVeConfig, make_config, trainer_signature
@@ -38,7 +38,9 @@ class GloVe:
     gradient clipping, which gives the C tool's SimLex on Wikipedia), ``epochs``; ``memory_mb`` bounds
     the co-occurrence table (past it, sorted runs spill to disk and are merged).
     ``output``: ``"sum"`` returns W + W̃ (the C tool's ``-model 2``), ``"word"`` W alone,
-    ``"concat"`` both side by side. The entries are reshuffled every epoch; threads update
+    ``"concat"`` both side by side. ``precision="float64"`` trains in double precision, as the C tool
+    does (twice the memory for weights and about half the speed; float32 is the default and gives the
+    same quality, BENCHMARKS.md); the vectors are float32 either way. The entries are reshuffled every epoch; threads update
     shared weights without locks (Hogwild), so only ``threads=1`` is bit-reproducible.
     ``report`` holds the mean weighted squared error per entry, per epoch.
 
@@ -89,23 +91,25 @@ class GloVe:
         """Train on an already counted co-occurrence matrix."""
         c = self.config
         n = len(X.vocab)
+        dt = np.float64 if c.precision == "float64" else np.float32
         width = padded_width(c.dim)
         rng = np.random.default_rng(c.seed)
-        W, Wt = aligned_zeros(n, width), aligned_zeros(n, width)
+        W, Wt = aligned_zeros(n, width, dtype=dt), aligned_zeros(n, width, dtype=dt)
         for M in (W, Wt):  # uniform in ±0.5/dim as the C tool; padding stays zero
             M[:, : c.dim] = (rng.random((n, c.dim), dtype=np.float32) - 0.5) / c.dim
-        bw = ((rng.random(n) - 0.5) / c.dim).astype(np.float32)
-        bwt = ((rng.random(n) - 0.5) / c.dim).astype(np.float32)
-        gW, gWt = aligned_zeros(n, width), aligned_zeros(n, width)
+        bw = ((rng.random(n) - 0.5) / c.dim).astype(dt)
+        bwt = ((rng.random(n) - 0.5) / c.dim).astype(dt)
+        gW, gWt = aligned_zeros(n, width, dtype=dt), aligned_zeros(n, width, dtype=dt)
         gW[:, : c.dim] = 1.0
         gWt[:, : c.dim] = 1.0
         gW[:, c.dim :] = 1.0  # padding: gradient is zero there, keep sqrt(g) finite
         gWt[:, c.dim :] = 1.0
-        gbw = np.ones(n, dtype=np.float32)
-        gbwt = np.ones(n, dtype=np.float32)
-        fx = np.empty(X.nnz, dtype=np.float32)
-        logx = np.empty(X.nnz, dtype=np.float32)
+        gbw = np.ones(n, dtype=dt)
+        gbwt = np.ones(n, dtype=dt)
+        fx = np.empty(X.nnz, dtype=dt)
+        logx = np.empty(X.nnz, dtype=dt)
         weights_and_logs(X.vals, c.x_max, c.alpha, fx, logx)
+        rates = glove_rates(c.eta, c.bias_eta, dt)
         perm = np.arange(X.nnz, dtype=np.int64)
         shuffle(perm, c.seed)
         blocks = np.append(np.arange(0, X.nnz, _BLOCK, dtype=np.int64), np.int64(X.nnz))
@@ -113,13 +117,13 @@ class GloVe:
 
         def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
             glove_job(perm, int(blocks[a]), int(blocks[b]), rows, cols, logx, fx, W, Wt, bw, bwt,
-                      gW, gWt, gbw, gbwt, c.eta, c.bias_eta, stats)  # fmt: skip
+                      gW, gWt, gbw, gbwt, rates, stats)  # fmt: skip
 
         def reshuffle(epoch: int) -> None:  # a new order of the entries for every epoch after the first
             if epoch > 0:
                 shuffle(perm, c.seed * 1_000_003 + epoch)
 
-        glove_job(perm, 0, 0, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, c.eta, c.bias_eta, np.zeros(3))
+        glove_job(perm, 0, 0, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gWt, gbw, gbwt, rates, np.zeros(3))
         assert c.threads is not None  # resolved by the config
         self.report = run_epochs(
             run_job,
@@ -138,7 +142,10 @@ class GloVe:
             ),
         )
         self.report.vocab_size = n
-        return self._vectors(compact_rows(W, c.dim), compact_rows(Wt, c.dim), X)
+        W, Wt = compact_rows(W, c.dim), compact_rows(Wt, c.dim)
+        if dt is np.float64:  # vectors are stored and served in float32 either way
+            W, Wt = W.astype(np.float32), Wt.astype(np.float32)
+        return self._vectors(W, Wt, X)
 
     def _vectors(self, W: np.ndarray, Wt: np.ndarray, X: Cooccurrence) -> KeyedVectors:
         c = self.config

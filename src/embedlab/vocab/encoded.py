@@ -57,8 +57,16 @@ class TokenReader:
     def __call__(self, start: int, stop: int) -> np.ndarray:
         if self._fd is None:
             return self._array[start:stop]
-        data = os.pread(self._fd, 4 * (stop - start), self._base + 4 * start)
-        return np.frombuffer(data, dtype=np.int32)
+        # read into a writeable array: numba types a read-only one (np.frombuffer of bytes) apart and would
+        # compile every kernel that takes it a second time
+        out = np.empty(max(stop - start, 0), dtype=np.int32)
+        view, done = memoryview(out).cast("B"), 0
+        while done < view.nbytes:
+            got = os.preadv(self._fd, [view[done:]], self._base + 4 * start + done)
+            if got == 0:
+                return out[: done // 4]  # past the end of the file: what was there, as pread gave
+            done += got
+        return out
 
     def close(self) -> None:
         if self._fd is not None and self._fd >= 0:
@@ -159,8 +167,8 @@ class EncodedCorpus:
         if meta.get("format") != _FORMAT_NAME or meta.get("version") != FORMAT_VERSION:
             raise FormatError(f"{p}: unsupported encoded-corpus format {meta.get('format')!r} v{meta.get('version')}")
         vocab = Vocab.load_tsv(p / "vocab.tsv")
-        tokens = load_npy(p / "tokens.npy", mmap=mmap)
-        offsets = load_npy(p / "offsets.npy", mmap=mmap)
+        tokens = load_npy(p / "tokens.npy", mmap=mmap, copy_on_write=True)
+        offsets = load_npy(p / "offsets.npy", mmap=mmap, copy_on_write=True)
         if tokens.dtype != np.int32 or tokens.ndim != 1 or offsets.dtype != np.int64 or offsets.ndim != 1:
             raise FormatError(f"{p}: tokens.npy must be 1-D int32 and offsets.npy 1-D int64")
         if offsets.shape[0] < 1 or offsets[0] != 0 or offsets[-1] != tokens.shape[0]:
