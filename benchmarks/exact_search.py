@@ -96,5 +96,18 @@ def markdown(r: dict) -> str:
     )
 
 
+def summary_rows(r: dict) -> list[dict]:
+    return [
+        {
+            "task": f"exact top-{r['k']} search, {r['n']:,} x {r['dim']} vectors",
+            "peer": "sentence-transformers `util.semantic_search` (dot score)",
+            "ratio": f"{r['ratio_median']:.2f}x",
+            "quality": f"same top-10: {r['same_top10']:.4f} of hits",
+            "differ": "none",
+            "link": "#exact-search-vs-sentence-transformers",
+        }
+    ]
+
+
 if __name__ == "__main__":
     main()

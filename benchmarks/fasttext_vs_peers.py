@@ -53,8 +53,8 @@ if spec["tool"] == "embedlab":
     from embedlab.train.fasttext import FastText
     with tempfile.TemporaryDirectory() as cache:
         kv = FastText(arch="skipgram", dim=100, window=5, negative=5, sample=1e-4, min_count=5, epochs=5,
-                      alpha=0.05, min_alpha=0.0, threads=2).fit(tokens, tokenizer="whitespace", cache_dir=cache,
-                                                                progress=False)
+                      alpha=0.05, min_alpha=0.0, bucket=2000000, threads=2).fit(
+            tokens, tokenizer="whitespace", cache_dir=cache, progress=False)
     seconds = time.perf_counter() - t0
     rss = hwm()
     kv.save(model_path, format="fasttext-bin")

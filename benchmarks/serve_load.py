@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import signal
@@ -28,7 +27,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import DEFAULT_CORPUS, update_section  # noqa: E402
+from _common import DEFAULT_CORPUS, measure_and_render, section_args  # noqa: E402
 
 MARK_BEGIN = "<!-- serve_load:begin -->"
 MARK_END = "<!-- serve_load:end -->"
@@ -99,14 +98,7 @@ async def hammer(base: str, words: list[str], n: int, clients: int, seed: int) -
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", type=Path, help="Model to serve (default: train Word2Vec on en_wiki_early_a).")
-    ap.add_argument("--requests", type=int, default=20_000)
-    ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--json", type=Path, default=HERE / "results" / "serve_load.json")
-    ap.add_argument("--update", type=Path)
-    args = ap.parse_args()
+def measure(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as tmp:
         model = args.model
         if model is None:
@@ -152,6 +144,8 @@ def main() -> None:
         {
             "model_words": len(kv),
             "dim": kv.dim,
+            "requests": args.requests,
+            "clients": args.clients,
             "rss_start_mb": rss_start,
             "rss_end_mb": rss_end,
             "rss_after_second_round_mb": rss_end2,
@@ -159,23 +153,33 @@ def main() -> None:
             "second_round_errors": res2["errors"],
         }
     )
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(res, indent=1))
+    return res
+
+
+def markdown(res: dict) -> str:
     s, e = res["routes"]["/v1/similar"], res["routes"]["/v1/embeddings"]
-    md = (
+    return (
         f"Command: `.venv/bin/python benchmarks/serve_load.py --update BENCHMARKS.md`; `embedlab serve` on a "
-        f"{len(kv):,}-word {kv.dim}-d Word2Vec model (embeddings = mean pooling), {args.requests:,} requests "
-        f"from {args.clients} concurrent keep-alive clients on 127.0.0.1, client and server sharing the 2 cores.\n\n"
+        f"{res['model_words']:,}-word {res['dim']}-d Word2Vec model (embeddings = mean pooling), "
+        f"{res['requests']:,} requests from {res['clients']} concurrent keep-alive clients on 127.0.0.1, client and "
+        "server sharing the 2 cores.\n\n"
         "| route | requests | p50 ms | p99 ms |\n|---|---:|---:|---:|\n"
         f"| /v1/similar (k=10) | {s['count']:,} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} |\n"
         f"| /v1/embeddings (4 texts) | {e['count']:,} | {e['p50_ms']:.1f} | {e['p99_ms']:.1f} |\n\n"
-        f"**{res['rps']:.0f} requests/s**, {res['errors']} errors. Server RSS {rss_start:.0f} MB before, "
-        f"{rss_end:.0f} MB after, {rss_end2:.0f} MB after a second round of {args.requests:,} "
-        f"({res2['rps']:.0f} requests/s, {res2['errors']} errors)."
+        f"**{res['rps']:.0f} requests/s**, {res['errors']} errors. Server RSS {res['rss_start_mb']:.0f} MB before, "
+        f"{res['rss_end_mb']:.0f} MB after, {res['rss_after_second_round_mb']:.0f} MB after a second round of "
+        f"{res['requests']:,} ({res['second_round_rps']:.0f} requests/s, {res['second_round_errors']} errors)."
     )
-    print(md)
-    if args.update:
-        update_section(args.update, MARK_BEGIN, MARK_END, md)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, help="Model to serve (default: train Word2Vec on en_wiki_early_a).")
+    ap.add_argument("--requests", type=int, default=20_000)
+    ap.add_argument("--clients", type=int, default=16)
+    section_args(ap, HERE / "results" / "serve_load.json")
+    args = ap.parse_args()
+    measure_and_render(args, lambda: measure(args), markdown, MARK_BEGIN, MARK_END)
 
 
 if __name__ == "__main__":

@@ -46,10 +46,13 @@ def _bigram_data(n=200, seed=0):
     return texts, labels
 
 
+# the tests count trials (max_trials) and give a budget far beyond them: a slow machine runs them all
+
+
 def test_tune_supervised_beats_defaults_that_cannot_see_bigrams():
     texts, labels = _bigram_data()
     valid = _bigram_data(100, seed=1)
-    r = tune_supervised(texts, labels, valid, budget=60, max_trials=12, seed=0, threads=1, epochs=5)
+    r = tune_supervised(texts, labels, valid, budget=3600, max_trials=12, seed=0, threads=1, epochs=5)
     assert r.trials[0].params["word_ngrams"] == 1
     assert r.best.score > r.trials[0].score and r.best.params["word_ngrams"] >= 2
     assert r.model.predict("not good n1")[0] == ("neg",)
@@ -57,7 +60,7 @@ def test_tune_supervised_beats_defaults_that_cannot_see_bigrams():
 
 def test_tune_supervised_by_cross_validation():
     texts, labels = _bigram_data(60)
-    r = tune_supervised(texts, labels, folds=3, budget=30, max_trials=3, threads=1)
+    r = tune_supervised(texts, labels, folds=3, budget=3600, max_trials=3, threads=1)
     assert len(r.trials) == 3 and r.model is not None
     with pytest.raises(ConfigError, match="too few"):
         tune_supervised(texts[:4], labels[:4], folds=3, max_trials=1, threads=1)
@@ -67,19 +70,21 @@ def test_tune_head_on_vectors():
     rng = np.random.default_rng(0)
     x = np.vstack([rng.normal(1, 1.0, (60, 8)), rng.normal(-1, 1.0, (60, 8))]).astype(np.float32)
     y = ["a"] * 60 + ["b"] * 60
-    r = tune_head(x, y, folds=3, budget=60, max_trials=4, seed=0)
+    r = tune_head(x, y, folds=3, budget=3600, max_trials=4, seed=0)
     assert r.best.score >= r.trials[0].score and r.model.classes_ == ["a", "b"]
 
 
 def test_tune_word_vectors_with_any_score():
+    """Three trials, counted (the budget is far off, so a slow machine runs them all); on one thread the
+    refit of the best settings is bit-identical to its trial, so its score is the trial's exactly."""
     sents = [["king", "queen", "royal"], ["apple", "banana", "fruit"]] * 100
     r = tune_word_vectors(
         sents,
         lambda kv: kv.similarity("king", "queen"),
-        budget=60,
+        budget=3600,
         max_trials=3,
         threads=1,
         min_count=1,
         space={"dim": ("int", 8, 16), "epochs": ("int", 1, 3)},
     )
-    assert len(r.trials) == 3 and r.model.similarity("king", "queen") == pytest.approx(r.best.score, abs=0.2)
+    assert len(r.trials) == 3 and r.model.similarity("king", "queen") == r.best.score

@@ -69,6 +69,20 @@ def test_trained_cnn_clusters_unseen_shapes(shapes_cnn):
     assert enc.labels == sorted(set(y))
 
 
+def test_another_readout_of_the_same_network(shapes_cnn):
+    """with_readout reads the trained network another way: the grid of the middle stage goes before the
+    last hidden layer (multiscale), the square root is taken (power); the original is left as it was."""
+    _, enc = shapes_cnn  # trained with multiscale=False, power=True
+    x, _ = shape_images(2, seed=9)
+    plain = enc.with_readout(multiscale=False, power=False)
+    wide = enc.with_readout(multiscale=True, power=True)
+    base, raw, both = enc.encode(x), plain.encode(x), wide.encode(x)
+    np.testing.assert_allclose(base, np.sqrt(np.clip(raw, 0, None)), atol=1e-5)
+    assert both.shape[1] == wide.dim > enc.dim and wide.config["multiscale"] and not enc.config["multiscale"]
+    np.testing.assert_allclose(both[:, -enc.dim :], base, atol=1e-5)  # the last hidden layer comes last
+    np.testing.assert_allclose(enc.encode(x), base)
+
+
 def test_cnn_save_load_round_trip(shapes_cnn, tmp_path):
     path, enc = shapes_cnn
     x, _ = shape_images(3, seed=9)

@@ -114,6 +114,17 @@ class CNNEncoder(ImageEncoder):
     def dim(self) -> int:
         return int(self.config["dim"])
 
+    def with_readout(self, *, multiscale: bool, power: bool) -> CNNEncoder:
+        """The same trained network read out another way: with or without the middle stage's grid, with or
+        without the square root. The readout does not change training (the classifier sees the last hidden
+        layer either way), so one network serves every readout, e.g. to choose one on validation images."""
+        config = {**self.config, "multiscale": bool(multiscale), "power": bool(power)}
+        config["dim"] = _out_dim(config)
+        net = _build(config)
+        net.load_state_dict(self.net.state_dict())
+        net.eval()
+        return CNNEncoder(net, config)
+
     def scale(self, pixels: np.ndarray) -> np.ndarray:
         return (pixels.astype(np.float32) / 255.0 - float(self.config["mean"])) / float(self.config["std"])
 
