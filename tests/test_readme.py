@@ -98,7 +98,9 @@ def make_data(d: Path) -> None:
     header = "genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2\n"
     for name in ("korsts-test.tsv", "korsts-train.tsv"):
         (d / name).write_text(header + "".join(f"g\tf\t2017\t{i}\t{s}\t{a}\t{b}\n" for i, (a, b, s) in enumerate(kor)))
-    (d / "ko.txt").write_text("\n".join(KOREAN * 40) + "\n")
+    # Korean Wikipedia as WikiExtractor writes it: <doc ...> lines around each article
+    (d / "ko.txt").write_text("".join(f'<doc id="{i}" url="https://ko.wikipedia.org/wiki?curid={i}" title="문서{i}">\n'
+                                      + "\n".join(KOREAN) + "\n</doc>\n" for i in range(40)))  # fmt: skip
     nli = [
         (a, b, ["entailment", "neutral", "contradiction"][i % 3])
         for i, (a, b) in enumerate(zip(KOREAN * 6, KOREAN[1:] * 8, strict=False))
@@ -150,6 +152,9 @@ def make_data(d: Path) -> None:
     (d / "train.csv").write_text("text,label\n" + "".join(f'"{t}",{la}\n' for t, la in pairs) * 3)
     for name in ("intents.tsv", "valid.tsv"):
         (d / name).write_text("".join(f"{la}\t{t}\n" for t, la in pairs) * 2)
+    out_of_scope = ["what is the weather on mars", "tell me a joke about cheese"]
+    (d / "intents-test.tsv").write_text("".join(f"{la}\t{t}\n" for t, la in pairs)
+                                        + "".join(f"oos\t{t}\n" for t in out_of_scope))  # fmt: skip
     words = ["king", "queen", "man", "woman", "music", "guitar", "a", "the", "plays", "sings", "man"]
     rng = __import__("numpy").random.default_rng(0)
     from embedlab.train.word2vec import Word2Vec
@@ -271,6 +276,15 @@ def test_every_bash_example_runs(data, tmp_path, monkeypatch):
                 assert result.exit_code == 0, f"README.md:{n}: {line}\n{result.output}\n{result.exception!r}"
                 ran += 1
     assert ran >= 50  # every embedlab line was found and run
+    # what the examples write is of a sensible size: a classifier and Korean word vectors, not 800 MB of rows
+    for out in ("sentiment", "nsmc", "best", "ko-vectors"):
+        size = sum(f.stat().st_size for f in (work / out).rglob("*") if f.is_file())
+        assert size < 50e6, f"README's example wrote {size / 1e6:.0f} MB to {out}"
+    # WikiExtractor's markup is not trained on: the <doc ...> lines of ko.txt leave no word behind
+    from embedlab import load
+
+    ko = load(work / "ko-vectors")
+    assert not {"doc", "url", "title", "id", "curid"} & set(ko.words), sorted(ko.words)[:20]
 
 
 # ---------------------------------------------------------------- running the Python blocks

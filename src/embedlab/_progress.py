@@ -98,6 +98,48 @@ class Progress:
         self.close(completed=exc_type is None)
 
 
+class Phase:
+    """A stretch of work with no count to show (fitting a head, solving a probe): a spinner with the
+    elapsed time on a terminal, a start line and a "done" line in log mode, nothing when disabled; a
+    callback gets ``(description, 0, 1)`` at the start and ``(description, 1, 1)`` at the end.
+
+    >>> with Phase("fitting the head on 10 vectors", enabled=False):
+    ...     pass
+    """
+
+    def __init__(self, description: str, *, enabled: ProgressArg = None) -> None:
+        self._callback = enabled if callable(enabled) else None
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self.description = description
+        self._log = enabled == "log"
+        self._status = None
+        self._t0 = time.monotonic()
+        if enabled is True:
+            self._status = _stderr_console().status(f"[bold]{description}[/bold] ...")
+            self._status.start()
+        elif self._log:
+            sys.stderr.write(f"{description} ...\n")
+            sys.stderr.flush()
+        if self._callback is not None:
+            self._callback(description, 0, 1)
+
+    def __enter__(self) -> Phase:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        elapsed = time.monotonic() - self._t0
+        if self._status is not None:
+            self._status.stop()
+            if exc_type is None:
+                _stderr_console().print(f"{self.description}: done in {_clock(elapsed)}")
+        elif self._log and exc_type is None:
+            sys.stderr.write(f"{self.description}: done in {_clock(elapsed)}\n")
+            sys.stderr.flush()
+        if self._callback is not None and exc_type is None:
+            self._callback(self.description, 1, 1)
+
+
 def _clock(seconds: float) -> str:
     s = int(seconds)
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"

@@ -98,6 +98,30 @@ def test_train_classifier_on_word_vectors_with_intents(data, planted_model, tmp_
         for x in run("predict", tmp_path / "intents", "-", "--json", input_text="cat\n").stdout.splitlines()
     ]
     assert pred[0]["labels"][0] in ("animal", "out-of-scope")
+    assert_one_line_error(
+        run("predict", tmp_path / "intents", "-", "--k", 2, input_text="cat\n", check_rc=None), "do not apply"
+    )
+    # test on an intent model: out-of-scope rows labelled "oos" are measured as such, not as an unseen label
+    test_file = tmp_path / "test.tsv"
+    test_file.write_text("animal\tcat\ncolour\tred\nanimal\tdog\noos\tparis\noos\tberlin\n")
+    r = json.loads(run("test", tmp_path / "intents", test_file, "--json").stdout)
+    assert r["in_scope"] == 3 and r["out_of_scope"] == 2 and r["unseen_labels"] == []
+    assert 0 <= r["in_scope_accuracy"] <= 1 and 0 <= r["oos_recall"] <= 1 and r["oos_label"] == "oos"
+    shown = run("test", tmp_path / "intents", test_file).stdout
+    assert "in-scope accuracy" in shown and "recall" in shown
+    other = json.loads(run("test", tmp_path / "intents", test_file, "--oos-label", "none", "--json").stdout)
+    assert other["out_of_scope"] == 0 and other["unseen_labels"] == ["oos"]
+
+
+def test_predict_keeps_one_text_a_line_whatever_unicode_separators_it_holds(data, tmp_path):
+    """U+0085, U+2028 and a form feed are not line breaks in a file of one text a line: every input line gets
+    exactly one output line (str.splitlines would split them and misalign every later prediction)."""
+    model = tmp_path / "m"
+    run("train", "supervised", data / "train.txt", "-o", model, "--epochs", 1, "--dim", 4, "--threads", 1, "-q")
+    lines = ["goal match", "code\u2028chip", "pizza\x85soup", "team\x0cgoal", "cloud\r", "bread"]
+    (tmp_path / "in.txt").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+    out = run("predict", model, tmp_path / "in.txt", "--json").stdout.split("\n")[:-1]
+    assert [json.loads(x)["text"] for x in out] == [ln.removesuffix("\r") for ln in lines]
 
 
 def test_bad_input_is_one_line(data, tmp_path):

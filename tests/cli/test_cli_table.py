@@ -21,6 +21,8 @@ def files(tmp_path_factory, planted_model):
     (d / "train.txt").write_text("".join(f"__label__{'ab'[i % 2]} w{i % 5} x{i % 2}\n" for i in range(60)))
     (d / "events.tsv").write_text("user\titem\n" + "".join(f"u{i % 7}\ti{i % 11}\n" for i in range(80)))
     (d / "notes.txt").write_text("a user's notes\n")
+    (d / "texts.txt").write_text("the cat sat\nthe dog ran\n")
+    (d / "sts.tsv").write_text("".join(f"{s:.1f}\tcat sat {i}\tdog ran {i}\n" for i, s in enumerate([1, 2, 3, 4, 5])))
     paragraphs = [
         {"context": f"cat number {i}", "qas": [{"id": f"q{i}", "question": f"which cat {i}"}]} for i in range(5)
     ]
@@ -33,7 +35,7 @@ def files(tmp_path_factory, planted_model):
     return {"shapes": d / "shapes", "pairs": d / "pairs.jsonl",
             "dir": d, "corpus": corpus, "model": planted_model, "edges": d / "edges.tsv",
             "labels": d / "labels.tsv", "train": d / "train.txt", "events": d / "events.tsv", "notes": d / "notes.txt",
-            "folder": d / "folder", "qa": d / "qa.json"}  # fmt: skip
+            "folder": d / "folder", "qa": d / "qa.json", "texts": d / "texts.txt", "sts": d / "sts.tsv"}  # fmt: skip
 
 
 #: name -> (arguments with {input} where the file under test goes and {out} for the output, a bad-number option)
@@ -53,7 +55,15 @@ COMMANDS = {
     "similar": (["similar", "{input}", "cat"], ["--topn", "0"]),
     "analogy": (["analogy", "{input}", "cat", "dog", "red"], ["--topn", "-1"]),
     "info": (["info", "{input}"], None),
-    "evaluate": (["evaluate", "{input}"], None),
+    "evaluate": (["evaluate", "{input}"], ["--restrict-vocab", "0"]),
+    "evaluate restrict-vocab": (["evaluate", "{input}"], ["--restrict-vocab", "-1"]),
+    "encode": (["encode", "{input}", "-o", "{out}", "-m", "{model}"], ["--batch-size", "0"]),
+    "encode --images": (["encode", "--images", "{input}", "-o", "{out}", "-q"], ["--batch-size", "0"]),
+    "plot-images": (["plot-images", "{input}", "-o", "{out}", "--method", "pca"], ["--thumb", "0"]),
+    "recommend": (["recommend", "{input}", "--similar-to", "cat"], ["--k", "0"]),
+    "recommend negative k": (["recommend", "{input}", "--similar-to", "cat"], ["--k", "-1"]),
+    "serve": (["serve", "{input}"], ["--max-texts", "0"]),
+    "evaluate-sts": (["evaluate-sts", "{input}", "-m", "{model}", "-q"], ["--pooling", ""]),
     "evaluate-nodes": (["evaluate-nodes", "{input}", "{labels}"], ["--repeats", "0"]),
     "evaluate-links": (["evaluate-links", "{input}"], ["--test-fraction", "2"]),
     "predict": (["predict", "{input}", "-"], ["--k", "0"]),
@@ -81,13 +91,17 @@ GOOD_INPUT = {"train word2vec": "corpus", "train glove": "corpus", "train fastte
               "evaluate-links": "edges", "predict": "model", "test": "model", "plot": "model",
               "tune supervised": "train", "explain": "model", "weat": "model", "probe": "model",
               "evaluate-retrieval": "qa", "evaluate-nli": "train", "train image-cnn": "shapes",
-              "train image-text": "pairs", "evaluate-images": "shapes"}  # fmt: skip
-OUTPUT_NAME = {"export": "out.pt", "plot": "out.png", "train supervised": "out.bin", "tune supervised": "out.bin"}
+              "train image-text": "pairs", "evaluate-images": "shapes", "evaluate restrict-vocab": "model",
+              "encode": "texts", "encode --images": "shapes", "plot-images": "shapes", "recommend": "model",
+              "recommend negative k": "model", "serve": "model", "evaluate-sts": "sts"}  # fmt: skip
+OUTPUT_NAME = {"export": "out.pt", "plot": "out.png", "train supervised": "out.bin", "tune supervised": "out.bin",
+               "encode": "out.npy", "encode --images": "out.npy", "plot-images": "out.png"}  # fmt: skip
 
 
 def _args(name, files, inp, out):
     template, _ = COMMANDS[name]
-    return [str(a).format(input=inp, out=out, labels=files["labels"], train=files["train"]) for a in template]
+    return [str(a).format(input=inp, out=out, labels=files["labels"], train=files["train"], model=files["model"])
+            for a in template]  # fmt: skip
 
 
 def _refused(result, usage_ok=True):
@@ -131,6 +145,26 @@ WRITERS = [n for n, (template, _) in COMMANDS.items() if "{out}" in template]
 
 
 @pytest.mark.parametrize("name", WRITERS)
+def test_output_folder_holding_a_users_files_is_kept(name, files, tmp_path):
+    """Not only a file: a folder of the user's own files at the output path is refused, never replaced."""
+    victim = tmp_path / OUTPUT_NAME.get(name, "out")
+    victim.mkdir()
+    (victim / "mine.txt").write_text("keep\n")
+    result = runner.invoke(app, _args(name, files, files[GOOD_INPUT[name]], victim))
+    _refused(result, usage_ok=False)
+    assert (victim / "mine.txt").read_text() == "keep\n"
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_output_in_a_folder_that_does_not_exist(name, files, tmp_path):
+    """Only the output itself is created: a missing folder above it is an error, nothing is made."""
+    out = tmp_path / "no" / "such" / OUTPUT_NAME.get(name, "out")
+    result = runner.invoke(app, _args(name, files, files[GOOD_INPUT[name]], out))
+    _refused(result, usage_ok=False)
+    assert "does not exist" in result.stderr and not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("name", WRITERS)
 def test_unwritable_output(name, files):
     out = files["notes"] / "sub" / OUTPUT_NAME.get(name, "out")  # under a file: no folder can be made there
     result = runner.invoke(app, _args(name, files, files[GOOD_INPUT[name]], out))
@@ -138,7 +172,7 @@ def test_unwritable_output(name, files):
     assert files["notes"].read_text() == "a user's notes\n"
 
 
-@pytest.mark.parametrize("name", [n for n in WRITERS if n != "plot"])
+@pytest.mark.parametrize("name", WRITERS)
 def test_existing_output_that_is_not_a_model_is_kept(name, files, tmp_path):
     victim = tmp_path / OUTPUT_NAME.get(name, "out")
     victim.write_text("precious\n")

@@ -55,3 +55,38 @@ def test_recommend_mistakes_are_one_line_errors(events):
                               check_rc=None), "no column 'who'")  # fmt: skip
     assert_one_line_error(run("train", "item2vec", d / "events.tsv", "--user", "customer", "--item", "product",
                               check_rc=None), "--session")  # fmt: skip
+
+
+def test_nothing_is_skipped_silently_and_titles_show(events, tmp_path):
+    """Rows with an empty user and negative quantities (returns) are reported; --negative drop leaves the
+    returns out; --item-title shows readable titles in tables, JSON and the saved model; an unknown item
+    is an item (with close spellings), and bad --k and --users files are one-line errors."""
+    d = events
+    rows = (d / "events.tsv").read_text().splitlines()
+    header, body = rows[0] + "\ttitle", [r + f"\tTitle of {r.split(chr(9))[1]}" for r in rows[1:]]
+    body += [
+        "\tg0i1\t3\tinvX\t2011-01-03 10:00\tTitle of g0i1",
+        "g0u1\tg0i2\t-2\tinvY\t2011-01-03 10:00\tTitle of g0i2",
+    ]
+    log = tmp_path / "log.tsv"
+    log.write_text("\n".join([header, *body]) + "\n")
+    cols = ("--user", "customer", "--item", "product", "--weight", "qty", "--factors", 4, "--iterations", 2)
+    proc = run("train", "als", log, *cols, "--item-title", "title", "-o", tmp_path / "als")
+    assert "skipped 1 row with an empty 'customer'" in proc.stderr and "1 row with a negative 'qty' kept" in proc.stderr
+    dropped = run("train", "als", log, *cols, "--negative", "drop", "-o", tmp_path / "als2", "--json")
+    assert json.loads(dropped.stdout)["events"] == len(body) - 2
+    rec = json.loads(run("recommend", tmp_path / "als", "--user", "g1u3", "--k", 2, "--json").stdout)
+    assert all(x["title"] == f"Title of {x['item']}" for x in rec["items"])
+    assert "Title of" in run("recommend", tmp_path / "als", "--similar-to", "g0i1", "--k", 2).stdout
+    assert_one_line_error(run("recommend", tmp_path / "als", "--similar-to", "g0i99", check_rc=None),
+                          "item 'g0i99'")  # fmt: skip
+    for k in (0, -1):
+        assert_one_line_error(run("recommend", tmp_path / "als", "--user", "g1u3", "--k", k, check_rc=None), "--k")
+    (tmp_path / "users.bin").write_bytes(b"\xff\xfe\x00\x81" * 10)
+    assert_one_line_error(run("recommend", tmp_path / "als", "--users", tmp_path / "users.bin", check_rc=None),
+                          "not UTF-8")  # fmt: skip
+    i2v = run("train", "item2vec", d / "events.tsv", "--user", "customer", "--item", "product", "--by", "user",
+              "-o", tmp_path / "i2v", "--dim", 4, "--epochs", 1, "-q")  # fmt: skip
+    assert i2v.returncode == 0
+    assert_one_line_error(run("recommend", tmp_path / "i2v", "--similar-to", "g0i99", check_rc=None),
+                          "item 'g0i99'")  # fmt: skip

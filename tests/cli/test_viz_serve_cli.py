@@ -47,7 +47,7 @@ def test_export_never_destroys_other_files(planted_model, tmp_path):
     docs.mkdir()
     (docs / "notes.txt").write_text("keep me")
     (tmp_path / "notes.txt").write_text("keep me too")
-    for to, out, text in [("sentence-transformers", docs, "not an embedlab model"),
+    for to, out, text in [("sentence-transformers", docs, "not a sentence-transformers model"),
                           ("torch", tmp_path / "notes.txt", "not a PyTorch file"),
                           ("projector", tmp_path / "notes.txt", "is a file"),
                           ("torch", planted_model, "input of this command")]:  # fmt: skip

@@ -36,6 +36,12 @@ def test_integer_like_ids_that_are_not_canonical_stay_strings(tmp_path):
     assert g.keys == ["01", "2", "3"]
 
 
+def test_an_id_past_int64_makes_every_id_a_name(tmp_path):
+    big = str(2**64 + 5)
+    g = read_edgelist(write(tmp_path / "e.txt", f"1 2\n2 {big}\n"))
+    assert g.keys == ["1", "2", big] and g.neighbours(big) == ["2"]
+
+
 def test_gzip_and_weights_detected(tmp_path):
     p = tmp_path / "e.tsv.gz"
     with gzip.open(p, "wt") as fh:

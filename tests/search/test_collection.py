@@ -71,6 +71,12 @@ def test_filters(col):
         c.search_vectors(x[:1], filter={"n": {"$regex": "x"}})
     with pytest.raises(ConfigError, match="filter field"):
         c.search_vectors(x[:1], filter={"n') OR 1=1 --": 1})
+    # a filter that could only ever mean a mistake is refused, not answered with nothing
+    for bad, why in (({"n": 2**64}, "64-bit"), ({"n": {"$gte": 10, "$lt": 5}}, "holds no value"),
+                     ({"n": {"$gt": 5, "$lte": 5}}, "holds no value"), ({"n": {}}, "empty condition")):  # fmt: skip
+        with pytest.raises(ConfigError, match=why):
+            c.search_vectors(x[:1], filter=bad)
+    assert len(c.search_vectors(x[:1], k=100, filter={"n": {"$gte": 5, "$lte": 5}})[0]) == 1  # one value is fine
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivf"])

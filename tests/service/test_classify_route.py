@@ -70,6 +70,10 @@ def test_intents_with_history_and_out_of_scope(tmp_path, planted_model):
     after = client.post("/v1/classify", json={"text": "swim", "history": history}).json()["results"][0]
     assert alone["out_of_scope"] and after["labels"][0]["label"] == "city"
     assert after["labels"][0]["score"] > alone["labels"][0]["score"] + 0.2  # the conversation made it a city query
+    # k and threshold mean nothing to an intent model: refused, not silently ignored
+    for body in ({"text": "dog", "k": 3}, {"text": "dog", "threshold": 0.5}):
+        bad = client.post("/v1/classify", json=body)
+        assert bad.status_code in (400, 422) and "intent model" in bad.json()["error"]["message"]
 
 
 def test_error_bodies_keep_their_shape_and_text_must_be_unicode(supervised):

@@ -31,11 +31,36 @@ def test_folder_is_read_recursively_in_name_order(tmp_path):
     assert [s[0] for s in CorpusReader(tmp_path).sentences()] == ["one", "two", "three"]
 
 
-def test_doc_tags_are_skipped_on_request(tmp_path):
+def test_doc_tags_are_skipped_from_wikiextractor_output_unless_kept(tmp_path):
     p = tmp_path / "wiki.txt"
     p.write_text('<doc id="12" url="x" title="Anarchism">\nAnarchism\nText here.\n</doc>\n')
+    assert list(CorpusReader(p).sentences()) == [["anarchism"], ["text", "here"]]  # it opens with <doc id=
     assert list(CorpusReader(p, skip_doc_tags=True).sentences()) == [["anarchism"], ["text", "here"]]
-    assert ["doc", "id", "12", "url", "x", "title", "anarchism"] in list(CorpusReader(p).sentences())
+    assert ["doc", "id", "12", "url", "x", "title", "anarchism"] in list(
+        CorpusReader(p, skip_doc_tags=False).sentences()
+    )
+    other = tmp_path / "html.txt"  # a file that does not open with a <doc id= line keeps its lines
+    other.write_text("markup talk\n<doc> is a tag here\n")
+    assert ["doc", "is", "a", "tag", "here"] in list(CorpusReader(other).sentences())
+    assert ["doc", "is", "a", "tag", "here"] not in list(CorpusReader(other, skip_doc_tags=True).sentences())
+
+
+@pytest.mark.parametrize("head, what", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "a PNG image"),
+    (b"\x93NUMPY\x01\x00v\x00{'descr': '<f4'}" + b"\x00" * 200, "a .npy array"),
+    (b"PK\x03\x04" + b"\x14" * 100, "a ZIP archive"),
+    (b"some words\x00\x01\x02 and more", "NUL bytes"),
+    (b"".join(bytes([0xC2 + i % 30, 0x41]) for i in range(2000)), "not UTF-8 text"),
+])  # fmt: skip
+def test_files_that_are_not_text_are_refused(tmp_path, head, what):
+    p = tmp_path / "photo.dat"
+    p.write_bytes(head)
+    with pytest.raises(CorpusError, match=what):
+        list(CorpusReader(p).sentences())
+    with gzip.open(tmp_path / "photo.dat.gz", "wb") as fh:  # compressed, it is read as what it holds
+        fh.write(head)
+    with pytest.raises(CorpusError, match="not a text corpus"):
+        list(CorpusReader(tmp_path / "photo.dat.gz").sentences())
 
 
 def test_jsonl_field(tmp_path):

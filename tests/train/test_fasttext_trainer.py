@@ -74,14 +74,25 @@ def test_bad_parameters(kwargs, message):
         FastText(**kwargs)
 
 
-def test_warns_when_buckets_dwarf_the_vocabulary():
+def test_buckets_are_sized_to_the_vocabulary_unless_given():
+    """By default the n-gram table fits the vocabulary's n-grams (a small corpus saves a small model); an
+    explicit fastText-sized table on a tiny corpus still trains, with a warning that says what would do."""
     import warnings
 
-    from embedlab.train.fasttext import FastText
+    from embedlab.train.fasttext import FastText, fitted_bucket
 
     sents = [["tiny", "corpus", "words"]] * 20
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # raised at the warning, before 800 MB of rows are allocated
+        trainer = FastText(min_count=1, epochs=1, threads=1)
+        kv = trainer.fit(sents)  # sized to the data: no warning
+        assert trainer.config.bucket == kv.bucket == 1024 and kv.ngrams.shape[0] == 1024
+        assert kv.metadata["params"]["bucket"] == 1024
         with pytest.raises(UserWarning, match=r"2,000,000 n-gram buckets .*--bucket \d+"):
-            FastText(min_count=1, epochs=1, threads=1).fit(sents)
-        FastText(min_count=1, epochs=1, threads=1, bucket=1000).fit(sents)  # sized to the data: no warning
+            FastText(min_count=1, epochs=1, threads=1, bucket=2_000_000).fit(sents)
+    words = [f"w{i}x{j}" for i in range(300) for j in range(30)]
+    c = FastText(min_count=1).config
+    assert (
+        4 * 9_000 < fitted_bucket(words, c) <= 2_000_000
+        and fitted_bucket(words, c) & (fitted_bucket(words, c) - 1) == 0
+    )

@@ -96,6 +96,23 @@ def test_cache_is_reused_and_invalidated(tmp_path):
     assert changed.stats["cache_hit"] is False
 
 
+def test_a_cached_corpus_hands_the_kernels_writeable_arrays(tmp_path):
+    """numba types a read-only array apart: a memory-mapped cache read as read-only would make every training
+    kernel compile a second time. The maps are copy-on-write, and token blocks are read into fresh arrays."""
+    path = write_lines(tmp_path / "c.txt", random_corpus())
+    build_corpus(path, min_count=2, cache_dir=tmp_path / "cache")
+    corpus = build_corpus(path, min_count=2, cache_dir=tmp_path / "cache")
+    assert corpus.stats["cache_hit"] and corpus.tokens.flags.writeable and corpus.offsets.flags.writeable
+    reader = corpus.token_reader()
+    block = reader(3, 40)
+    assert block.flags.writeable and block.tolist() == corpus.tokens[3:40].tolist()
+    reader.close()
+    before = path.read_bytes()
+    corpus.tokens[0] = -1  # a write stays in this process: the cache file is not changed
+    again = build_corpus(path, min_count=2, cache_dir=tmp_path / "cache")
+    assert again.tokens[0] != -1 and path.read_bytes() == before
+
+
 def test_save_load_and_validation(tmp_path):
     corpus = encode_sentences(random_corpus(), min_count=2)
     out = corpus.save(tmp_path / "enc")

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._progress import Phase
 from embedlab._validation import check_choice, check_float, check_int
 from embedlab.classify.metrics import label_lists
 from embedlab.encoders.base import Encoder, check_texts
@@ -141,10 +142,12 @@ class EmbeddingClassifier:
         texts = check_texts(texts)
         if len(texts) != len(labels):
             raise ConfigError(f"texts and labels differ in length ({len(texts)} vs {len(labels)})")
-        return self.fit_vectors(self.embed(texts, show_progress=show_progress), labels)
+        return self.fit_vectors(self.embed(texts, show_progress=show_progress), labels, show_progress=show_progress)
 
-    def fit_vectors(self, x: np.ndarray, labels: Sequence[str | Sequence[str]]) -> EmbeddingClassifier:
-        """Fit the head on precomputed sentence vectors."""
+    def fit_vectors(
+        self, x: np.ndarray, labels: Sequence[str | Sequence[str]], *, show_progress: Any = False
+    ) -> EmbeddingClassifier:
+        """Fit the head on precomputed sentence vectors (``show_progress``: a status line while it fits)."""
         x = np.asarray(x, dtype=np.float32)
         if x.ndim != 2 or x.shape[0] != len(labels):
             raise ConfigError(
@@ -156,13 +159,16 @@ class EmbeddingClassifier:
         self.classes_ = classes
         self.dim = int(x.shape[1])
         fit = self._fit_logistic if self.head == "logistic" else self._fit_mlp
-        self.weights = fit(x, y)
+        what = f"fitting the {self.head} head on {len(x):,} vectors, {len(classes):,} classes"
+        with Phase(what, enabled=show_progress):
+            self.weights = fit(x, y)
         val_logits, val_y = self.weights.pop("_val_logits", None), self.weights.pop("_val_y", None)
         self.temperature = 1.0
         if self.calibrate and self.head == "mlp" and val_logits is not None and val_y is not None and len(val_y) >= 10:
             self.temperature = fit_temperature(val_logits, val_y, self.multi_label)
         elif self.calibrate and self.head == "logistic":
-            self.temperature = self._calibrate(x, y, fit)
+            with Phase("calibrating its probabilities (a held-out fifth, refitted)", enabled=show_progress):
+                self.temperature = self._calibrate(x, y, fit)
         return self
 
     def _targets(self, labels: Sequence[str | Sequence[str]]) -> tuple[np.ndarray, list[str]]:
@@ -291,9 +297,13 @@ class EmbeddingClassifier:
         return [[(self.classes_[j], float(row[j])) for j in idx] for row, idx in zip(p, order, strict=True)]
 
     def evaluate(self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], *, k: int = 1) -> dict[str, Any]:
+        return self.evaluate_vectors(self.embed(texts), labels, k=k)
+
+    def evaluate_vectors(self, x: np.ndarray, labels: Sequence[str | Sequence[str]], *, k: int = 1) -> dict[str, Any]:
+        """:meth:`evaluate` on sentence vectors already computed (one encoding serves several uses)."""
         from embedlab.classify.metrics import evaluate_predictions
 
-        return evaluate_predictions(self.predict_proba(texts), self.classes_, labels, k=k)
+        return evaluate_predictions(self.proba_vectors(x), self.classes_, labels, k=k)
 
     # -- files -----------------------------------------------------------------------------------
     def save(self, path: Any) -> Any:

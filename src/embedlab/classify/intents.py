@@ -3,9 +3,10 @@
 :class:`IntentClassifier` is an :class:`~embedlab.classify.heads.EmbeddingClassifier` that can
 say "none of these" (``None``): a query is out of scope when its confidence is below a threshold
 chosen on in-scope validation queries so that only ``target_flag_rate`` of them
-(:data:`DEFAULT_FLAG_RATE` by default) would be flagged (:meth:`calibrate_oos`). The confidence is the calibrated probability of the best
-intent (``oos_score="probability"``), the cosine to the nearest intent prototype (the mean vector
-of its training queries, ``"prototype"``), or their mean (``"combined"``). The defaults,
+(:data:`DEFAULT_FLAG_RATE` by default) would be flagged (:meth:`calibrate_oos`). The confidence is
+the calibrated probability of the best intent (``oos_score="probability"``), the cosine to the
+nearest intent prototype (the mean vector of its training queries, ``"prototype"``), or their mean
+(``"combined"``). The defaults,
 :data:`DEFAULT_OOS_SCORE` and :data:`DEFAULT_FLAG_RATE`, are the operating point that CLINC150's
 *validation* split picks among the three confidences at flag rates of 1, 2, 3 and 5%
 (``benchmarks/classification.py``; BENCHMARKS.md reports what it gives on the test split).
@@ -50,8 +51,8 @@ class IntentClassifier(EmbeddingClassifier):
         self.prototypes: np.ndarray | None = None
         self.threshold: float | None = None
 
-    def fit_vectors(self, x: np.ndarray, labels: Sequence[Any]) -> IntentClassifier:
-        super().fit_vectors(x, labels)
+    def fit_vectors(self, x: np.ndarray, labels: Sequence[Any], *, show_progress: Any = False) -> IntentClassifier:
+        super().fit_vectors(x, labels, show_progress=show_progress)
         x = np.asarray(x, dtype=np.float32)
         index = {c: i for i, c in enumerate(self.classes_)}
         y = np.array([index[lab if isinstance(lab, str) else lab[0]] for lab in labels])
@@ -76,7 +77,7 @@ class IntentClassifier(EmbeddingClassifier):
 
     def calibrate_oos(
         self, texts: Sequence[str] | None = None, labels: Sequence[str] | None = None, *,
-        vectors: np.ndarray | None = None, target_flag_rate: float = DEFAULT_FLAG_RATE,
+        vectors: np.ndarray | None = None, target_flag_rate: float = DEFAULT_FLAG_RATE, show_progress: Any = False,
     ) -> float:  # fmt: skip
         """Choose the out-of-scope threshold on in-scope validation queries; returns it.
 
@@ -84,7 +85,7 @@ class IntentClassifier(EmbeddingClassifier):
         in-scope queries would be flagged (``labels`` are not needed, only that the queries are in scope).
         """
         rate = check_float("target_flag_rate", target_flag_rate, 0.0, 0.5)
-        x = vectors if vectors is not None else self.embed(texts or [])
+        x = vectors if vectors is not None else self.embed(texts or [], show_progress=show_progress)
         if len(x) < 20:
             raise ConfigError(
                 f"calibrating the out-of-scope threshold needs at least 20 in-scope queries, got {len(x)}"
@@ -131,6 +132,27 @@ class IntentClassifier(EmbeddingClassifier):
                 raise ConfigError("history goes with one text; for many texts use predict_intents(texts, histories)")
             return [self.predict_intents([texts], [list(history)])[0][0]]
         return [intent for intent, _ in self.predict_intents(texts)]
+
+    def evaluate_oos(
+        self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], *, oos_label: str = "oos"
+    ) -> dict[str, Any]:
+        """The intent metrics on labelled texts whose out-of-scope rows carry ``oos_label`` (CLINC150's
+        ``oos``): in-scope accuracy (a flagged in-scope text counts as wrong), out-of-scope recall and
+        precision, and the share of in-scope texts flagged (:func:`~embedlab.classify.metrics.evaluate_intents`).
+        """
+        from embedlab.classify.metrics import evaluate_intents, label_lists
+
+        first = [labs[0] if labs else "" for labs in label_lists(labels)]
+        truth = [None if lab == oos_label else lab for lab in first]
+        predicted = [intent for intent, _ in self.predict_intents(texts)]
+        r = evaluate_intents(predicted, truth)
+        r.update(
+            oos_label=oos_label,
+            threshold=self.threshold,
+            oos_score=self.oos_score,
+            unseen_labels=sorted({t for t in truth if t is not None} - set(self.classes_)),
+        )
+        return r
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         meta, arrays = super().state()

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Sequence
 
 from embedlab.errors import ConfigError, CorpusError, FormatError
-from embedlab.text.readers import open_binary, read_utf8
+from embedlab.text.readers import open_binary, read_utf8, split_lines
 from embedlab.text.tokenizers import get_tokenizer
 
 __all__ = ["labelled_bytes", "parse_labelled", "read_labelled", "read_labelled_file", "text_bytes"]
@@ -110,7 +110,7 @@ def parse_labelled(content: str, source: str, prefix: str = "__label__") -> tupl
 
 def _parse_fasttext(content: str, prefix: str) -> tuple[list[str], list[list[str]]]:
     texts, labels = [], []
-    for line in content.splitlines():
+    for line in split_lines(content):
         parts = line.split()
         if not parts:
             continue
@@ -122,7 +122,7 @@ def _parse_fasttext(content: str, prefix: str) -> tuple[list[str], list[list[str
 
 def _parse_tsv(content: str, source: str) -> tuple[list[str], list[list[str]]]:
     texts, labels = [], []
-    for n, line in enumerate(content.splitlines(), 1):
+    for n, line in enumerate(split_lines(content), 1):
         if not line.strip():
             continue
         label, tab, text = line.partition("\t")

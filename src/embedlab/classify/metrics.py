@@ -21,11 +21,59 @@ import numpy as np
 
 from embedlab.errors import ConfigError
 
-__all__ = ["cross_validate", "evaluate_intents", "evaluate_predictions", "label_lists"]
+__all__ = [
+    "confusion_matrix",
+    "cross_validate",
+    "evaluate_intents",
+    "evaluate_predictions",
+    "label_lists",
+    "macro_f1",
+    "precision_recall_f1",
+]
 
 
 def label_lists(labels: Sequence[str | Sequence[str]]) -> list[list[str]]:
     return [[lab] if isinstance(lab, str) else list(lab) for lab in labels]
+
+
+def confusion_matrix(truth: Sequence[Any], predicted: Sequence[Any], labels: Sequence[Any]) -> np.ndarray:
+    """``[len(labels), len(labels)]`` counts: row = true label, column = predicted (pairs outside ``labels``
+    are left out, as scikit-learn's ``confusion_matrix(labels=...)`` does).
+
+    >>> confusion_matrix(["a", "b", "b"], ["a", "a", "b"], ["a", "b"]).tolist()
+    [[1, 0], [1, 1]]
+    """
+    index = {lab: i for i, lab in enumerate(labels)}
+    m = np.zeros((len(index), len(index)), dtype=np.int64)
+    for t, p in zip(truth, predicted, strict=True):
+        if t in index and p in index:
+            m[index[t], index[p]] += 1
+    return m
+
+
+def precision_recall_f1(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-class precision, recall, F1 and support of a confusion matrix; 0 where a ratio has nothing to
+    divide (scikit-learn's ``zero_division=0``)."""
+    tp = np.diag(m).astype(np.float64)
+    predicted, support = m.sum(axis=0), m.sum(axis=1)
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
+    both = precision + recall
+    f1 = np.divide(2 * precision * recall, both, out=np.zeros_like(tp), where=both > 0)
+    return precision, recall, f1, support
+
+
+def macro_f1(truth: Sequence[Any], predicted: Sequence[Any], labels: Sequence[Any] | None = None) -> float:
+    """Mean F1 over ``labels`` (default: every label that is true or predicted somewhere).
+
+    >>> round(macro_f1(["a", "b", "b"], ["a", "a", "b"]), 4)
+    0.6667
+    """
+    names = sorted(set(truth) | set(predicted) | set(labels or ()), key=str)
+    wanted = sorted(set(truth) | set(predicted), key=str) if labels is None else list(labels)
+    _, _, f1, _ = precision_recall_f1(confusion_matrix(truth, predicted, names))
+    index = {lab: i for i, lab in enumerate(names)}
+    return float(np.mean([f1[index[lab]] for lab in wanted])) if wanted else 0.0
 
 
 def evaluate_predictions(
@@ -38,8 +86,6 @@ def evaluate_predictions(
     "the best label is a true one"; ``macro_f1``, ``per_class`` and ``confusion`` use the first
     true label (single-label data). True labels the model never saw count as misses.
     """
-    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-
     truth_l = label_lists(truth)
     probs = np.asarray(probs)
     if probs.shape != (len(truth_l), len(classes)):
@@ -57,7 +103,8 @@ def evaluate_predictions(
     best = names[order[:, 0]].tolist()
     first = [labs[0] if labs else "" for labs in truth_l]
     every = sorted(set(classes) | set(first))
-    p, r, f, support = precision_recall_fscore_support(first, best, labels=every, zero_division=0)
+    confusion = confusion_matrix(first, best, every)
+    p, r, f, support = precision_recall_f1(confusion)
     unseen = sorted(set(first) - set(classes))
     return {
         "examples": len(truth_l),
@@ -65,12 +112,12 @@ def evaluate_predictions(
         "precision_at_k": round(hits / (k * len(truth_l)), 4),
         "recall_at_k": round(hits / max(n_true, 1), 4),
         "accuracy": round(float(np.mean([b in set(labs) for b, labs in zip(best, truth_l, strict=True)])), 4),
-        "macro_f1": float(f1_score(first, best, labels=sorted(set(first)), average="macro", zero_division=0)),
+        "macro_f1": macro_f1(first, best, labels=sorted(set(first))),
         "per_class": {
             lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
             for i, lab in enumerate(every)
         },
-        "confusion": {"labels": every, "matrix": confusion_matrix(first, best, labels=every).tolist()},
+        "confusion": {"labels": every, "matrix": confusion.tolist()},
         "unseen_labels": unseen,
         "primary_metric": "accuracy",
     }
@@ -118,8 +165,6 @@ def cross_validate(
     >>> cross_validate(majority, ["a"] * 6 + ["b"] * 4, ["x"] * 6 + ["y"] * 4, folds=2)["folds"]
     2
     """
-    from sklearn.metrics import f1_score
-
     texts, labels = list(texts), list(labels)
     if not 2 <= folds <= len(texts):
         raise ConfigError(f"folds must be between 2 and the number of examples ({len(texts)}), got {folds}")
@@ -131,7 +176,7 @@ def cross_validate(
         pred = list(fit_predict([texts[i] for i in train], [labels[i] for i in train], [texts[i] for i in part]))
         truth = [labels[i] for i in part]
         accs.append(float(np.mean([p == t for p, t in zip(pred, truth, strict=True)])))
-        f1s.append(float(f1_score(truth, pred, average="macro", zero_division=0)))
+        f1s.append(macro_f1(truth, pred))
     return {"folds": folds, "accuracy": round(float(np.mean(accs)), 4), "accuracy_sd": round(float(np.std(accs)), 4),
             "macro_f1": round(float(np.mean(f1s)), 4), "fold_accuracies": [round(a, 4) for a in accs],
             "primary_metric": "accuracy"}  # fmt: skip

@@ -25,10 +25,10 @@ import numpy as np
 
 from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
+from embedlab._validation import check_int
 from embedlab.classify.config import SupervisedConfig
 from embedlab.classify.dictionary import EncodedLines, LabelDictionary, _gather
 from embedlab.classify.lines import labelled_bytes, text_bytes
-from embedlab._validation import check_int
 from embedlab.errors import ConfigError, CorpusError
 from embedlab.kernels.supervised import LOSS_HS, LOSS_OVA, LOSS_SOFTMAX, label_scores, supervised_job, top_labels
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width

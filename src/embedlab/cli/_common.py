@@ -45,6 +45,11 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
     raise typer.Exit(code)
 
 
+def _fresh_line() -> str:
+    """A line break on a terminal: the terminal echoed ^C where the progress bar's line ends."""
+    return "\n" if sys.stderr.isatty() else ""
+
+
 def handle_errors(fn: F) -> F:
     """Turn user mistakes into one line on stderr and a non-zero exit, never a traceback."""
 
@@ -53,13 +58,20 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except TrainingInterrupted as exc:
-            typer.echo(f"interrupted: {exc}; nothing was written", err=True)
+            typer.echo(f"{_fresh_line()}interrupted: {exc}; nothing was written", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except KeyboardInterrupt:  # outside training (reading, saving): saves are atomic, so nothing is half-written
-            typer.echo("interrupted; nothing was left half-written", err=True)
+            typer.echo(f"{_fresh_line()}interrupted; nothing was left half-written", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except EmbedlabError as exc:
             fail(str(exc))
+        except ImportError as exc:  # an optional extra that no check caught before the work began
+            from embedlab._deps import missing_dependency
+
+            dep = missing_dependency(exc)
+            if dep is None:
+                raise
+            fail(str(dep))
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
             fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
         except OSError as exc:

@@ -16,6 +16,17 @@ def encoder_options(precision: str) -> dict:
     return {} if precision == "float32" else {"precision": precision}
 
 
+#: the train commands: WikiExtractor's <doc ...> lines, dropped from files that open with one unless told
+DocTagsOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--skip-doc-tags/--keep-doc-tags",
+        help="Drop WikiExtractor's <doc ...> and </doc> lines (default: from files that open with one).",
+        show_default=False,
+    ),
+]
+
+
 MODEL_HELP = (
     "Encoder: a sentence-transformers folder, an embedlab word-vector model (mean/SIF pooling), "
     "or 'minilm' (the bundled all-MiniLM-L6-v2, the default)."

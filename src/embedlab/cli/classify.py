@@ -10,9 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
+from embedlab._deps import require
 from embedlab.classify.config import SupervisedConfig as S
 from embedlab.cli._common import console, fail, fmt, handle_errors, print_json, progress_enabled
 from embedlab.cli._options import MODEL_HELP, ForceOpt
+from embedlab.text.readers import split_lines
 
 TrainArg = Annotated[Path, typer.Argument(help="Labelled file: fastText '__label__X text' lines, 'label<TAB>text', "
                                                 "or a CSV with text and label columns.")]  # fmt: skip
@@ -120,6 +122,8 @@ def train_supervised(
     result: dict[str, Any] = {"model": str(output), "labels": len(model.labels), "words": len(model.words),
                               "train_seconds": round(model.seconds, 3), "skipped_lines": model.skipped_lines,
                               "config": config.as_dict()}  # fmt: skip
+    say_model_size(model, output, quiet or json_out)
+    model.save(output)  # the trained model first: what follows cannot lose it
     if valid is not None:
         texts, labels = _labelled(valid, label_prefix)
         result["valid"] = _drop_detail(model.test(texts, labels))
@@ -134,7 +138,6 @@ def train_supervised(
 
         result["cross_validation"] = cross_validate(fit_predict, texts, [labs[0] for labs in labels], folds=folds,
                                                     seed=seed)  # fmt: skip
-    model.save(output)
     if json_out:
         print_json(result)
         return
@@ -150,6 +153,22 @@ def train_supervised(
         con.print(f"{cv['folds']}-fold: accuracy {cv['accuracy']:.4f} ± {cv['accuracy_sd']:.4f}  "
                   f"macro-F1 {cv['macro_f1']:.4f}")  # fmt: skip
     con.print(f"try:  embedlab predict {output} - --k 3")
+
+
+def say_model_size(model: Any, output: Path, quiet: bool) -> None:
+    """Before writing: the size of the file, and the far smaller folder when a .bin must hold every hash row."""
+    if quiet or output.suffix != ".bin":
+        return
+    dim = model.config.dim
+    rows = len(model.words) + model.config.bucket + len(model.labels)
+    folder = (model.input.shape[0] + len(model.labels)) * dim * 4
+    if rows * dim * 4 > 50e6:
+        typer.echo(
+            f"writing {output}: about {rows * dim * 4 / 1e6:,.0f} MB (fastText's .bin holds all "
+            f"{model.config.bucket:,} hash rows); a folder output (-o {output.with_suffix('')}) keeps only "
+            f"the rows training used, about {folder / 1e6:,.0f} MB",
+            err=True,
+        )
 
 
 def check_supervised_output(output: Path, inputs: list[Path], force: bool) -> None:
@@ -202,27 +221,29 @@ def train_classifier(
 
     Example: embedlab train classifier train.csv --encoder minilm --intents --valid valid.csv -o intents
     """
-    from embedlab.classify import EmbeddingClassifier, IntentClassifier
+    from embedlab.encoders.factory import require_encoder
     from embedlab.io import check_output
 
+    require("safetensors", *(["sklearn"] if head == Head.logistic else ["torch"]), extra="classify")
+    require_encoder(encoder)
     check_output(output, inputs=[train] + ([valid] if valid else []), force=force, marker="classifier.json")
+    from embedlab.classify import EmbeddingClassifier, IntentClassifier
+
     if intents and valid is None:
         fail("--intents needs --valid (in-scope queries to choose the out-of-scope threshold on)")
     texts, labels = _labelled(train, label_prefix)
     cls = IntentClassifier if intents else EmbeddingClassifier
     clf = cls(encoder, head=head.value, C=c, dropout=dropout, multi_label=multi_label)
-    clf.fit(
-        texts,
-        labels if multi_label else [labs[0] for labs in labels],
-        show_progress=progress_enabled(quiet or json_out),
-    )
+    show = progress_enabled(quiet or json_out)
+    clf.fit(texts, labels if multi_label else [labs[0] for labs in labels], show_progress=show)
     result: dict[str, Any] = {"model": str(output), "classes": len(clf.classes_), "examples": len(texts),
                               "temperature": round(clf.temperature, 4)}  # fmt: skip
     if valid is not None:
         vt, vl = _labelled(valid, label_prefix)
+        xv = clf.embed(vt, show_progress=show)  # once, for the threshold and the scores
         if isinstance(clf, IntentClassifier):
-            result["oos_threshold"] = clf.calibrate_oos(vt, target_flag_rate=oos_rate)
-        result["valid"] = _drop_detail(clf.evaluate(vt, vl))
+            result["oos_threshold"] = clf.calibrate_oos(vectors=xv, target_flag_rate=oos_rate)
+        result["valid"] = _drop_detail(clf.evaluate_vectors(xv, vl))
     clf.save(output)
     if json_out:
         print_json(result)
@@ -234,6 +255,28 @@ def train_classifier(
     if "oos_threshold" in result:
         con.print(f"out of scope below confidence {result['oos_threshold']:.4f} ({oos_rate:.0%} of valid flagged)")
     con.print(f"try:  embedlab predict {output} - --k 3")
+
+
+def _test_intents(clf: Any, texts: list[str], labels: list[list[str]], oos_label: str, json_out: bool) -> None:
+    r = clf.evaluate_oos(texts, labels, oos_label=oos_label)
+    if json_out:
+        print_json(r)
+        return
+    con = console()
+    if r["threshold"] is None:
+        con.print("this intent model has no out-of-scope threshold (train it with --valid): nothing is flagged")
+    con.print(
+        f"in-scope accuracy {fmt(r['in_scope_accuracy'], 4)} ({r['in_scope']:,} in-scope texts; a flagged one "
+        f"counts as wrong), in scope flagged {fmt(r['in_scope_flagged'], 4)}"
+    )
+    con.print(
+        f"out of scope ('{oos_label}', {r['out_of_scope']:,} texts): recall {fmt(r['oos_recall'], 4)}, "
+        f"precision {fmt(r['oos_precision'], 4)}"
+    )
+    if r["out_of_scope"] == 0:
+        con.print(f"no row is labelled '{oos_label}': give the out-of-scope label with --oos-label")
+    if r["unseen_labels"]:
+        con.print(f"labels the model never saw (counted as misses): {', '.join(r['unseen_labels'][:10])}")
 
 
 def _read_inputs(source: str) -> list[str]:
@@ -248,7 +291,7 @@ def _read_inputs(source: str) -> list[str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         fail(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not any(line.strip() for line in lines):
         fail(f"{name}: no text to classify (one text a line)")
     return lines
@@ -274,6 +317,11 @@ def predict(
     texts = _read_inputs(source)
     rows: list[tuple[list[str], list[float]]]
     if isinstance(clf, IntentClassifier):
+        if k != 1 or threshold != 0.0:
+            fail(
+                "an intent model answers one intent per text, or out-of-scope below its own threshold: "
+                "--k and --threshold do not apply to it"
+            )
         rows = [([intent or "out-of-scope"], [conf]) for intent, conf in clf.predict_intents(texts)]
     elif isinstance(clf, SupervisedFastText):
         labs, found = clf.predict(texts, k=k, threshold=threshold)
@@ -296,19 +344,28 @@ def test(
     data: Annotated[Path, typer.Argument(metavar="TEST", help="Labelled file (same layouts as training).")],
     k: Annotated[int, typer.Option("--k", help="P@k and R@k.")] = 1,
     confusion: Annotated[Path | None, typer.Option("--confusion", help="Write the confusion matrix as a PNG.")] = None,
+    oos_label: Annotated[
+        str, typer.Option("--oos-label", help="Intent models: the label of the out-of-scope rows of the file.")
+    ] = "oos",
     label_prefix: PrefixOpt = "__label__",
     json_out: JsonOpt = False,
 ) -> None:
-    """Accuracy, macro-F1, P@k / R@k and a per-class report of a classifier on a labelled file.
+    """Accuracy, macro-F1, P@k / R@k and a per-class report of a classifier on a labelled file; for an intent
+    model, in-scope accuracy, out-of-scope recall and precision, and the share of in-scope texts flagged.
 
     Example: embedlab test model.bin test.txt --k 1 --confusion confusion.png
     """
-    from embedlab.classify import SupervisedFastText, open_classifier
+    from embedlab.classify import IntentClassifier, SupervisedFastText, open_classifier
 
     if k < 1:
         fail(f"--k must be at least 1, got {k}")
+    if confusion is not None:
+        require("matplotlib", extra="viz")
     clf = open_classifier(model)
     texts, labels = _labelled(data, label_prefix)
+    if isinstance(clf, IntentClassifier):
+        _test_intents(clf, texts, labels, oos_label, json_out)
+        return
     r = clf.test(texts, labels, k=k) if isinstance(clf, SupervisedFastText) else clf.evaluate(texts, labels, k=k)
     if confusion is not None:
         from embedlab.viz.confusion import plot_confusion

@@ -10,6 +10,7 @@ import typer
 
 from embedlab.cli._common import console, handle_errors, print_json
 from embedlab.errors import ConfigError, FormatError
+from embedlab.text.readers import split_lines
 
 app = typer.Typer(help="Document collections: SQLite + vectors, exact or ANN search.", no_args_is_help=True)
 
@@ -176,7 +177,7 @@ def search(
     else:
         assert queries is not None
         try:
-            qs = [x.strip() for x in queries.read_text(encoding="utf-8").splitlines() if x.strip()]
+            qs = [x.strip() for x in split_lines(queries.read_text(encoding="utf-8")) if x.strip()]
         except UnicodeDecodeError as exc:
             raise FormatError(
                 f"{queries}: not UTF-8 text, one query a line ({exc.reason} at byte {exc.start})"

@@ -45,9 +45,12 @@ def compress(
     The compressed folder loads with embedlab.load and answers similar, analogy, evaluate and
     the service from its codes. Example: embedlab compress model -o model-int8 --method int8
     """
+    from embedlab._deps import require
     from embedlab.compress import compress_vectors, retention
     from embedlab.io import check_output, load
 
+    if method.value == "pq":
+        require("faiss", extra="search")
     check_output(output, "native", inputs=[model], force=force)
     kv = load(model)
     small = compress_vectors(kv, method.value, m=m, max_ngrams=max_ngrams)

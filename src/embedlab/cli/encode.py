@@ -48,9 +48,17 @@ def encode(
     from embedlab._files import atomic_file
     from embedlab.cli._inputs import read_records
     from embedlab.encoders import load_encoder
+    from embedlab.io import check_output
 
     if (input is None) == (images is None):
         raise ConfigError("give a text FILE or --images DIR (one of them)")
+    if batch_size < 1:
+        raise ConfigError(f"--batch-size must be at least 1, got {batch_size}")
+    check_output(output, "npy", inputs=[input] if input is not None else list(images or []))
+    if images is None:
+        from embedlab.encoders.factory import require_encoder
+
+        require_encoder(model)
     if images is not None:
         _encode_images(images, output, model, batch_size, normalize, quiet)
         return
@@ -76,10 +84,15 @@ def _encode_images(sources: list[Path], output: Path, model: str | None, batch_s
                    quiet: bool) -> None:  # fmt: skip
     import numpy as np
 
+    from embedlab._deps import require
     from embedlab._files import atomic_file
     from embedlab.encoders import load_encoder
+    from embedlab.io import check_output
     from embedlab.search.images import image_inputs
 
+    require("torch", "PIL", extra="images")
+    listing = output.with_name(output.name.removesuffix(".npy") + ".paths.txt")
+    check_output(listing, "text", inputs=sources)
     paths = image_inputs(sources)
     enc = load_encoder(model or "efficientnet-lite0")
     if getattr(enc, "modality", "text") != "image":
@@ -87,7 +100,6 @@ def _encode_images(sources: list[Path], output: Path, model: str | None, batch_s
     vecs = enc.encode(
         [str(p) for p in paths], batch_size=batch_size, normalize=normalize, show_progress=progress_enabled(quiet)
     )
-    listing = output.with_name(output.name.removesuffix(".npy") + ".paths.txt")
     with atomic_file(output) as fh:
         np.save(fh, vecs)
     with atomic_file(listing, "w") as fh:
@@ -115,6 +127,15 @@ def finetune(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Fine-tune a sentence encoder on your pairs; writes a sentence-transformers folder."""
+    from embedlab._deps import require
+    from embedlab.io import check_output
+
+    require("torch", "sentence_transformers", extra="sentence")
+    check_output(
+        output,
+        inputs=[train] + ([Path(model)] if model else []) + ([evaluate] if evaluate else []),
+        marker="modules.json",
+    )
     from embedlab.encoders.finetune import finetune as run
     from embedlab.encoders.finetune import read_pairs
     from embedlab.encoders.transformer import SentenceEncoder

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from embedlab.cli._common import console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._common import console, fail, fmt, handle_errors, print_json, progress_enabled
 from embedlab.cli._options import MODEL_HELP, PRECISION_HELP, encoder_options
 
 
@@ -96,17 +96,22 @@ def evaluate_sts(
 ) -> None:
     """Spearman correlation of cosine similarity with gold STS scores, one row per model and file."""
     from embedlab.encoders import load_encoder
-    from embedlab.encoders.factory import is_transformer_spec
+    from embedlab.encoders.factory import is_word_vectors_spec, require_encoder
     from embedlab.eval.sts import evaluate_sts as run
     from embedlab.eval.sts import read_sts
 
+    chosen = [p.strip() for p in pooling.split(",") if p.strip()]
+    if not chosen or any(p not in ("mean", "sif") for p in chosen):
+        fail(f"--pooling takes 'mean', 'sif' or 'mean,sif', got {pooling!r}")
+    for spec in list(model) if model else [None]:
+        require_encoder(spec)
     datasets = [read_sts(f) for f in files]
     rows = []
     specs: list[str | None] = list(model) if model else [None]
     for spec in specs:
         poolings: list[str | None] = [None]
-        if not is_transformer_spec(spec):
-            poolings = [p.strip() for p in pooling.split(",") if p.strip()]
+        if is_word_vectors_spec(spec):
+            poolings = list(chosen)
         for pool in poolings:
             enc = load_encoder(spec, **encoder_options(precision)) if pool is None else load_encoder(spec, pooling=pool)
             label = (spec or "minilm") + ("" if pool is None else f" ({pool})")
@@ -159,11 +164,17 @@ def evaluate_retrieval(
 
     Example: embedlab evaluate-retrieval KorQuAD_v1.0_dev.json.xz -m e5 --method hybrid --language ko
     """
+    from embedlab._deps import require
     from embedlab.encoders import load_encoder
+    from embedlab.encoders.factory import require_encoder
     from embedlab.eval.retrieval import evaluate_retrieval as run
     from embedlab.eval.retrieval import read_beir
     from embedlab.eval.squad import read_squad
 
+    if method != "dense":
+        require("bm25s", extra="search")
+    if method != "lexical":
+        require_encoder(model)
     data = read_squad(folder) if folder.is_file() else read_beir(folder, split)
     enc = None if method == "lexical" else load_encoder(model, **encoder_options(precision))
     r = run(
@@ -208,10 +219,15 @@ def evaluate_nli(
 
     Example: embedlab evaluate-nli xnli.dev.ko.tsv xnli.test.ko.tsv -m e5 -m minilm
     """
+    from embedlab._deps import require
     from embedlab.encoders import load_encoder
+    from embedlab.encoders.factory import require_encoder
     from embedlab.eval.nli import evaluate_nli as run
     from embedlab.eval.nli import read_nli
 
+    require("sklearn", extra="classify")  # the logistic head
+    for spec in list(model) if model else [None]:
+        require_encoder(spec)
     train_pairs, test_pairs = read_nli(train), read_nli(test)
     rows = []
     for spec in list(model) if model else [None]:

@@ -40,10 +40,11 @@ class Attribute(StrEnum):
 
 
 def _open_model(spec: str) -> Any:
-    """Word vectors (any format embedlab reads), or a sentence-transformers model / ``minilm``."""
-    from embedlab.encoders.factory import is_transformer_spec, load_encoder
+    """Word vectors (any format embedlab reads), or any other encoder (``minilm``, a sentence-transformers
+    or distilled folder)."""
+    from embedlab.encoders.factory import is_model_name, is_word_vectors_spec, load_encoder
 
-    if is_transformer_spec(spec):
+    if is_model_name(spec) or (not is_word_vectors_spec(spec) and Path(spec).exists()):
         return load_encoder(spec)
     from embedlab.io import load
 

@@ -107,8 +107,11 @@ def evaluate_nodes(
 
     Example: embedlab evaluate-nodes nodes labels.tsv --train-ratio 0.5
     """
+    from embedlab._deps import require
     from embedlab.graph import evaluate_node_classification
     from embedlab.io import load
+
+    require("sklearn", extra="graph")
 
     kv = load(vectors)
     ratios = tuple(train_ratio) if train_ratio else None
@@ -147,7 +150,10 @@ def evaluate_links(
 
     Example: embedlab evaluate-links edges.tsv --test-fraction 0.5
     """
+    from embedlab._deps import require
     from embedlab.graph import Node2Vec, evaluate_link_prediction, read_edgelist, split_edges
+
+    require("sklearn", extra="graph")
 
     graph = read_edgelist(edges)
     split = split_edges(graph, test_fraction, seed=seed)

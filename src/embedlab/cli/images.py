@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 import typer
 
+from embedlab._deps import require
 from embedlab.cli._common import console, fmt, handle_errors, print_json, progress_enabled
 from embedlab.cli._options import ForceOpt
 from embedlab.encoders.image_config import ImageCNNConfig as CNN
 from embedlab.encoders.image_config import ImageTextConfig as LIT
 from embedlab.errors import ConfigError, FormatError
+from embedlab.text.readers import split_lines
 
 IMAGE_MODEL_HELP = "Image model: efficientnet-lite0 (ImageNet, bundled), or a folder from train image-cnn / image-text."
 DATA_HELP = "Labelled images: a folder with one subfolder per class, or an IDX images file (MNIST, Fashion-MNIST)."
@@ -53,12 +55,12 @@ def train_image_cnn(
 
     Example: embedlab train image-cnn /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz -o fashion-cnn
     """
+    require("torch", "PIL", "safetensors", extra="images")  # saving needs safetensors: checked before training
     from embedlab.encoders.image_cnn import CNN_CONFIG, train_image_embedder
     from embedlab.eval.image_sets import read_labelled_images
     from embedlab.io import check_output
 
     check_output(output, inputs=[data], force=force, marker=CNN_CONFIG)
-    output.parent.mkdir(parents=True, exist_ok=True)  # a place the model cannot go fails now, not after training
     ds = read_labelled_images(data, labels, classes=_classes(classes))
     names = [ds.classes[i] for i in ds.labels] if ds.classes else ds.labels
     enc = train_image_embedder(ds.images, names, width=width, grid=grid, hidden=hidden, size=size, epochs=epochs,
@@ -79,7 +81,7 @@ def read_pairs_file(path: Path, image_field: str, caption_field: str) -> tuple[l
     images: list[Path] = []
     captions: list[str] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = split_lines(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     for n, line in enumerate(lines, 1):
@@ -123,13 +125,13 @@ def train_image_text(
 
     Example: embedlab train image-text pairs.jsonl -o emoji-space --epochs 40
     """
+    require("torch", "PIL", "safetensors", "sentence_transformers", extra="images")
     from embedlab.encoders import load_encoder
     from embedlab.encoders.image_text import IMAGE_TEXT_CONFIG
     from embedlab.encoders.image_text import train_image_text as run
     from embedlab.io import check_output
 
     check_output(output, inputs=[pairs], force=force, marker=IMAGE_TEXT_CONFIG)
-    output.parent.mkdir(parents=True, exist_ok=True)  # a place the model cannot go fails now, not after training
     images, captions = read_pairs_file(pairs, image_field, caption_field)
     model = run(images, captions, image_encoder=image_model,
                 text_encoder=load_encoder(text_model) if text_model else None, hidden=hidden, epochs=epochs,
@@ -159,6 +161,7 @@ def evaluate_images(
     """kNN and linear-probe accuracy, precision@10 and (image-text models) zero-shot accuracy of image embeddings."""
     import time
 
+    require("torch", "PIL", "sklearn", extra="images")
     from embedlab.encoders import load_encoder
     from embedlab.eval.image_sets import read_labelled_images
     from embedlab.eval.images import knn_accuracy, linear_probe_accuracy, precision_at_k, zero_shot_accuracy
@@ -180,7 +183,7 @@ def evaluate_images(
             "model": spec,
             "images_per_s": round(speed, 1),
             "knn": knn_accuracy(x, ds.labels, k=k, test=held)["accuracy"],
-            "linear_probe": linear_probe_accuracy(x, ds.labels, test=held)["accuracy"],
+            "linear_probe": linear_probe_accuracy(x, ds.labels, test=held, show_progress=show)["accuracy"],
             "precision@10": precision_at_k(*scored, k=10)["precision@10"],
         }
         if hasattr(enc, "encode_texts"):
@@ -214,6 +217,7 @@ def zero_shot(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Label images by the nearest text prompt of an image-text model (zero-shot classification)."""
+    require("torch", "PIL", extra="images")
     from embedlab.encoders import load_encoder
     from embedlab.search.images import image_inputs
 
@@ -257,6 +261,10 @@ def plot_images(
     """
     import numpy as np
 
+    from embedlab.io import check_output
+
+    require("matplotlib", "PIL", extra="viz")
+    check_output(output, "figure", inputs=sources)
     from embedlab.encoders import load_encoder
     from embedlab.search.images import IMAGE_FIELD, image_inputs
     from embedlab.viz.image_plots import plot_images as draw

@@ -43,11 +43,15 @@ def plot(
     dims: Annotated[int, typer.Option(help="2 or 3 (a 3-D scatter; rotatable in .html).")] = 2,
 ) -> None:
     """Draw a map of words: a PCA / t-SNE / UMAP projection or two semantic axes, with analogy arrows."""
-    from embedlab.io import load
-    from embedlab.viz.plots import plot_words
+    from embedlab._deps import require
+    from embedlab.io import check_output, load
 
     if (words is None) == (top is None):
         raise ConfigError("give --words a,b,c or --top N")
+    require("matplotlib", *(["plotly"] if output.suffix == ".html" else []), extra="viz")
+    check_output(output, "figure", inputs=[model])
+    from embedlab.viz.plots import plot_words
+
     kv = load(model)
     word_list = [w.strip() for w in words.split(",") if w.strip()] if words else None
     out = plot_words(

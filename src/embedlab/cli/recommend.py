@@ -28,21 +28,58 @@ class By(StrEnum):
     user = "user"
 
 
-def _read(events: Path, user: str, item: str, weight: str | None, time: str | None, session: str | None = None) -> Any:
+TitleOpt = Annotated[
+    str | None, typer.Option("--item-title", help="Column of readable item titles, shown beside the item ids.")
+]
+
+
+class Negative(StrEnum):
+    keep = "keep"
+    drop = "drop"
+
+
+NegativeOpt = Annotated[
+    Negative, typer.Option(help="Rows with a negative weight (returns): keep (summed with the others) or drop.")
+]
+
+
+def _read(events: Path, user: str, item: str, weight: str | None, time: str | None, session: str | None = None,
+          item_title: str | None = None, negative: Negative = Negative.keep, quiet: bool = False) -> Any:  # fmt: skip
+    """Read the log, and say on stderr what reading left out or changed (nothing is skipped silently)."""
     from embedlab.recommend import read_events
 
-    return read_events(events, user=user, item=item, weight=weight, time=time, session=session)
+    log = read_events(events, user=user, item=item, weight=weight, time=time, session=session,
+                      item_title=item_title, negative=negative.value)  # fmt: skip
+    r = log.read_report
+    notes = []
+    if r.get("skipped_empty_user_or_item"):
+        notes.append(f"skipped {_rows(r['skipped_empty_user_or_item'])} with an empty {user!r} or {item!r}")
+    if r.get("skipped_other_event_types"):
+        notes.append(f"skipped {_rows(r['skipped_other_event_types'])} of other event types")
+    if r.get("negative_weights"):
+        done = "left out" if r["negative"] == "drop" else "kept, summed with the item's other rows"
+        notes.append(f"{_rows(r['negative_weights'])} with a negative {weight!r} {done} (--negative keep|drop)")
+    if notes and not quiet:
+        typer.echo(f"read {r['rows']:,} rows of {events}: " + "; ".join(notes), err=True)
+    return log
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")
 
 
 def _factors(kind: str, events: Path, output: Path, user: str, item: str, weight: str | None, time: str | None,
-             json_out: bool, quiet: bool, force: bool, **params: Any) -> None:  # fmt: skip
+             item_title: str | None, negative: Negative, json_out: bool, quiet: bool, force: bool,
+             **params: Any) -> None:  # fmt: skip
+    from embedlab._deps import require
     from embedlab.io import check_output
+
+    require("implicit", "threadpoolctl", extra="recommend")
+    check_output(output, inputs=[events], force=force, marker="recommender.json")
     from embedlab.recommend import ALS, BPR
     from embedlab.recommend.store import save_recommender
 
-    check_output(output, inputs=[events], force=force, marker="recommender.json")
-
-    log = _read(events, user, item, weight, time)
+    log = _read(events, user, item, weight, time, item_title=item_title, negative=negative, quiet=json_out)
     model = (ALS if kind == "als" else BPR)(**params)
     model.fit(log, progress=progress_enabled(quiet or json_out))
     save_recommender(model, output)
@@ -65,6 +102,8 @@ def train_als(
     output: OutOpt = Path("model"),
     weight: WeightOpt = None,
     time: TimeOpt = None,
+    item_title: TitleOpt = None,
+    negative: NegativeOpt = Negative.keep,
     factors: Annotated[int, typer.Option(help="Latent factors per user and item.")] = 64,
     iterations: Annotated[int, typer.Option(help="Alternating passes.")] = 15,
     regularization: Annotated[float, typer.Option(help="L2 penalty on the factors.")] = 0.01,
@@ -79,7 +118,8 @@ def train_als(
 
     Example: embedlab train als events.tsv --user customer --item product --weight quantity -o als
     """
-    _factors("als", events, output, user, item, weight, time, json_out, quiet, force, factors=factors,
+    _factors("als", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force,
+             factors=factors,
              iterations=iterations, regularization=regularization, alpha=alpha, threads=threads, seed=seed)  # fmt: skip
 
 
@@ -91,6 +131,8 @@ def train_bpr(
     output: OutOpt = Path("model"),
     weight: WeightOpt = None,
     time: TimeOpt = None,
+    item_title: TitleOpt = None,
+    negative: NegativeOpt = Negative.keep,
     factors: Annotated[int, typer.Option(help="Latent factors per user and item.")] = 64,
     iterations: Annotated[int, typer.Option(help="Passes of pairwise SGD.")] = 100,
     regularization: Annotated[float, typer.Option(help="L2 penalty on the factors.")] = 0.01,
@@ -105,7 +147,8 @@ def train_bpr(
 
     Example: embedlab train bpr events.tsv --user customer --item product -o bpr
     """
-    _factors("bpr", events, output, user, item, weight, time, json_out, quiet, force, factors=factors,
+    _factors("bpr", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force,
+             factors=factors,
              iterations=iterations, regularization=regularization, learning_rate=learning_rate, threads=threads,
              seed=seed)  # fmt: skip
 
@@ -173,6 +216,20 @@ def _load(model: Path) -> Any:
     return load(model)
 
 
+def _read_lines(source: Path) -> list[str]:
+    """The lines of a text file ('-': standard input), split on line feeds only."""
+    from embedlab.errors import FormatError
+
+    data = sys.stdin.buffer.read() if str(source) == "-" else source.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start}); give one user id a line"
+        ) from None
+    return text.split("\n")
+
+
 @handle_errors
 def recommend(
     model: Annotated[Path, typer.Argument(help="A model from 'embedlab train als|bpr|item2vec'.")],
@@ -193,18 +250,47 @@ def recommend(
     asked = [x is not None for x in (user, users, items, similar_to)]
     if sum(asked) != 1:
         fail("give exactly one of --user, --users, --items or --similar-to")
+    if k < 1:
+        fail(f"--k must be at least 1, got {k}")
     m: Any = _load(model)
+    from embedlab.errors import UnknownKeyError
+
+    try:
+        _recommend(m, user, users, items, similar_to, k, exclude_seen, json_out)
+    except UnknownKeyError as exc:  # item vectors know their keys as words; here they are items
+        if exc.kind == "word":
+            exc.kind = "item"
+        raise
+
+
+def _recommend(
+    m: Any,
+    user: str | None,
+    users: Path | None,
+    items: str | None,
+    similar_to: str | None,
+    k: int,
+    exclude_seen: bool,
+    json_out: bool,
+) -> None:
     from embedlab.recommend import NextItem, Recommender
+
+    train = m.train if isinstance(m, Recommender) else None
+    titled = train is not None and train.item_titles is not None
+
+    def rows(got: list[tuple[str, float]]) -> list[dict[str, Any]]:
+        if train is None or not titled:
+            return [{"item": x, "score": s} for x, s in got]
+        return [{"item": x, "title": train.title(x), "score": s} for x, s in got]
 
     if users is not None:
         if not isinstance(m, Recommender):
             fail("--users needs a user model (ALS, BPR, item-kNN or popularity), not item vectors")
-        lines = (sys.stdin.read() if str(users) == "-" else users.read_text(encoding="utf-8")).split("\n")
+        lines = _read_lines(users)
         for u in (x.strip() for x in lines):
             if u:
                 got = m.recommend(u, k, exclude_seen=exclude_seen)
-                typer.echo(json.dumps({"user": u, "items": [{"item": x, "score": s} for x, s in got]},
-                                      ensure_ascii=False))  # fmt: skip
+                typer.echo(json.dumps({"user": u, "items": rows(got)}, ensure_ascii=False))
         return
     if user is not None:
         if not isinstance(m, Recommender):
@@ -225,14 +311,16 @@ def recommend(
             got = m.most_similar(similar_to, topn=k)
         title = f"like {similar_to}"
     if json_out:
-        print_json({"query": title, "items": [{"item": x, "score": s} for x, s in got]})
+        print_json({"query": title, "items": rows(got)})
         return
     from rich.table import Table
 
     t = Table(title=f"recommendations {title}")
     t.add_column("#", justify="right")
     t.add_column("item")
+    if titled:
+        t.add_column("title")
     t.add_column("score", justify="right")
-    for n, (x, s) in enumerate(got, 1):
-        t.add_row(str(n), x, f"{s:.4f}")
+    for n, r in enumerate(rows(got), 1):
+        t.add_row(str(n), r["item"], *([r["title"] or ""] if titled else []), f"{r['score']:.4f}")
     console().print(t)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
-from embedlab.cli._options import ForceOpt
+from embedlab.cli._options import DocTagsOpt, ForceOpt
 from embedlab.train.config import FastTextConfig as FT
 from embedlab.train.config import GloVeConfig as GV
 from embedlab.train.config import Word2VecConfig as W2V
@@ -81,7 +81,7 @@ def word2vec(
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = W2V.seed,
     tokenizer: Annotated[Tok, typer.Option(help=TOK_HELP)] = Tok.unicode,
-    skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
+    skip_doc_tags: DocTagsOpt = None,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
@@ -133,7 +133,7 @@ def glove(
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = GV.seed,
     tokenizer: Annotated[Tok, typer.Option(help=TOK_HELP)] = Tok.unicode,
-    skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
+    skip_doc_tags: DocTagsOpt = None,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     cache: Annotated[bool, typer.Option(help="Reuse the encoded corpus on the next run.")] = True,
@@ -175,14 +175,17 @@ def fasttext(
     alpha: Annotated[float, typer.Option(help="Start learning rate (decays linearly to 0).")] = FT.alpha,
     minn: Annotated[int, typer.Option(help="Shortest character n-gram.")] = FT.minn,
     maxn: Annotated[int, typer.Option(help="Longest character n-gram (0: no n-grams).")] = FT.maxn,
-    bucket: Annotated[int, typer.Option(help="Hash buckets for n-grams.")] = FT.bucket,
+    bucket: Annotated[
+        int | None,
+        typer.Option(help="Hash rows for n-grams (default: what the vocabulary's n-grams need, at most 2,000,000)."),
+    ] = FT.bucket,
     subword: Annotated[
         Subword, typer.Option(help="char n-grams, or jamo (Hangul split into jamo first).")
     ] = _FT_SUBWORD,
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (with --threads 1: bit-identical runs).")] = FT.seed,
     tokenizer: Annotated[Tok, typer.Option(help=TOK_HELP)] = Tok.unicode,
-    skip_doc_tags: Annotated[bool, typer.Option(help="Drop WikiExtractor <doc ...> and </doc> lines.")] = False,
+    skip_doc_tags: DocTagsOpt = None,
     jsonl_field: Annotated[str | None, typer.Option(help="Read JSON lines and train on this field.")] = None,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format (native keeps OOV vectors).")] = (
         VectorFormat.native

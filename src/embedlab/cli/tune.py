@@ -131,11 +131,16 @@ def tune_classifier(
 
     Example: embedlab tune classifier train.csv --encoder minilm --budget 120 -o best-head
     """
-    from embedlab.classify.heads import EmbeddingClassifier
-    from embedlab.classify.tune import tune_head
+    from embedlab._deps import require
+    from embedlab.encoders.factory import require_encoder
     from embedlab.io import check_output
 
+    require("safetensors", "sklearn", "torch", extra="classify")  # the search tries logistic and MLP heads
+    require_encoder(encoder)
     check_output(output, inputs=[train] + ([valid] if valid else []), force=force, marker="classifier.json")
+    from embedlab.classify.heads import EmbeddingClassifier
+    from embedlab.classify.tune import tune_head
+
     texts, labels = _labelled(train)
     probe = EmbeddingClassifier(encoder)
     show = progress_enabled(quiet or json_out)

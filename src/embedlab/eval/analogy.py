@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._validation import check_choice
+from embedlab._validation import check_choice, check_int
 from embedlab.eval._vocab_view import key, lookup_table
 from embedlab.eval.datasets import AnalogySet, bundled_path, read_analogies
 from embedlab.vectors.protocol import ReadableVectors
@@ -39,6 +39,8 @@ def evaluate_analogies(
     with ``gram`` (Google's set) or ``syn`` (the Korean set) count as syntactic.
     """
     method = check_choice("method", method, ("add", "mul"))
+    if restrict_vocab is not None:
+        restrict_vocab = check_int("restrict_vocab", restrict_vocab, 1)  # before the file is read
     if isinstance(analogies, AnalogySet):
         data = analogies
     elif isinstance(analogies, str) and analogies == "questions-words" and not os.path.exists(analogies):

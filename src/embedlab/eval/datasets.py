@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from embedlab.errors import FormatError
+from embedlab.text.readers import split_lines
 
 __all__ = ["AnalogySet", "WordPairs", "bundled_path", "read_analogies", "read_word_pairs"]
 
@@ -63,7 +64,7 @@ def _read_text(path: Path) -> str:
 def read_word_pairs(path: str | os.PathLike[str]) -> WordPairs:
     p = Path(path)
     pairs: list[tuple[str, str, float]] = []
-    for lineno, raw in enumerate(_read_text(p).splitlines(), 1):
+    for lineno, raw in enumerate(split_lines(_read_text(p)), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -87,7 +88,7 @@ def read_analogies(path: str | os.PathLike[str]) -> AnalogySet:
     p = Path(path)
     out = AnalogySet(p.stem)
     current: list[tuple[str, str, str, str]] | None = None
-    for lineno, raw in enumerate(_read_text(p).splitlines(), 1):
+    for lineno, raw in enumerate(split_lines(_read_text(p)), 1):
         line = raw.strip()
         if not line:
             continue

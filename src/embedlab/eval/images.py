@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._linalg import normalize_rows
+from embedlab._progress import Progress, ProgressArg
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
 
@@ -113,11 +114,13 @@ def linear_probe_accuracy(
     folds: int = 5,
     c: float | Sequence[float] = PROBE_CS,
     seed: int = 0,
+    show_progress: ProgressArg = False,
 ) -> dict[str, Any]:
     """Accuracy of a logistic-regression probe (standardised features, L2 strength ``1/c``).
 
     With several ``c`` (the default), each training part chooses its own on a 20% validation split
     of itself (the test part is never looked at), then the probe is fit on the whole training part.
+    ``show_progress``: a bar over the folds (each fits ``len(c) + 1`` probes; minutes on large sets).
     """
     x, y = _xy(vectors, labels)
     cs = [float(c)] if isinstance(c, (int, float)) else [float(v) for v in c]
@@ -125,11 +128,14 @@ def linear_probe_accuracy(
         raise ConfigError(f"c must be one positive number or a list of them, got {c!r}")
     right = total = 0
     chosen = []
-    for xa, ya, xb, yb in _splits(x, y, test, folds, seed):
-        best = cs[0] if len(cs) == 1 else _choose_c(xa, ya, cs, seed)
-        chosen.append(best)
-        right += int((_probe(best).fit(xa, ya).predict(xb) == yb).sum())
-        total += len(yb)
+    parts = 1 if test is not None else check_int("folds", folds, 2)
+    with Progress("linear probe", parts, enabled=show_progress, unit="folds") as bar:
+        for done, (xa, ya, xb, yb) in enumerate(_splits(x, y, test, folds, seed), 1):
+            best = cs[0] if len(cs) == 1 else _choose_c(xa, ya, cs, seed)
+            chosen.append(best)
+            right += int((_probe(best).fit(xa, ya).predict(xb) == yb).sum())
+            total += len(yb)
+            bar.update(done, info=f"C {best:g}")
     return {"accuracy": right / total, "n": total, "c": chosen, "primary_metric": "accuracy"}
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import FormatError
+from embedlab.text.readers import split_lines
 
 __all__ = ["STSPairs", "evaluate_sts", "read_sts"]
 
@@ -56,7 +57,7 @@ def read_sts(path: str | os.PathLike[str]) -> STSPairs:
                     except (ValueError, KeyError, TypeError) as exc:
                         raise FormatError(f"{p}:{n}: expected sentence1, sentence2, score ({exc})") from None
         else:
-            lines = fh.read().splitlines()
+            lines = split_lines(fh.read())
             header = lines[0].split("\t") if lines else []
             if "sentence1" in header and "sentence2" in header:  # KorSTS / pandas-style TSV
                 i1, i2 = header.index("sentence1"), header.index("sentence2")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import CorpusError, FormatError, MissingDependencyError, UnknownKeyError
-from embedlab.text.readers import read_utf8
+from embedlab.text.readers import read_utf8, split_lines
 from embedlab.vectors.protocol import ReadableVectors
 
 __all__ = ["evaluate_node_classification", "read_node_labels"]
@@ -47,7 +47,7 @@ def read_node_labels(path: PathLike) -> dict[str, list[str]]:
         raise FileNotFoundError(f"labels file not found: {p}")
     text = read_utf8(p, "labels file")
     labels: dict[str, list[str]] = {}
-    for no, line in enumerate(text.splitlines(), 1):
+    for no, line in enumerate(split_lines(text), 1):
         parts = line.split()
         if not parts or parts[0].startswith("#"):
             continue

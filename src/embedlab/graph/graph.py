@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from embedlab._validation import is_number
 from embedlab.errors import ConfigError, CorpusError, FormatError, UnknownKeyError
-from embedlab.text.readers import read_utf8
+from embedlab.text.readers import read_utf8, split_lines
 from embedlab.vocab.vocab import index_names
 
 __all__ = ["Graph", "read_edgelist"]
@@ -220,7 +220,7 @@ def _node_ids(
         if len(set(map(str, nodes))) != len(nodes):
             raise ConfigError("nodes must not repeat a name")
     else:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, OverflowError):  # an id past int64 makes every id a name
             as_int = both.astype(np.int64)
     if as_int is not None and np.array_equal(as_int.astype(str), both):  # canonical integers: numeric order
         uniq, ids = np.unique(as_int, return_inverse=True)
@@ -249,7 +249,7 @@ def read_edgelist(
     if not p.is_file():
         raise FileNotFoundError(f"edge list not found: {p}")
     text = read_utf8(p, "text edge list")
-    numbered = [(no, ln) for no, ln in enumerate(text.splitlines(), 1) if ln.strip()
+    numbered = [(no, ln) for no, ln in enumerate(split_lines(text), 1) if ln.strip()
                 and not ln.lstrip().startswith(_COMMENTS)]  # fmt: skip
     if not numbered:
         raise CorpusError(f"{p}: the edge list is empty (no edge lines)")

@@ -59,6 +59,34 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     )
 
 
+#: outputs that are not models, by what the file's first bytes say it is
+OUTPUT_FILES = {
+    "npy": ("a .npy array", lambda head: head.startswith(b"\x93NUMPY")),
+    "figure": (
+        "a figure (PNG, SVG, PDF or HTML)",
+        lambda head: head.startswith((b"\x89PNG", b"%PDF")) or b"<svg" in head or b"<html" in head.lower(),
+    ),
+    "text": ("a text file this command wrote", lambda head: b"\x00" not in head),
+}
+
+
+#: what an embedlab folder is, by the file that marks it
+FOLDER_KINDS = {
+    "config.json": "an embedlab model (word vectors)", "classifier.json": "an embedlab classifier",
+    "supervised.json": "an embedlab supervised classifier", "recommender.json": "an embedlab recommender",
+    "collection.db": "an embedlab collection", "modules.json": "a sentence-transformers model",
+    "distilled.json": "a distilled encoder", "image_cnn.json": "an image CNN", "image_text.json": "an image-text model",
+}  # fmt: skip
+
+
+def _what_is(p: Path) -> str:
+    """A few words for what is at ``p``: the kind of embedlab folder it is, or a folder, or a file."""
+    if p.is_dir():
+        kind = next((k for m, k in FOLDER_KINDS.items() if (p / m).is_file()), None)
+        return f"{kind} (a folder)" if kind else "a folder"
+    return "a file"
+
+
 def check_output(
     path: str | os.PathLike[str],
     format: str = "native",
@@ -69,10 +97,12 @@ def check_output(
 ) -> None:
     """Refuse, before any work, an output path whose writing would destroy something else.
 
-    Never an input of the command (or a folder holding one), whatever ``force`` says. Without
-    ``force``, an existing path is replaced only when it is a model of the same kind: a folder
-    with ``marker`` for folder formats (``native``: ``config.json``), a file that reads as
-    ``format`` for file formats. A :class:`~embedlab.errors.ConfigError` says what is there.
+    Never an input of the command (or a folder holding one), whatever ``force`` says. The folder
+    the output goes in must exist: only the output itself is created. Without ``force``, an
+    existing path is replaced only when it is of the same kind: a folder with ``marker`` for
+    folder formats (``native``: ``config.json``), a file that reads as ``format`` for file formats
+    (a model format, or one of :data:`OUTPUT_FILES`: ``"npy"``, ``"figure"``). A
+    :class:`~embedlab.errors.ConfigError` says what is there.
     """
     p = Path(path)
     target = p.resolve()
@@ -81,20 +111,30 @@ def check_output(
         if s == target or target in s.parents:
             raise ConfigError(f"{p} is an input of this command (or holds one); writing the output there would "
                               "destroy it: choose another output path")  # fmt: skip
+    if not target.parent.is_dir():
+        raise ConfigError(
+            f"the folder {p.parent} does not exist; create it first (only the output {p.name} itself is created)"
+        )
     if force or not os.path.lexists(p):
         return
     folder = format == "native" or marker != "config.json"
     if p.is_dir() and folder and (p / marker).is_file():
         return
     if p.is_file() and not folder:
-        try:
-            if detect_format(p) == format:
-                return
-        except FormatError:
-            pass
-    what = "a folder" if p.is_dir() else "a file"
-    kind = f"an embedlab model ({marker})" if folder else f"a {format} model"
-    raise ConfigError(f"{p} exists and is {what} that is not {kind}; choose another output path, or pass --force "
+        if format in OUTPUT_FILES:
+            with open(p, "rb") as fh:
+                if OUTPUT_FILES[format][1](fh.read(4096)):
+                    return
+        else:
+            try:
+                if detect_format(p) == format:
+                    return
+            except FormatError:
+                pass
+    what = _what_is(p)
+    kind = FOLDER_KINDS.get(marker, f"an embedlab model ({marker})") if folder else OUTPUT_FILES.get(
+        format, (f"a {format} model",))[0]  # fmt: skip
+    raise ConfigError(f"{p} exists and is {what}, not {kind}; choose another output path, or pass --force "
                       "to replace it")  # fmt: skip
 
 

@@ -33,7 +33,7 @@ VERSION = 12
 EOS = "</s>"
 _ARGS = struct.Struct("<12id")  # dim ws epoch minCount neg wordNgrams loss model bucket minn maxn lrUpdateRate t
 _OLD_ARGS = struct.Struct("<10id")  # the pre-0.1 format: the same after dim and ws, with no magic or version
-_LOSS_NS, _MODEL_CBOW, _MODEL_SG = 2, 1, 2
+_LOSS_NS, _MODEL_CBOW, _MODEL_SG, _MODEL_SUPERVISED = 2, 1, 2, 3
 
 
 def save_fasttext_bin(kv: SubwordVectors, path: str | os.PathLike[str], output: np.ndarray | None = None) -> None:
@@ -127,6 +127,11 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
         )
         pos += _OLD_ARGS.size
     check_args(p, dim, bucket, minn, maxn)
+    if model == _MODEL_SUPERVISED:
+        raise FormatError(
+            f"{p} is a fastText text classifier (a supervised model), not word vectors: give it to "
+            "'embedlab predict' or 'embedlab test', or serve it ('embedlab serve')"
+        )
     size, nwords, _nlabels, _ntokens = struct.unpack_from("<iiiq", data, pos)
     pos += struct.calcsize("<iiiq")
     prune_size = 0

@@ -91,7 +91,7 @@ def glove_job(perm, p_begin, p_end, rows, cols, logx, fx, W, Wt, bw, bwt, gW, gW
     stats[2] += p_end - p_begin
 
 
-def glove_rates(eta: float, bias_eta: float, dtype: np.dtype) -> np.ndarray:
+def glove_rates(eta: float, bias_eta: float, dtype: type) -> np.ndarray:
     """The ``rates`` argument of :func:`glove_job`: AdaGrad's rates and the gradient clip in ``dtype``."""
     return np.array([eta, bias_eta, GRAD_CLIP], dtype=dtype)
 

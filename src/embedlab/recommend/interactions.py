@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from embedlab._validation import is_number
+from embedlab._validation import check_choice, is_number
 from embedlab.errors import ConfigError, CorpusError, FormatError, MissingDependencyError
-from embedlab.text.readers import read_utf8
+from embedlab.text.readers import read_utf8, split_lines
 from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.vocab import index_names
 
@@ -50,6 +50,7 @@ class Interactions:
         weights: np.ndarray | None = None,
         times: np.ndarray | None = None,
         sessions: np.ndarray | None = None,
+        item_titles: Sequence[str] | None = None,
     ) -> None:
         self.user_ids = np.ascontiguousarray(user_ids, dtype=np.int32)
         self.item_ids = np.ascontiguousarray(item_ids, dtype=np.int32)
@@ -64,6 +65,12 @@ class Interactions:
         for name, arr in (("weights", self.weights), ("times", self.times), ("sessions", self.sessions)):
             if arr is not None and arr.size != n:
                 raise ConfigError(f"{name} must have one entry per event ({n}), got {arr.size}")
+        if item_titles is not None and len(item_titles) != len(self.items):
+            raise ConfigError(f"item_titles must have one title per item ({len(self.items)}), got {len(item_titles)}")
+        #: a readable title for each item (``items[i]`` is an id), or None: shown beside ids in recommendations
+        self.item_titles = None if item_titles is None else list(item_titles)
+        #: what reading the log left out or changed (``read_events`` fills it): rows skipped and why, negatives
+        self.read_report: dict[str, Any] = {}
         self._user_index: dict[str, int] | None = None
         self._item_index: dict[str, int] | None = None
 
@@ -117,7 +124,7 @@ class Interactions:
         try:
             return self._user_index[str(user)]
         except KeyError:
-            raise UnknownKeyError(str(user), kind="user") from None
+            raise UnknownKeyError(str(user), _close(str(user), self.users), kind="user") from None
 
     def item_index(self, item: str) -> int:
         """The id of ``item``; :class:`~embedlab.errors.UnknownKeyError` if the log has no such item."""
@@ -128,7 +135,7 @@ class Interactions:
         try:
             return self._item_index[str(item)]
         except KeyError:
-            raise UnknownKeyError(str(item), kind="item") from None
+            raise UnknownKeyError(str(item), _close(str(item), self.items), kind="item") from None
 
     def matrix(self, weighting: str = "count", *, alpha: float = 40.0) -> sp.csr_matrix:
         """The users × items matrix (float32): repeated (user, item) events are summed first.
@@ -190,8 +197,14 @@ class Interactions:
         return Interactions(
             self.user_ids[m], self.item_ids[m], self.users, self.items, weights=self.weights[m],
             times=None if self.times is None else self.times[m],
-            sessions=None if self.sessions is None else self.sessions[m],
+            sessions=None if self.sessions is None else self.sessions[m], item_titles=self.item_titles,
         )  # fmt: skip
+
+    def title(self, item: str) -> str | None:
+        """The title of ``item`` when the log had a title column (``item_title=`` in :func:`read_events`)."""
+        if self.item_titles is None:
+            return None
+        return self.item_titles[self.item_index(item)]
 
     def split_by_time(self, cutoff: Any) -> tuple[Interactions, Interactions]:
         """Events before ``cutoff`` (a date string, ``numpy.datetime64`` or epoch seconds) and from it on."""
@@ -271,7 +284,7 @@ def _rows(path: Path, delimiter: str | None) -> tuple[list[str], Iterable[dict[s
     stem = name.removesuffix(".gz").removesuffix(".xz").removesuffix(".bz2")
     if stem.endswith((".jsonl", ".ndjson", ".json")):
         rows = []
-        for no, line in enumerate(text.splitlines(), 1):
+        for no, line in enumerate(split_lines(text), 1):
             if line.strip():
                 try:
                     rows.append(json.loads(line))
@@ -297,29 +310,48 @@ def read_events(
     event: str | None = None,
     event_weights: Mapping[str, float] | None = None,
     delimiter: str | None = None,
+    item_title: str | None = None,
+    negative: str = "keep",
 ) -> Interactions:
     """Read an event log with named columns: CSV/TSV (delimiter guessed from the header when not
     given; ``.gz``/``.xz``/``.bz2`` read directly), JSON lines or Parquet (needs pyarrow).
 
     ``event`` names a column of event types (click, cart, order, ...) and ``event_weights`` what
     each type weighs (multiplied into ``weight``); rows of a type not in ``event_weights`` are
-    dropped, so ``{"order": 1}`` keeps orders only. Rows with an empty user or item are skipped. A
-    missing column, a weight that is not a number or a time that is neither a number nor a date is a
+    dropped, so ``{"order": 1}`` keeps orders only. Rows with an empty user or item are skipped.
+    ``item_title`` names a column of readable item titles (the first non-empty one of each item is
+    kept), shown beside the ids in recommendations. Negative weights (returns, cancellations):
+    ``negative="keep"`` adds them to the item's other events, ``"drop"`` leaves those rows out. What
+    was skipped and how many weights were negative is in the result's ``read_report``. A missing
+    column, a weight that is not a number or a time that is neither a number nor a date is a
     :class:`~embedlab.errors.FormatError` naming it.
     """
+    negative = check_choice("negative", negative, ("keep", "drop"))
     if event_weights is not None and event is None:
         raise ConfigError("event_weights needs event=COLUMN (the column of event types)")
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"event log not found: {p}")
-    header, rows = _rows(p, delimiter)
-    needed = [c for c in (user, item, weight, time, session, event) if c is not None]
+    header, raw = _rows(p, delimiter)
+    rows = list(raw)
+    needed = [c for c in (user, item, weight, time, session, event, item_title) if c is not None]
     missing = [c for c in needed if c not in header]
     if missing:
         raise FormatError(f"{p}: no column {missing[0]!r}; the columns are {', '.join(map(repr, header))}")
-    rows = [r for r in rows if str(r.get(user) or "").strip() and str(r.get(item) or "").strip()]
+    report: dict[str, Any] = {"rows": len(rows)}
+    kept = [r for r in rows if str(r.get(user) or "").strip() and str(r.get(item) or "").strip()]
+    report["skipped_empty_user_or_item"] = len(rows) - len(kept)
+    rows = kept
     if event is not None and event_weights is not None:
-        rows = [r for r in rows if str(r[event]) in event_weights]
+        kept = [r for r in rows if str(r[event]) in event_weights]
+        report["skipped_other_event_types"] = len(rows) - len(kept)
+        rows = kept
+    if weight:
+        values = _weights([r[weight] for r in rows], f"{p}, column {weight!r}")
+        report["negative_weights"] = int((values < 0).sum())
+        report["negative"] = negative
+        if negative == "drop" and report["negative_weights"]:
+            rows = [r for r, v in zip(rows, values.tolist(), strict=True) if v >= 0]
     if not rows:
         raise CorpusError(f"{p}: the event log has no events with a {user!r} and an {item!r}")
     u_names, u_ids = index_names([str(r[user]).strip() for r in rows])
@@ -332,4 +364,23 @@ def read_events(
     sessions = None
     if session:
         _, sessions = index_names([str(r[session]) for r in rows])
-    return Interactions(u_ids, i_ids, u_names, i_names, weights=weights, times=times, sessions=sessions)
+    titles = None
+    if item_title:
+        first: dict[int, str] = {}
+        for r, i in zip(rows, i_ids.tolist(), strict=True):
+            t = str(r.get(item_title) or "").strip()
+            if t and i not in first:
+                first[i] = t
+        titles = [first.get(i, "") for i in range(len(i_names))]
+    out = Interactions(
+        u_ids, i_ids, u_names, i_names, weights=weights, times=times, sessions=sessions, item_titles=titles
+    )
+    out.read_report = {**report, "events": out.n_events}
+    return out
+
+
+def _close(key: str, keys: Sequence[str], n: int = 3) -> list[str]:
+    """Close spellings of ``key`` among the first 50,000 of ``keys`` (for "did you mean")."""
+    import difflib
+
+    return difflib.get_close_matches(key, list(keys[:50_000]), n=n, cutoff=0.75)

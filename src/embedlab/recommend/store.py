@@ -1,11 +1,12 @@
 """Saving and loading fitted recommenders as plain files (JSON + .npy + name lists, never pickle).
 
 A model folder holds ``recommender.json`` (kind, settings, format version), ``users.txt`` and
-``items.txt`` (one name a line), the seen-items matrix (``seen_indptr.npy``, ``seen_indices.npy``)
-so ``recommend`` still leaves out what a user has, and the model's own arrays:
-``user_factors.npy`` / ``item_factors.npy`` (ALS, BPR), ``item_vectors.npy`` (Taste over
-item2vec or content vectors is rebuilt from its parts), ``similarity_*.npy`` (item-kNN),
-``counts.npy`` (popularity). Writes are atomic (a folder appears complete or not at all).
+``items.txt`` (one name a line), ``item_titles.txt`` when the log had titles, the seen-items
+matrix (``seen_indptr.npy``, ``seen_indices.npy``) so ``recommend`` still leaves out what a user
+has, and the model's own arrays: ``user_factors.npy`` / ``item_factors.npy`` (ALS, BPR),
+``item_vectors.npy`` (Taste over item2vec or content vectors is rebuilt from its parts),
+``similarity_*.npy`` (item-kNN), ``counts.npy`` (popularity). Writes are atomic (a folder appears
+complete or not at all).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def save_recommender(model: Recommender, path: PathLike) -> Path:
             np.save(tmp / f"{name}.npy", arr)
         (tmp / "users.txt").write_text("".join(f"{u}\n" for u in train.users), encoding="utf-8")
         (tmp / "items.txt").write_text("".join(f"{x}\n" for x in train.items), encoding="utf-8")
+        if train.item_titles is not None:  # one line each: a title's own line breaks become spaces
+            titles = (" ".join(t.split()) for t in train.item_titles)
+            (tmp / "item_titles.txt").write_text("".join(f"{t}\n" for t in titles), encoding="utf-8")
         (tmp / "recommender.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return Path(path)
 
@@ -117,6 +121,7 @@ def load_recommender(path: PathLike) -> Recommender:
         model.counts = arr("counts")
     # the fitted log's names and seen items, without its events
     rows = np.repeat(np.arange(len(users)), np.diff(seen.indptr))
-    model.train = Interactions(rows, seen.indices, users, items)
+    titles = _names(p / "item_titles.txt", len(items)) if (p / "item_titles.txt").is_file() else None
+    model.train = Interactions(rows, seen.indices, users, items, item_titles=titles)
     model._seen = seen
     return model

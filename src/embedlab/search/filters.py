@@ -30,6 +30,9 @@ def filter_sql(flt: dict[str, Any]) -> tuple[str, list[Any]]:
             raise ConfigError(f"filter field {key!r} must be letters, digits, '_', '-' or '.'")
         col = f"json_extract(metadata, '$.\"{key}\"')" if "." not in key else f"json_extract(metadata, '$.{key}')"
         conds = cond if isinstance(cond, dict) else {"$eq": cond}
+        if not conds:
+            raise ConfigError(f'filter field {key!r} has an empty condition; give a value or {{"$gte": ...}}')
+        _check_range(key, conds)
         for op, val in conds.items():
             if op in ("$in", "$nin"):
                 if not isinstance(val, list) or not val:
@@ -45,11 +48,25 @@ def filter_sql(flt: dict[str, Any]) -> tuple[str, list[Any]]:
     return " AND ".join(parts), args
 
 
+def _check_range(key: str, conds: dict[str, Any]) -> None:
+    """A range whose bounds leave nothing between them is a mistake, not an empty answer."""
+    low = [(v, op == "$gt") for op, v in conds.items() if op in ("$gt", "$gte") and _is_number(v)]
+    high = [(v, op == "$lt") for op, v in conds.items() if op in ("$lt", "$lte") and _is_number(v)]
+    for lo, strict_lo in low:
+        for hi, strict_hi in high:
+            if lo > hi or (lo == hi and (strict_lo or strict_hi)):
+                raise ConfigError(f"filter field {key!r}: the range from {lo} to {hi} holds no value")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 def _sql_value(v: Any) -> Any:
     if isinstance(v, bool):
         return int(v)
     if isinstance(v, int) and not -(2**63) <= v < 2**63:
-        return float(v)  # beyond SQLite's 64-bit integers: compared as a float, as JSON numbers are
+        raise ConfigError(f"filter value {v} is past the 64-bit integers metadata numbers are stored as")
     if v is None or isinstance(v, (int, float, str)):
         return v
     raise ConfigError(f"filter values must be strings, numbers or booleans, got {v!r}")

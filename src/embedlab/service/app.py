@@ -23,6 +23,7 @@ The routes live in one router module per served kind (:mod:`embedlab.service.rou
 import os
 from typing import Any
 
+from embedlab._validation import check_int
 from embedlab.errors import MissingDependencyError
 from embedlab.service.errors import install_error_handlers
 from embedlab.service.limits import BodyLimit, Limits
@@ -49,6 +50,9 @@ def create_app(
     ``api_key`` (or the ``EMBEDLAB_API_KEY`` environment variable) makes every ``/v1`` route
     require ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``.
     """
+    for name, value in (("max_texts", max_texts), ("max_text_chars", max_text_chars),
+                        ("max_body_bytes", max_body_bytes), ("max_points", max_points)):  # fmt: skip
+        check_int(name, value, 1)  # a server that could answer nothing is refused at start
     try:
         from fastapi import Depends, FastAPI, Request
     except ImportError:

@@ -194,6 +194,7 @@ class RecommendRequest(_Strict):
 class Recommendation(BaseModel):
     item: str
     score: float
+    title: str | None = None  # the item's title, when the model was trained with an item-title column
     because: list[str] | None = None
 
 

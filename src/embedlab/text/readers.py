@@ -4,10 +4,13 @@ A corpus is a file, a folder of files (read recursively in name order), or a lis
 them. Files may be plain text or compressed with gzip (``.gz``), bzip2 (``.bz2``) or xz
 (``.xz``/``.lzma``). Each line is one sentence or paragraph. Options:
 
-- ``skip_doc_tags=True`` drops WikiExtractor's ``<doc ...>`` / ``</doc>`` lines;
+- ``skip_doc_tags``: WikiExtractor's ``<doc ...>`` / ``</doc>`` lines are dropped from a file that
+  opens with one (``None``, the default), from every file (``True``) or from none (``False``);
 - ``jsonl_field="text"`` reads one JSON object per line and takes that field.
 
-Invalid UTF-8 is replaced by U+FFFD and counted; one warning per reader reports the count.
+Invalid UTF-8 is replaced by U+FFFD and counted; one warning per reader reports the count. A file
+that is not text at all (NUL bytes, the signature of an image, archive, PDF or array, or mostly
+invalid UTF-8 at its start) is a :class:`~embedlab.errors.CorpusError`, not a corpus of noise.
 Text is read in large chunks that end on a line break, so memory stays bounded however
 large the corpus is.
 """
@@ -31,11 +34,28 @@ from typing import IO, Any
 from embedlab.errors import CorpusError, FormatError
 from embedlab.text.tokenizers import Tokenizer, get_tokenizer
 
-__all__ = ["CorpusReader", "PathLike", "iter_corpus_files", "iter_jsonl", "open_binary", "open_text", "read_utf8"]
+__all__ = [
+    "CorpusReader",
+    "PathLike",
+    "iter_corpus_files",
+    "iter_jsonl",
+    "open_binary",
+    "open_text",
+    "read_utf8",
+    "refuse_binary",
+    "split_lines",
+]
 
 PathLike = str | os.PathLike[str]
 
 _DOC_TAG = re.compile(rb"^(?:<doc[\s>]|</doc>)[^\n]*(?:\n|$)", re.MULTILINE)
+_WIKIEXTRACTOR_HEAD = re.compile(rb"\A\s*<doc id=")
+#: the first bytes of files that are not text: images, archives, documents, arrays, programs
+_BINARY_SIGNATURES = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"RIFF": "a RIFF file",
+    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive", b"\x93NUMPY": "a .npy array",
+    b"\x7fELF": "a program", b"SQLite format 3": "an SQLite database", b"\xba\xb1\x6f\x04": "a fastText model",
+}  # fmt: skip
 _DEFAULT_CHUNK = 1 << 22  # 4 MiB: large enough for speed, small enough to keep memory flat
 
 _bad_bytes = threading.local()
@@ -48,6 +68,36 @@ def _count_and_replace(err: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("embedlab.count_replace", _count_and_replace)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text``, split on line feeds only (a CR before one is dropped, as Windows files end
+    their lines). ``str.splitlines`` also breaks at U+0085, U+2028 and other separators, which can sit
+    inside one line of a file, so one text a line would no longer be one text a line.
+
+    >>> split_lines("a\\u2028b\\r\\nc\\n")
+    ['a\\u2028b', 'c']
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+
+
+def refuse_binary(path: PathLike, head: bytes) -> None:
+    """A :class:`CorpusError` when ``head`` (a file's first bytes, decompressed) is not text: NUL bytes, the
+    signature of a known binary format, or invalid UTF-8 sequences in more than a third of its first
+    64 KB (text in another encoding, Latin-1 say, has far fewer: it is read, with one warning)."""
+    what = next((name for sig, name in _BINARY_SIGNATURES.items() if head.startswith(sig)), None)
+    sample = head[: 1 << 16]
+    if what is None and b"\x00" in sample:
+        what = "binary data (it holds NUL bytes)"
+    if what is None and sample:
+        _, bad = _decode(sample[: len(sample) - 3] if len(sample) > 3 else sample)  # a cut last character is fine
+        if bad > max(8, len(sample) // 3):
+            what = f"not UTF-8 text ({bad:,} invalid sequences in its first {len(sample):,} bytes)"
+    if what is not None:
+        raise CorpusError(f"{path} is {what}, not a text corpus: give text files, one sentence or paragraph a line")
 
 
 def _decode(data: bytes) -> tuple[str, int]:
@@ -126,13 +176,13 @@ class CorpusReader:
         source: PathLike | Sequence[PathLike],
         *,
         tokenizer: str | Tokenizer | None = None,
-        skip_doc_tags: bool = False,
+        skip_doc_tags: bool | None = None,
         jsonl_field: str | None = None,
         chunk_bytes: int = _DEFAULT_CHUNK,
     ) -> None:
         self.files = iter_corpus_files(source)
         self.tokenizer = get_tokenizer(tokenizer)
-        self.skip_doc_tags = bool(skip_doc_tags)
+        self.skip_doc_tags = None if skip_doc_tags is None else bool(skip_doc_tags)
         self.jsonl_field = jsonl_field
         self.chunk_bytes = int(chunk_bytes)
         self.invalid_utf8 = 0
@@ -157,10 +207,17 @@ class CorpusReader:
             bad_before = self.invalid_utf8
             with open_binary(path) as fh:
                 lineno = 0
+                drop_tags = self.skip_doc_tags
+                first = True
                 while True:
                     data = fh.read(self.chunk_bytes)
                     if not data:
                         break
+                    if first:
+                        refuse_binary(path, data)
+                        if drop_tags is None:  # WikiExtractor output opens with its first <doc ...> line
+                            drop_tags = bool(_WIKIEXTRACTOR_HEAD.match(data))
+                        first = False
                     if not data.endswith(b"\n"):
                         data += fh.readline()
                     self.bytes_read += len(data)
@@ -170,7 +227,7 @@ class CorpusReader:
                         data = text.encode("utf-8")
                     else:
                         data, bad = _valid_utf8(data)
-                        if self.skip_doc_tags:
+                        if drop_tags:
                             data = _DOC_TAG.sub(b"", data)
                     self.invalid_utf8 += bad
                     if not data.endswith(b"\n"):
@@ -185,7 +242,7 @@ class CorpusReader:
 
     def _jsonl_text(self, path: Path, text: str, lineno: int) -> tuple[str, int]:
         out = []
-        for line in text.splitlines():
+        for line in split_lines(text):
             lineno += 1
             if not line.strip():
                 continue

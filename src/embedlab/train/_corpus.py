@@ -14,7 +14,7 @@ def encode_for_training(
     config: Any,
     *,
     tokenizer: Any,
-    skip_doc_tags: bool,
+    skip_doc_tags: bool | None,
     jsonl_field: str | None,
     cache_dir: Any,
     progress: ProgressArg,

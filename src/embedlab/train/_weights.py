@@ -30,6 +30,6 @@ def aligned_zeros(rows: int, cols: int, align: int = 64, dtype: type = np.float3
     """A zeroed C-contiguous matrix (float32 unless ``dtype``) whose data starts on an ``align``-byte boundary."""
     size = np.dtype(dtype).itemsize
     extra = align // size
-    buf = np.zeros(rows * cols + extra, dtype=dtype)
+    buf: np.ndarray = np.zeros(rows * cols + extra, dtype=dtype)
     start = (-(buf.ctypes.data // size)) % extra
     return buf[start : start + rows * cols].reshape(rows, cols)

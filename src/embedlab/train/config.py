@@ -33,6 +33,8 @@ ARCHS = ("skipgram", "cbow")
 MAX_SEED = 2**32 - 1
 SUBWORDS = ("char", "jamo")
 GLOVE_PRECISIONS = ("float32", "float64")
+#: fastText's n-gram hash rows, the most FastText sizes its table to
+DEFAULT_BUCKET = 2_000_000
 GLOVE_OUTPUTS = ("sum", "word", "concat")
 
 C = TypeVar("C")
@@ -105,7 +107,7 @@ class FastTextConfig(_Config):
     min_alpha: float = 0.0
     minn: int = 3
     maxn: int = 6
-    bucket: int = 2_000_000
+    bucket: int | None = None  # None: sized to the vocabulary's n-grams at fit time, at most DEFAULT_BUCKET
     subword: str = "char"
     threads: int | None = None
     seed: int = 1
@@ -123,7 +125,8 @@ class FastTextConfig(_Config):
         self._set("arch", check_choice("arch", self.arch, ARCHS))
         self._set("alpha", check_float("alpha", self.alpha, 0.0, 10.0, exclusive_minimum=True))
         self._set("min_alpha", check_float("min_alpha", self.min_alpha, 0.0, 10.0))
-        self._set("bucket", check_int("bucket", self.bucket, 1, 2**31 - 1))
+        if self.bucket is not None:
+            self._set("bucket", check_int("bucket", self.bucket, 1, 2**31 - 1))
         self._set("subword", check_choice("subword", self.subword, SUBWORDS))
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,24 +20,25 @@ from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
 from embedlab.kernels.fasttext import ft_cbow_job, ft_skipgram_job, mean_rows
 from embedlab.train._corpus import encode_for_training
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
-from embedlab.train.config import FastTextConfig, make_config, trainer_signature
+from embedlab.train.config import DEFAULT_BUCKET, FastTextConfig, make_config, trainer_signature
 from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
 from embedlab.vectors.subword import SubwordVectors
 from embedlab.vocab.encoded import EncodedCorpus
 from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 from embedlab.vocab.subwords import subword_ids
 
-__all__ = ["FastText", "FastTextConfig"]
+__all__ = ["FastText", "FastTextConfig", "fitted_bucket"]
 
 
 class FastText:
     """Train FastText vectors (Bojanowski et al., 2017) with skip-gram or CBOW.
 
     Defaults follow the fastText tool: ``alpha=0.05`` decaying to 0, ``sample=1e-4``,
-    character n-grams of ``<word>`` from ``minn=3`` to ``maxn=6`` hashed into
-    ``bucket=2,000,000`` rows with fastText's own hash (ids equal the ``fasttext``
-    package's). ``subword="jamo"`` splits Hangul syllables into jamo before cutting
-    n-grams (Park et al., 2018). ``maxn=0`` trains plain word vectors.
+    character n-grams of ``<word>`` from ``minn=3`` to ``maxn=6`` hashed with fastText's own
+    hash (ids equal the ``fasttext`` package's) into ``bucket`` rows: by default as many as the
+    vocabulary's n-grams need (:func:`fitted_bucket`, at most fastText's 2,000,000); give
+    ``bucket=2_000_000`` for fastText's exact layout. ``subword="jamo"`` splits Hangul syllables
+    into jamo before cutting n-grams (Park et al., 2018). ``maxn=0`` trains plain word vectors.
 
     ``fit`` returns :class:`~embedlab.vectors.SubwordVectors`, which give vectors for
     unseen words too. Threads update shared weights without locks (Hogwild); with one
@@ -57,7 +59,7 @@ class FastText:
         corpus: Any,
         *,
         tokenizer: Any = None,
-        skip_doc_tags: bool = False,
+        skip_doc_tags: bool | None = None,
         jsonl_field: str | None = None,
         cache_dir: Any = None,
         progress: ProgressArg = None,
@@ -72,6 +74,9 @@ class FastText:
         self.corpus = enc
         vocab = enc.vocab
         n_words = len(vocab)
+        if c.bucket is None:  # sized to the n-grams this vocabulary has, now that it is known
+            self.config = c = dataclasses.replace(c, bucket=fitted_bucket(vocab.words, c))
+        assert c.bucket is not None
         n_rows = n_words + (c.bucket if c.maxn > 0 else 0)
         sub_offsets, sub_ids = subword_ids(vocab.words, c.minn, c.maxn, c.bucket, jamo=c.subword == "jamo")
         width = padded_width(c.dim)
@@ -120,6 +125,7 @@ class FastText:
 
     def _vectors(self, syn0, sub_offsets, sub_ids, enc: EncodedCorpus, *, compact: bool) -> SubwordVectors:
         c = self.config
+        assert c.bucket is not None  # sized by fit
         n_words = len(enc.vocab)
         words = np.empty((n_words, syn0.shape[1]), dtype=np.float32)
         mean_rows(sub_offsets, sub_ids, syn0, words)
@@ -143,6 +149,18 @@ class FastText:
 
 
 FastText.__init__.__signature__ = trainer_signature(FastTextConfig)  # type: ignore[attr-defined]
+
+
+def fitted_bucket(words: Sequence[str], c: FastTextConfig) -> int:
+    """Hash rows for the n-grams of ``words``: four per distinct n-gram (under fastText's 2,000,000-row
+    hashing), rounded up to a power of two, at most 2,000,000 (the n-grams of unseen words share rows,
+    as they do in fastText) and at least 1,024. A small corpus then trains and saves a model of its own
+    size, not 2,000,000 rows of which most are never read."""
+    if c.maxn == 0:
+        return 1
+    _, ids = subword_ids(words, c.minn, c.maxn, DEFAULT_BUCKET, jamo=c.subword == "jamo", with_word=False, nwords=0)
+    used = int(np.unique(ids).size)
+    return min(DEFAULT_BUCKET, 1 << max(10, (4 * used - 1).bit_length()))
 
 
 def _warn_oversized_buckets(bucket: int, sub_ids: np.ndarray, dim: int) -> None:

@@ -38,10 +38,10 @@ class GloVe:
     gradient clipping, which gives the C tool's SimLex on Wikipedia), ``epochs``; ``memory_mb`` bounds
     the co-occurrence table (past it, sorted runs spill to disk and are merged).
     ``output``: ``"sum"`` returns W + W̃ (the C tool's ``-model 2``), ``"word"`` W alone,
-    ``"concat"`` both side by side. ``precision="float64"`` trains in double precision, as the C tool
-    does (twice the memory for weights and about half the speed; float32 is the default and gives the
-    same quality, BENCHMARKS.md); the vectors are float32 either way. The entries are reshuffled every epoch; threads update
-    shared weights without locks (Hogwild), so only ``threads=1`` is bit-reproducible.
+    ``"concat"`` both side by side. ``precision="float64"`` trains in double precision, as the C
+    tool does (twice the memory for the weights; BENCHMARKS.md compares both with the C tool); the
+    vectors are float32 either way. The entries are reshuffled every epoch; threads update shared
+    weights without locks (Hogwild), so only ``threads=1`` is bit-reproducible.
     ``report`` holds the mean weighted squared error per entry, per epoch.
 
     Recommendation: on corpora up to about 100M tokens, ``x_max=10`` gives clearly better
@@ -64,7 +64,7 @@ class GloVe:
         corpus: Any,
         *,
         tokenizer: Any = None,
-        skip_doc_tags: bool = False,
+        skip_doc_tags: bool | None = None,
         jsonl_field: str | None = None,
         cache_dir: Any = None,
         progress: ProgressArg = None,
@@ -109,6 +109,7 @@ class GloVe:
         fx = np.empty(X.nnz, dtype=dt)
         logx = np.empty(X.nnz, dtype=dt)
         weights_and_logs(X.vals, c.x_max, c.alpha, fx, logx)
+        assert c.bias_eta is not None  # resolved by the config
         rates = glove_rates(c.eta, c.bias_eta, dt)
         perm = np.arange(X.nnz, dtype=np.int64)
         shuffle(perm, c.seed)

@@ -62,7 +62,7 @@ class Word2Vec:
         corpus: Any,
         *,
         tokenizer: Any = None,
-        skip_doc_tags: bool = False,
+        skip_doc_tags: bool | None = None,
         jsonl_field: str | None = None,
         cache_dir: Any = None,
         progress: ProgressArg = None,

@@ -81,7 +81,7 @@ def build_corpus(
     tokenizer: str | Tokenizer | None = None,
     min_count: int = 5,
     max_vocab_size: int | None = 20_000_000,
-    skip_doc_tags: bool = False,
+    skip_doc_tags: bool | None = None,
     jsonl_field: str | None = None,
     cache_dir: PathLike | bool | None = None,
     progress: ProgressArg = False,

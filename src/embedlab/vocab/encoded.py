@@ -60,7 +60,7 @@ class TokenReader:
         # read into a writeable array: numba types a read-only one (np.frombuffer of bytes) apart and would
         # compile every kernel that takes it a second time
         out = np.empty(max(stop - start, 0), dtype=np.int32)
-        view, done = memoryview(out).cast("B"), 0
+        view, done = memoryview(out.data).cast("B"), 0
         while done < view.nbytes:
             got = os.preadv(self._fd, [view[done:]], self._base + 4 * start + done)
             if got == 0:

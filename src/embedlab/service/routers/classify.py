@@ -23,6 +23,13 @@ def router(served: Served, limits: Limits) -> APIRouter:
         texts = limits.texts(req.all_texts())
         results = []
         if isinstance(model, IntentClassifier):  # the nearest intent, flagged when below the model's threshold
+            if req.k != 1 or req.threshold != 0.0:
+                from embedlab.errors import ConfigError
+
+                raise ConfigError(
+                    "an intent model answers one intent per text, or out of scope below its own "
+                    "threshold: k and threshold do not apply to it"
+                )
             histories = [req.history] if req.history is not None else None
             best, conf = model.confidence_vectors(model.context_vectors(texts, histories))
             for text, b, c in zip(texts, best.tolist(), conf.tolist(), strict=True):

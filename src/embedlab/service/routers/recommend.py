@@ -42,7 +42,17 @@ def router(served: Served) -> APIRouter:
             assert req.item is not None
             rows = model.similar_items(req.item, req.k) if model is not None else kv.most_similar(req.item, topn=req.k)
             query = f"like {req.item}"
-        results = [S.Recommendation(item=x, score=s, because=because.get(x) if req.reasons else None) for x, s in rows]
+        train = model.train if model is not None else None
+        titled = train is not None and train.item_titles is not None
+        results = [
+            S.Recommendation(
+                item=x,
+                score=s,
+                title=train.title(x) if train is not None and titled else None,
+                because=because.get(x) if req.reasons else None,
+            )
+            for x, s in rows
+        ]
         return S.RecommendResponse(query=query, results=results)
 
     return r
