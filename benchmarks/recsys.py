@@ -134,6 +134,11 @@ def sweep(train_fn, score_fn, budget_s: float) -> tuple[dict, list[dict], float]
     return {k: best[k] for k in SWEEP}, tried, time.perf_counter() - t0
 
 
+def _sold(log) -> list[str]:
+    """The items with an event in ``log`` (a split keeps the whole log's item list, sold later or not)."""
+    return [log.items[i] for i in np.unique(log.item_ids)]
+
+
 def retail_rows(tmp: Path, budget: float) -> dict:
     from embedlab.encoders import load_encoder
     from embedlab.recommend import (
@@ -200,9 +205,9 @@ def retail_rows(tmp: Path, budget: float) -> dict:
     # content vectors only for items sold before the cutoff: an item first sold after it is not in the
     # catalogue a recommender had on the cutoff day
     t0 = time.perf_counter()
-    content = content_vectors(encoder, {x: desc.get(x, x) for x in train.items})
+    content = content_vectors(encoder, {x: desc.get(x, x) for x in _sold(train)})
     encode_s = time.perf_counter() - t0
-    valid_content = content_vectors(encoder, {x: desc.get(x, x) for x in fit_part.items})
+    valid_content = content_vectors(encoder, {x: desc.get(x, x) for x in _sold(fit_part)})
     weight = on_validation(
         "hybrid weight",
         {"content_weight": CONTENT_WEIGHTS},

@@ -65,6 +65,11 @@ class Taste(Recommender):
         self._tables = [(self._aligned(self.item_kv, train), 1.0 - (self.content_weight if self.content else 0.0))]
         if self.content is not None and self.content_weight > 0:
             self._tables.append((self._aligned(self.content, train), self.content_weight))
+        # an item with no vector in any table that counts has no score to give: it is never recommended
+        self._known = np.zeros(train.n_items, dtype=bool)
+        for table, mix in self._tables:
+            if mix > 0:
+                self._known |= table.any(axis=1)
         w = taste_weights(train.weights, train.times, half_life_days=self.half_life_days)
         self._event_weights = w
         self._by_user = np.argsort(train.user_ids, kind="stable")
@@ -95,6 +100,7 @@ class Taste(Recommender):
                 norm = np.linalg.norm(vec)
                 tastes[r] = vec / norm if norm > 0 else 0.0
             scores += mix * (tastes @ table.T)
+        scores[:, ~self._known] = -np.inf
         return scores
 
     def explain(self, user: str, item: str, n: int = 3) -> list[tuple[str, float]]:
