@@ -732,7 +732,7 @@ def markdown(res: dict[str, Any]) -> str:
     if tune:
         lines += [
             "",
-            "**Tuning** (`embedlab tune`, validation split of the training data, time budget per set):",
+            "**Tuning** (`embedlab classify tune`, validation split of the training data, time budget per set):",
             "",
             "| set | default accuracy | tuned accuracy | gain (points) | trials | seconds | best settings |",
             "|---|---|---|---|---|---|---|",

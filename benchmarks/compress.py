@@ -363,8 +363,8 @@ def markdown(res: dict) -> str:
     if d:
         out += [
             "",
-            f"MiniLM distilled into a static encoder (`embedlab distill`: 240 dims, float16, SIF weights from Zipf "
-            f"ranks; distilled in "
+            f"MiniLM distilled into a static encoder (`embedlab compress distill`: 240 dims, float16, SIF weights "
+            f"from Zipf ranks; distilled in "
             f"{d['distill_seconds']:.0f} s), {d['documents']:,} SciFact documents, best of three alternating runs:",
             "",
             "| encoder | size | seconds | speed-up | STS-B Spearman |",

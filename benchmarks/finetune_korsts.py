@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/finetune_korsts.py --update BENCHMARKS.md
 
-The same as ``embedlab finetune sts-train.tsv -o OUT --eval sts-test.tsv`` (CoSENT loss, batch 16,
+The same as ``embedlab sentences finetune sts-train.tsv -o OUT --eval sts-test.tsv`` (CoSENT loss, batch 16,
 learning rate 2e-5, 10% warm-up).
 """
 
@@ -57,7 +57,7 @@ def markdown(res: dict) -> str:
     before, after = res["before"]["spearman"], res["after"]["spearman"]
     return (
         "Command: `.venv/bin/python benchmarks/finetune_korsts.py --update BENCHMARKS.md` (same as "
-        "`embedlab finetune sts-train.tsv -o OUT --eval sts-test.tsv`): the bundled MiniLM, CoSENT loss, "
+        "`embedlab sentences finetune sts-train.tsv -o OUT --eval sts-test.tsv`): the bundled MiniLM, CoSENT loss, "
         f"{res['pairs']:,} KorSTS train pairs, {res['epochs']} epoch ({res['steps']} steps of 16), 2 CPU cores.\n\n"
         "| KorSTS test Spearman × 100 | before | after | training time |\n|---|---:|---:|---:|\n"
         f"| all-MiniLM-L6-v2 | {100 * before:.2f} | **{100 * after:.2f}** | {res['train_seconds']:.0f} s |\n\n"

@@ -1,7 +1,7 @@
 """Runs CLI commands as they run after ``pip install embedlab`` with no extra: every optional package
 (embedlab._deps.OPTIONAL, and what those bring) is made impossible to import before embedlab loads.
 
-    python tests/core_only_harness.py '[["train", "als", "events.tsv", "-o", "m"], ...]'
+    python tests/core_only_harness.py '[["recommend", "train", "als", "events.tsv", "-o", "m"], ...]'
 
 Prints one JSON list: for each command its exit code, stderr, the end of stdout, and an exception that
 escaped the CLI (None when it ended by exiting, as a command should).

@@ -128,7 +128,7 @@ class ModelJob(Job):
 
 
 class Train(ModelJob):
-    """``embedlab train word2vec`` over an existing model: a native folder or a word2vec-bin file."""
+    """``embedlab words train word2vec`` over an existing model: a native folder or a word2vec-bin file."""
 
     def __init__(self, folder: Path, rng: np.random.Generator) -> None:
         super().__init__(folder, rng)
@@ -141,7 +141,18 @@ class Train(ModelJob):
         out = self.output(trial)
         fmt = ["--format", "word2vec-bin"] if out.suffix == ".bin" else []
         settings = ["--dim", str(DIM), "--min-count", "1", "--epochs", "2", "--threads", "2", "--quiet"]
-        return ["train", "word2vec", str(self.corpus), "-o", str(out), *settings, "--seed", str(trial + 1), *fmt]
+        return [
+            "words",
+            "train",
+            "word2vec",
+            str(self.corpus),
+            "-o",
+            str(out),
+            *settings,
+            "--seed",
+            str(trial + 1),
+            *fmt,
+        ]
 
     def start(self, trial: int) -> None:
         _cli(self._args(trial))
@@ -161,7 +172,7 @@ class Train(ModelJob):
 
 
 class Convert(ModelJob):
-    """``embedlab convert`` of one of two models over the previous result (native and word2vec-bin)."""
+    """``embedlab words convert`` of one of two models over the previous result (native and word2vec-bin)."""
 
     def __init__(self, folder: Path, rng: np.random.Generator) -> None:
         super().__init__(folder, rng)
@@ -179,7 +190,7 @@ class Convert(ModelJob):
     def start(self, trial: int) -> None:
         out = self.output(trial)
         to = "word2vec-bin" if out.suffix == ".bin" else "native"
-        _cli(["convert", str(self.sources[(trial // 2) % 2]), str(out), "--to", to])
+        _cli(["words", "convert", str(self.sources[(trial // 2) % 2]), str(out), "--to", to])
 
     def check_new(self, trial: int, out: Path) -> list[str]:
         kv = load(out)
@@ -215,7 +226,7 @@ class Save(ModelJob):
 
 
 class Add(Job):
-    """``embedlab collection add`` of a fresh file of documents to a collection on word vectors."""
+    """``embedlab search add`` of a fresh file of documents to a collection on word vectors."""
 
     BATCH = 50
 
@@ -243,12 +254,12 @@ class Add(Job):
     def prepare(self, trial: int) -> None:
         self._file(trial)
         if not self.created:
-            args = ["collection", "create", str(self.collection), "--model", str(self.folder / "words")]
+            args = ["search", "create", str(self.collection), "--model", str(self.folder / "words")]
             os.waitpid(_fork(lambda: _cli(args)), 0)
             self.created = True
 
     def start(self, trial: int) -> None:
-        _cli(["collection", "add", str(self.collection), str(self._file(trial)), "--batch-size", str(self.BATCH)])
+        _cli(["search", "add", str(self.collection), str(self._file(trial)), "--batch-size", str(self.BATCH)])
 
     def check(self, trial: int, finished: bool) -> list[str]:
         from embedlab.search.collection import Collection

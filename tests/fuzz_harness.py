@@ -42,6 +42,10 @@ def _alarm(_signum, _frame):
 
 HUGE_INTS = [0, 1, -1, 2, 7, 2**31 - 1, -(2**31), 2**31, 10**9, 10**12, 2**62, 99999999999999999999]
 BAD_NUMBERS = [b"nan", b"NaN", b"inf", b"-inf", b"1e400", b"-1e400", b"0x10", b"1,5", b"", b"--1", b"1e-400", b"\xff"]
+# numbers as text that Python's int() / float() or numpy would read as some other number, or past int64
+NUMBERS_AS_TEXT = ["١٢".encode(), "１２".encode(), "²".encode(), b"1_000", b" 7", b"+7", b"-7", b"007",
+                   b"18446744073709551616", b"9223372036854775808", b"9" * 40]  # fmt: skip
+
 WORD_BYTES = [b"\xff", b"\xc3", b"\xe2\x80\xa8", b"\xc2\x85", b"\x00", b"\t", b"\r", b"\x0b", b"\x0c", b"\xef\xbb\xbf"]
 
 
@@ -94,9 +98,9 @@ def text_damage(data: bytes, r: random.Random, header: bool) -> bytes:
                 f"{n} {dim} 7".encode(),
             ]
         )
-    elif op == "number" and len(parts := lines[k].split(b" ")) > 1:
-        parts[r.randrange(1, len(parts))] = r.choice(BAD_NUMBERS)
-        lines[k] = b" ".join(parts)
+    elif op == "number" and len(parts := lines[k].split(sep := b"\t" if b"\t" in lines[k] else b" ")) > 1:
+        parts[r.randrange(1, len(parts))] = r.choice(BAD_NUMBERS + NUMBERS_AS_TEXT)  # every field after the key
+        lines[k] = sep.join(parts)
     elif op == "word" and lines[k]:
         cut = r.randrange(0, max(1, lines[k].find(b" ")) + 1)
         lines[k] = lines[k][:cut] + r.choice(WORD_BYTES) + lines[k][cut:]
@@ -245,7 +249,8 @@ def json_damage(text: str, r: random.Random) -> str:
     if r.random() < 0.3:
         del node[path[-1]]
     else:
-        node[path[-1]] = r.choice([None, -1, 0, 10**30, "x", [], {}, 1.5, True, float("nan"), "../../etc"])
+        node[path[-1]] = r.choice([None, -1, 0, 10**30, 2**64, "x", [], {}, 1.5, True, float("nan"), "../../etc",
+                                   *(t.decode() for t in NUMBERS_AS_TEXT), "8"])  # fmt: skip
     return json.dumps(obj)
 
 
@@ -434,6 +439,12 @@ def make_sources(folder: Path, rng: np.random.Generator) -> dict[str, Path]:
     col.search_vectors(rng.normal(size=(1, 8)), k=3, index="hnsw")  # saves the HNSW index beside it
     col.close()
     out["col"] = folder / "col"
+    from embedlab.classify.supervised import SupervisedFastText
+
+    texts = [" ".join(rng.choice(words, size=6)) for _ in range(200)]
+    sup = SupervisedFastText(dim=4, epochs=2, threads=1, bucket=300, word_ngrams=2)
+    sup.fit(texts, ["ab"[i % 2] for i in range(200)]).save(folder / "sup")
+    out["supervised-folder"] = folder / "sup"
     return out
 
 
@@ -446,6 +457,12 @@ def run_case(kind: str, source: Path, case_dir: Path, r: random.Random, layout) 
     elif kind == "col":
         collection_damage(source, case_dir / "c", r)
         use_collection(case_dir / "c")
+    elif kind == "supervised-folder":  # its vocabulary and label counts are text files
+        from embedlab.classify.supervised import SupervisedFastText
+
+        folder_damage(source, case_dir / "m", r)
+        model = SupervisedFastText.load(case_dir / "m")
+        model.predict(["w1 w2 king", "zzqunseen"], k=2)
     elif kind == "supervised":
         from embedlab.classify.supervised import SupervisedFastText
 

@@ -29,6 +29,7 @@ def _trials(job: str, trials: int, seed: int, folder: Path) -> dict:
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("job", WRITES)
 def test_a_few_kills_during_each_write(job, tmp_path):
     result = _trials(job, 6, 1, tmp_path)

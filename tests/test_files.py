@@ -78,6 +78,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_kill_9_during_saves_never_loses_the_model(tmp_path):
     from embedlab.io import load
     from embedlab.vectors.keyed import KeyedVectors

@@ -131,3 +131,38 @@ def test_the_corpus_container_needs_no_text_code():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "5 []"
+
+
+def _contract_layers() -> list[list[str]]:
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c["type"] == "layers")["layers"]
+    return [[m.strip().removeprefix("embedlab.") for m in layer.split("|")] for layer in layers]
+
+
+def _readme_layers() -> list[str]:
+    """The package's parts in the order README's Layout lists them: folders, then the core modules."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    names: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            first = line.split()[0]
+            if first.endswith((".py", ".py,")):
+                names += [w.strip(",").removesuffix(".py") for w in line.split() if w.strip(",").endswith(".py")]
+            else:
+                names.append(first.rstrip("/"))
+    return names
+
+
+def test_one_picture_of_the_layers():
+    """README's Layout, the import-linter contract and this test's reading of them agree: the same parts in
+    the same order (products in any order among themselves, the core modules likewise)."""
+    flat = [m for layer in _contract_layers() for m in layer]
+    readme = _readme_layers()
+    assert sorted(readme) == sorted(flat), set(readme) ^ set(flat)
+    position = {m: i for i, layer in enumerate(_contract_layers()) for m in layer}
+    assert [position[m] for m in readme] == sorted(position[m] for m in readme), readme
+    for name in readme:  # each is a package or a module of embedlab
+        assert (PKG / name).is_dir() or (PKG / f"{name}.py").is_file(), name

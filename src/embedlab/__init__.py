@@ -2,7 +2,7 @@
 
 >>> import embedlab
 >>> kv = embedlab.Word2Vec(dim=8, min_count=1, epochs=1, threads=1).fit([["hello", "world"]] * 50)
->>> kv.most_similar("hello", topn=1)[0][0]
+>>> kv.most_similar("hello", k=1)[0][0]
 'world'
 
 The names below are imported on first use, so ``import embedlab`` stays fast.

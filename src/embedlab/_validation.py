@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterable
 
-from embedlab.errors import ConfigError
+from embedlab.errors import ConfigError, FormatError
 
 
 def check_int(name: str, value: object, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -67,3 +67,44 @@ def is_number(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+#: the largest count an int64 array holds
+MAX_INT64 = 2**63 - 1
+_DIGITS = frozenset("0123456789")
+
+
+def parse_count(text: str | bytes, where: str, minimum: int = 0, maximum: int = MAX_INT64) -> int:
+    """A whole number written in a saved text file (a vocabulary count, a size, a setting): ASCII digits
+    only, within ``[minimum, maximum]``; anything else is a :class:`~embedlab.errors.FormatError` naming
+    ``where``. Python's ``int()`` reads ``'١٢'``, ``'1_000'`` and ``' 7'`` and has no upper bound; a saved
+    file never holds those, so a damaged one is reported rather than read as some other number.
+
+    >>> parse_count("42", "vocab.tsv, line 3")
+    42
+    >>> parse_count("4²", "vocab.tsv, line 3")
+    Traceback (most recent call last):
+    ...
+    embedlab.errors.FormatError: vocab.tsv, line 3: expected a whole number from 0 to 9223372036854775807, got '4²'
+    """
+    s = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    if not s or not _DIGITS.issuperset(s) or len(s) > 20 or not minimum <= int(s) <= maximum:
+        raise FormatError(f"{where}: expected a whole number from {minimum} to {maximum}, got {s[:40]!r}")
+    return int(s)
+
+
+def config_int(config: object, key: str, where: str, minimum: int = 0, maximum: int = MAX_INT64) -> int:
+    """``config[key]`` of a saved JSON file as an int in ``[minimum, maximum]``: a JSON integer (not a
+    bool, a float or digits in a string), else a :class:`~embedlab.errors.FormatError` naming ``where``.
+
+    >>> config_int({"dim": 8}, "dim", "config.json")
+    8
+    >>> config_int({"dim": "8"}, "dim", "config.json")
+    Traceback (most recent call last):
+    ...
+    embedlab.errors.FormatError: config.json: 'dim' should be a whole number from 0 to 9223372036854775807, got '8'
+    """
+    value = config.get(key) if isinstance(config, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise FormatError(f"{where}: {key!r} should be a whole number from {minimum} to {maximum}, got {value!r}")
+    return value

@@ -89,6 +89,7 @@ print(json.dumps({"labels": [row[0] for row in labels], "quantized": m.is_quanti
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cutoff", [None, 300])
 def test_our_ftz_loads_in_the_package_and_back_here(tmp_path, cutoff):
     train, texts = _data(tmp_path)

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from embedlab.classify.dictionary import LabelDictionary
-from embedlab.classify.supervised import SupervisedFastText, huffman_paths
+from embedlab.classify.supervised import SupervisedFastText
 from embedlab.errors import ConfigError, CorpusError, FormatError
+from embedlab.train.labelled import huffman_paths
+from embedlab.vocab.labelled import LabelDictionary
 
 
 def _planted(n=60, seed=0):
@@ -147,6 +148,7 @@ def _write(path, text):
     return path
 
 
+@pytest.mark.slow
 def test_korean_content_morphemes(tmp_path):
     pytest.importorskip("kiwipiepy")
     texts = ["고양이가 밥을 먹었다", "고양이는 생선을 먹는다", "비가 온다", "우산을 쓴다 비가 와서"] * 10

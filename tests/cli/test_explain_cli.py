@@ -18,11 +18,11 @@ def run(*args):
 
 
 def test_explain_words_and_texts(planted_model, tmp_path):
-    r = run("explain", planted_model, "cat", "dog", "--json")
+    r = run("explain", "similarity", planted_model, "cat", "dog", "--json")
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert d["mode"] == "dimensions" and abs(d["residual"]) < 1e-5 and len(d["top_dimensions"]) == 10
-    r = run("explain", planted_model, "cat dog red", "horse blue", "--plot", tmp_path / "why.png")
+    r = run("explain", "similarity", planted_model, "cat dog red", "horse blue", "--plot", tmp_path / "why.png")
     assert r.exit_code == 0, r.output
     assert "pooled" in r.output and "pairs that matter most" in r.output
     assert (tmp_path / "why.png").stat().st_size > 5_000
@@ -34,7 +34,7 @@ def test_explain_errors_are_one_line(planted_model):
         (("cat", " "), "empty"),
         (("cat", "dog", "--mode", "integrated"), "contextual"),
     ):
-        r = run("explain", planted_model, *args)
+        r = run("explain", "similarity", planted_model, *args)
         assert r.exit_code != 0 and msg in r.output and "Traceback" not in r.output
 
 
@@ -44,16 +44,16 @@ def test_weat_and_probe(tmp_path):
     rng = np.random.default_rng(0)
     kv = KeyedVectors(words, rng.normal(size=(len(words), 16)).astype(np.float32), counts=np.arange(len(words), 0, -1))
     kv.save(tmp_path / "m")
-    r = run("weat", tmp_path / "m", "--json", "--permutations", "500")
+    r = run("explain", "weat", tmp_path / "m", "--json", "--permutations", "500")
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert [x["test"] for x in d["results"]] == ["weat7"] and len(d["skipped"]) == 9
-    r = run("weat", tmp_path / "m", "--test", "weat1")
+    r = run("explain", "weat", tmp_path / "m", "--test", "weat1")
     assert r.exit_code != 0 and "no WEAT test could run" in r.output
-    r = run("probe", tmp_path / "m", "--top", "30", "--folds", "3", "--json")
+    r = run("explain", "probe", tmp_path / "m", "--top", "30", "--folds", "3", "--json")
     assert r.exit_code == 0, r.output
     assert set(json.loads(r.output)) >= {"accuracy", "control", "selectivity"}
-    r = run("probe", tmp_path / "m", "--attribute", "labels")
+    r = run("explain", "probe", tmp_path / "m", "--attribute", "labels")
     assert r.exit_code != 0 and "--labels FILE" in r.output
 
 

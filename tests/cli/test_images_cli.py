@@ -39,7 +39,7 @@ def shapes_dir(tmp_path_factory):
 
 def test_train_image_cnn_then_encode_and_evaluate(shapes_dir, tmp_path):
     model = tmp_path / "cnn"
-    r = ok(["train", "image-cnn", shapes_dir / "train", "-o", model, "--width", "8", "--grid", "1", "--epochs", "12",
+    r = ok(["images", "train-cnn", shapes_dir / "train", "-o", model, "--width", "8", "--grid", "1", "--epochs", "12",
             "--batch-size", "16", "--json", "-q"])  # fmt: skip
     assert json.loads(r.stdout)["classes"] == 4 and (model / "image_cnn.json").is_file()
     out = tmp_path / "vecs.npy"
@@ -47,13 +47,14 @@ def test_train_image_cnn_then_encode_and_evaluate(shapes_dir, tmp_path):
     vecs = np.load(out)
     listed = (tmp_path / "vecs.paths.txt").read_text().splitlines()
     assert vecs.shape == (32, 48) and len(listed) == 32 and listed[0].endswith(".png")
-    r = ok(["evaluate-images", shapes_dir / "train", "--test", shapes_dir / "test", "-m", model, "--json", "-q"])
+    r = ok(["images", "evaluate", shapes_dir / "train", "--test", shapes_dir / "test", "-m", model, "--json", "-q"])
     row = json.loads(r.stdout)["results"][0]
     assert row["knn"] > 0.7 and row["linear_probe"] > 0.7 and 0 < row["precision@10"] <= 1
-    ok(["plot-images", shapes_dir / "test", "-o", tmp_path / "map.png", "-m", model])
+    ok(["images", "plot", shapes_dir / "test", "-o", tmp_path / "map.png", "-m", model])
     assert (tmp_path / "map.png").stat().st_size > 5000
 
 
+@pytest.mark.slow
 def test_train_image_text_and_zero_shot(tmp_path):
     x, y = shape_images(6, size=40, colour=True, seed=8)
     paths = write_images(tmp_path / "pics", x, y)
@@ -61,12 +62,24 @@ def test_train_image_text_and_zero_shot(tmp_path):
     pairs.write_text("".join(json.dumps({"image": str(p.relative_to(tmp_path)), "caption": f"a {lab}"}) + "\n"
                              for p, lab in zip(paths, y, strict=True)))  # fmt: skip
     model = tmp_path / "space"
-    ok(["train", "image-text", pairs, "-o", model, "--epochs", "40", "--batch-size", "32", "--lr", "0.003", "-q"])
-    r = ok(["zero-shot", model, paths[0], paths[-1], "--classes", ",".join(sorted(set(y))), "--prompt", "a {}",
-            "--json"])  # fmt: skip
+    ok(["images", "train-text", pairs, "-o", model, "--epochs", "40", "--batch-size", "32", "--lr", "0.003", "-q"])
+    r = ok(
+        [
+            "images",
+            "zero-shot",
+            model,
+            paths[0],
+            paths[-1],
+            "--classes",
+            ",".join(sorted(set(y))),
+            "--prompt",
+            "a {}",
+            "--json",
+        ]
+    )
     got = [row["label"] for row in json.loads(r.stdout)["results"]]
     assert got == [y[0], y[-1]]
-    fails(["zero-shot", model, paths[0], "--classes", "one"], "two classes")
+    fails(["images", "zero-shot", model, paths[0], "--classes", "one"], "two classes")
 
 
 def test_bad_image_input(tmp_path):
@@ -76,8 +89,8 @@ def test_bad_image_input(tmp_path):
     bad.write_bytes(b"not an image")
     fails(["encode", "--images", bad, "-o", tmp_path / "v.npy"], "bad.png")
     fails(["encode", "-o", tmp_path / "v.npy"], "give a text FILE or --images DIR")
-    fails(["train", "image-cnn", tmp_path / "empty", "-o", tmp_path / "m"], "class subfolders")
+    fails(["images", "train-cnn", tmp_path / "empty", "-o", tmp_path / "m"], "class subfolders")
     lines = tmp_path / "pairs.jsonl"
     lines.write_text('{"image": "x.png"}\n')
-    fails(["train", "image-text", lines, "-o", tmp_path / "m2"], "caption")
-    fails(["zero-shot", "efficientnet-lite0", bad, "--classes", "a,b"], "not an image-text model")
+    fails(["images", "train-text", lines, "-o", tmp_path / "m2"], "caption")
+    fails(["images", "zero-shot", "efficientnet-lite0", bad, "--classes", "a,b"], "not an image-text model")

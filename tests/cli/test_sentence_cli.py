@@ -7,6 +7,7 @@ import pytest
 from test_cli_end_to_end import assert_one_line_error, run
 
 
+@pytest.mark.slow
 def test_encode_text_lines_and_jsonl(tmp_path):
     (tmp_path / "t.txt").write_text("A man plays guitar.\n\nA cat sleeps.\n", encoding="utf-8")
     run("encode", tmp_path / "t.txt", "-o", tmp_path / "v.npy", "--normalize")
@@ -27,6 +28,7 @@ def test_encode_text_lines_and_jsonl(tmp_path):
     assert not (tmp_path / "x.npy").exists()
 
 
+@pytest.mark.slow
 def test_collection_commands(tmp_path):
     docs = tmp_path / "docs.jsonl"
     rows = [
@@ -36,26 +38,27 @@ def test_collection_commands(tmp_path):
     ]
     docs.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     col = tmp_path / "col"
-    run("collection", "create", col)
-    run("collection", "add", col, docs)
-    out = json.loads(run("collection", "search", col, "someone making music", "--k", "2", "--json").stdout)
+    run("search", "create", col)
+    run("search", "add", col, docs)
+    out = json.loads(run("search", "query", col, "someone making music", "--k", "2", "--json").stdout)
     hits = out["results"][0]["hits"]
     assert all(h["metadata"] == {"topic": "music"} for h in hits)
     assert {h["id"] for h in hits} == {"g", "p"}
-    out = json.loads(run("collection", "search", col, "music", "--filter", '{"topic": "finance"}', "--json").stdout)
+    out = json.loads(run("search", "query", col, "music", "--filter", '{"topic": "finance"}', "--json").stdout)
     assert [h["id"] for h in out["results"][0]["hits"]] == ["s"]
     (tmp_path / "q.txt").write_text("market crash\nviolin concert\n")
-    out = json.loads(run("collection", "search", col, "--queries", tmp_path / "q.txt", "-k", "1", "--json").stdout)
+    out = json.loads(run("search", "query", col, "--queries", tmp_path / "q.txt", "-k", "1", "--json").stdout)
     assert [r["hits"][0]["id"] for r in out["results"]] == ["s", "p"]
-    assert "Stocks fell" in run("collection", "search", col, "shares", "--index", "hnsw").stdout
-    run("collection", "delete", col, "s")
-    assert json.loads(run("collection", "info", col, "--json").stdout)["documents"] == 2
-    assert_one_line_error(run("collection", "delete", col, "zzz", check_rc=None), "unknown id")
-    assert_one_line_error(run("collection", "add", col, docs, check_rc=None), "already in the collection")
-    assert_one_line_error(run("collection", "search", col, "x", "--filter", "{bad", check_rc=None), "not valid JSON")
-    assert_one_line_error(run("collection", "search", tmp_path / "none", "x", check_rc=None), "not a collection")
+    assert "Stocks fell" in run("search", "query", col, "shares", "--index", "hnsw").stdout
+    run("search", "delete", col, "s")
+    assert json.loads(run("search", "info", col, "--json").stdout)["documents"] == 2
+    assert_one_line_error(run("search", "delete", col, "zzz", check_rc=None), "unknown id")
+    assert_one_line_error(run("search", "add", col, docs, check_rc=None), "already in the collection")
+    assert_one_line_error(run("search", "query", col, "x", "--filter", "{bad", check_rc=None), "not valid JSON")
+    assert_one_line_error(run("search", "query", tmp_path / "none", "x", check_rc=None), "not a collection")
 
 
+@pytest.mark.slow
 def test_evaluate_sts_table_compares_models(tmp_path):
     sts = tmp_path / "sts.csv"
     sts.write_text(
@@ -64,9 +67,9 @@ def test_evaluate_sts_table_compares_models(tmp_path):
         "g\tf\ty\t3\t3.0\tA woman is cooking.\tA woman prepares food.\n"
         "g\tf\ty\t4\t1.0\tA woman is cooking.\tA dog runs in a park.\n"
     )
-    r = json.loads(run("evaluate-sts", sts, "--json").stdout)["results"]
+    r = json.loads(run("sentences", "evaluate-sts", sts, "--json").stdout)["results"]
     assert r[0]["model"] == "minilm" and r[0]["pairs"] == 4 and r[0]["spearman"] > 0.5
-    assert "spearman" in run("evaluate-sts", sts).stdout
+    assert "spearman" in run("sentences", "evaluate-sts", sts).stdout
 
 
 @pytest.mark.slow
@@ -82,11 +85,12 @@ def test_finetune_with_before_and_after(tmp_path):
     test.write_text("g\tf\ty\t1\t5\ta red car\ta crimson automobile\ng\tf\ty\t2\t0\ta red car\ta green tree\n"
                     "g\tf\ty\t3\t2\ta red car\ta red bicycle\n")  # fmt: skip
     out = json.loads(
-        run("finetune", train, "-o", tmp_path / "ft", "--eval", test, "--batch-size", "4", "--json").stdout
+        run("sentences", "finetune", train, "-o", tmp_path / "ft", "--eval", test, "--batch-size", "4", "--json").stdout
     )
     assert out["steps"] == 2 and out["loss"] == "cosent"
     assert "spearman" in out["before"] and "spearman" in out["after"]
     assert (tmp_path / "ft" / "modules.json").is_file()
     assert_one_line_error(
-        run("finetune", train, "-o", tmp_path / "ft2", "--loss", "nope", check_rc=None), "loss must be one of"
+        run("sentences", "finetune", train, "-o", tmp_path / "ft2", "--loss", "nope", check_rc=None),
+        "loss must be one of",
     )

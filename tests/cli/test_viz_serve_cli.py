@@ -10,38 +10,52 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 from test_cli_end_to_end import assert_one_line_error, default_sigint, run
 
 
+@pytest.mark.slow
 def test_plot_and_export(planted_model, tmp_path):
-    run("plot", planted_model, "--words", "cat,dog,cow,red,blue,green", "-o", tmp_path / "m.png")
+    run("words", "plot", planted_model, "--words", "cat,dog,cow,red,blue,green", "-o", tmp_path / "m.png")
     assert (tmp_path / "m.png").stat().st_size > 5000
-    run("plot", planted_model, "--top", "30", "--method", "tsne", "-o", tmp_path / "m.html")
+    run("words", "plot", planted_model, "--top", "30", "--method", "tsne", "-o", tmp_path / "m.html")
     assert "Plotly.newPlot" in (tmp_path / "m.html").read_text()
-    run("plot", planted_model, "--words", "cat,dog,red,blue", "--axes", "cat:dog,red:blue",
+    run("words", "plot", planted_model, "--words", "cat,dog,red,blue", "--axes", "cat:dog,red:blue",
         "--analogy", "cat:dog:red:blue", "-o", tmp_path / "a.svg")  # fmt: skip
     assert_one_line_error(
-        run("plot", planted_model, "--words", "cat,zebra", "-o", tmp_path / "z.png", check_rc=None), "zebra"
+        run("words", "plot", planted_model, "--words", "cat,zebra", "-o", tmp_path / "z.png", check_rc=None), "zebra"
     )
     assert_one_line_error(
-        run("plot", planted_model, "-o", tmp_path / "z.png", check_rc=None), "--words a,b,c or --top N"
+        run("words", "plot", planted_model, "-o", tmp_path / "z.png", check_rc=None), "--words a,b,c or --top N"
     )
     assert_one_line_error(
-        run("plot", planted_model, "--words", "cat,dog", "--axes", "cat", "-o", tmp_path / "z.png", check_rc=None),
+        run(
+            "words",
+            "plot",
+            planted_model,
+            "--words",
+            "cat,dog",
+            "--axes",
+            "cat",
+            "-o",
+            tmp_path / "z.png",
+            check_rc=None,
+        ),
         "--axes must look like a:b",
     )
     assert not (tmp_path / "z.png").exists()
-    run("export", planted_model, "--to", "projector", "-o", tmp_path / "proj")
+    run("words", "export", planted_model, "--to", "projector", "-o", tmp_path / "proj")
     assert (tmp_path / "proj" / "vectors.tsv").is_file() and (tmp_path / "proj" / "metadata.tsv").is_file()
-    run("export", planted_model, "--to", "torch", "-o", tmp_path / "emb.pt")
+    run("words", "export", planted_model, "--to", "torch", "-o", tmp_path / "emb.pt")
     import torch
 
     d = torch.load(tmp_path / "emb.pt")
     layer = torch.nn.Embedding.from_pretrained(d["weight"])
     assert layer.weight.shape[0] == len(d["words"])
-    run("export", planted_model, "--to", "torch", "-o", tmp_path / "emb.pt")  # its own kind: replaced
+    run("words", "export", planted_model, "--to", "torch", "-o", tmp_path / "emb.pt")  # its own kind: replaced
 
 
+@pytest.mark.slow
 def test_export_never_destroys_other_files(planted_model, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -51,7 +65,7 @@ def test_export_never_destroys_other_files(planted_model, tmp_path):
                           ("torch", tmp_path / "notes.txt", "not a PyTorch file"),
                           ("projector", tmp_path / "notes.txt", "is a file"),
                           ("torch", planted_model, "input of this command")]:  # fmt: skip
-        assert_one_line_error(run("export", planted_model, "--to", to, "-o", out, check_rc=None), text)
+        assert_one_line_error(run("words", "export", planted_model, "--to", to, "-o", out, check_rc=None), text)
     assert (docs / "notes.txt").read_text() == "keep me" and (tmp_path / "notes.txt").read_text() == "keep me too"
 
 

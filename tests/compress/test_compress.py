@@ -35,13 +35,15 @@ def test_retention_reports_quality_bytes_and_speed(planted_model):
 def test_the_cli_prints_a_table_and_writes_a_model_that_loads(planted_model, tmp_path):
     runner = CliRunner()
     out = tmp_path / "small"
-    result = runner.invoke(app, ["compress", str(planted_model), "-o", str(out), "--method", "binary"])
+    result = runner.invoke(app, ["compress", "vectors", str(planted_model), "-o", str(out), "--method", "binary"])
     assert result.exit_code == 0, result.output
     assert "retained" in result.output and "bytes" in result.output
     assert embedlab.load(out).codec.name == "binary"
-    result = runner.invoke(app, ["compress", str(planted_model), "-o", str(out), "--method", "float16", "--json"])
+    result = runner.invoke(
+        app, ["compress", "vectors", str(planted_model), "-o", str(out), "--method", "float16", "--json"]
+    )
     report = json.loads(result.output)
     assert report["method"] == "float16" and 1.8 < report["ratio"] < 2.0  # 2 bytes a value, plus 4 for the row length
     (tmp_path / "notes.txt").write_text("keep me")
-    result = runner.invoke(app, ["compress", str(planted_model), "-o", str(tmp_path / "notes.txt")])
+    result = runner.invoke(app, ["compress", "vectors", str(planted_model), "-o", str(tmp_path / "notes.txt")])
     assert result.exit_code == 1 and (tmp_path / "notes.txt").read_text() == "keep me"

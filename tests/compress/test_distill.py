@@ -20,6 +20,7 @@ def student(tmp_path_factory, minilm):
     return distill(folder, minilm, dim=128)
 
 
+@pytest.mark.slow
 def test_the_student_is_small_and_ranks_sentences_by_meaning(student):
     assert student.dim == 128 and student.embeddings.dtype == np.float16
     size = sum(f.stat().st_size for f in student.path.iterdir())
@@ -55,5 +56,5 @@ def test_edge_cases_and_bad_input(student, tmp_path, planted_model):
 
 def test_the_cli_refuses_to_overwrite_a_user_file(tmp_path):
     (tmp_path / "notes.txt").write_text("keep")
-    result = CliRunner().invoke(app, ["distill", "-o", str(tmp_path / "notes.txt")])
+    result = CliRunner().invoke(app, ["compress", "distill", "-o", str(tmp_path / "notes.txt")])
     assert result.exit_code == 1 and (tmp_path / "notes.txt").read_text() == "keep"

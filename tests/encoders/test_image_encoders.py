@@ -35,6 +35,7 @@ def test_lite0_weights_give_imagenet_classes(lite0):
     assert (probs[:, 0] > 0.15).all()
 
 
+@pytest.mark.slow
 def test_lite0_features_cluster_shapes_better_than_pixels(lite0):
     x, y = shape_images(12, size=48, colour=True, seed=3)
     shapes = [lab.split()[1] for lab in y]

@@ -83,6 +83,7 @@ class Planted:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+@pytest.mark.slow
 def test_lexical_and_hybrid_methods(tmp_path):
     pytest.importorskip("kiwipiepy")
     d = read_squad(squad_file(tmp_path, ARTICLES))
@@ -101,6 +102,7 @@ def test_lexical_and_hybrid_methods(tmp_path):
         evaluate_retrieval(None, d, method="lexical", language="klingon")
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_korquad_dev_counts_and_bm25():
     pytest.importorskip("kiwipiepy")
@@ -119,10 +121,12 @@ def test_cli_lexical_on_a_squad_file(tmp_path):
 
     path = squad_file(tmp_path, ARTICLES)
     run = CliRunner().invoke(
-        app, ["evaluate-retrieval", str(path), "--method", "lexical", "--language", "ko", "--json"]
+        app, ["sentences", "evaluate-retrieval", str(path), "--method", "lexical", "--language", "ko", "--json"]
     )
     assert run.exit_code == 0, run.output
     out = json.loads(run.stdout)
     assert out["model"] == "bm25" and out["queries"] == 4 and out["recall@1"] == 1.0
-    bad = CliRunner().invoke(app, ["evaluate-retrieval", str(path), "--method", "lexical", "--language", "xx"])
+    bad = CliRunner().invoke(
+        app, ["sentences", "evaluate-retrieval", str(path), "--method", "lexical", "--language", "xx"]
+    )
     assert bad.exit_code == 1 and "unsupported language 'xx'" in bad.stderr and "Traceback" not in bad.output

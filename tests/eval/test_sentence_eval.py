@@ -80,6 +80,7 @@ def test_read_beir_and_evaluate(tmp_path):
         read_beir(tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_minilm_sts_benchmark_matches_the_published_score(minilm):
     r = evaluate_sts(minilm, read_sts(shared("sts", "stsbenchmark", "sts-test.csv")))

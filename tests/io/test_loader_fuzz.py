@@ -18,7 +18,7 @@ import pytest
 from conftest import train_fasttext_package
 
 HARNESS = Path(__file__).parent.parent / "fuzz_harness.py"
-MADE_HERE = ["w2v.txt", "w2v.bin", "vecs.glove", "ft.bin", "native", "ft-native", "col"]
+MADE_HERE = ["w2v.txt", "w2v.bin", "vecs.glove", "ft.bin", "native", "ft-native", "col", "supervised-folder"]
 BY_THE_PACKAGE = ["fasttext-package", "supervised"]
 MEMORY_LIMIT = 3 << 30
 
@@ -67,6 +67,7 @@ def _fuzz(kind, seed, cases, folder, source=None):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", MADE_HERE + BY_THE_PACKAGE)
 def test_damaged_files_load_or_raise_format_errors(kind, tmp_path, package_files):
     _fuzz(kind, 1, 500, tmp_path, package_files.get(kind))

@@ -198,3 +198,18 @@ def test_config_json_is_strict_json_even_when_a_loss_is_nan(tmp_path):
     text = (tmp_path / "m" / "config.json").read_text()
     config = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in config.json"))
     assert config["metadata"]["training"] == {"loss_per_epoch": [None, 1.5], "curve": [None, 2.0]}
+
+
+@pytest.mark.parametrize("value", ["١٢", "１.５", "1_0"])
+def test_vector_values_in_other_digits_are_refused(tmp_path, value):
+    """numpy reads '١٢' as 12 and '1_0' as 10: a word2vec text file holds ASCII decimals, so those are damage."""
+    (tmp_path / "v.txt").write_text(f"2 2\na 0.1 0.2\nb 0.3 {value}\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 3"):
+        embedlab.load(tmp_path / "v.txt", format="word2vec-txt")
+
+
+@pytest.mark.parametrize("header", ["2 ²", "١ 2", "2 99999999999999999999999"])
+def test_a_header_number_int_would_misread_is_refused(tmp_path, header):
+    (tmp_path / "v.txt").write_text(f"{header}\na 0.1 0.2\nb 0.3 0.4\n", encoding="utf-8")
+    with pytest.raises(FormatError):
+        embedlab.load(tmp_path / "v.txt", format="word2vec-txt")

@@ -93,7 +93,7 @@ def test_als_fold_in_equals_implicits_recalculation_and_refit(log):
     user = log.users[3]
     items = [log.items[i] for i in log.item_ids[log.user_ids == 3]]
     folded = als.fold_in(items)
-    exact = als._model.recalculate_user(3, log.matrix("confidence", alpha=als.alpha)[3])
+    exact = als._model.recalculate_user(3, log.matrix("confidence", confidence=als.confidence)[3])
     assert folded == pytest.approx(np.asarray(exact).ravel(), rel=1e-3, abs=1e-4)  # implicit's own user solve
     cos = folded @ als.user_factors[3] / np.linalg.norm(folded) / np.linalg.norm(als.user_factors[3])
     assert cos > 0.95  # and close to the fitted user (fitted against the items one step earlier)

@@ -99,14 +99,12 @@ def test_cli_and_service(tmp_path):
 
     c = Collection.create(tmp_path / "c", language="en")  # the bundled MiniLM's 384-d, for the service
     c.add(["p", "q"], ["zyx-9 manual", "garden tools"], vectors=np.eye(384)[:2])
-    run = CliRunner().invoke(
-        app, ["collection", "search", str(tmp_path / "c"), "manual", "--mode", "lexical", "--json"]
-    )
+    run = CliRunner().invoke(app, ["search", "query", str(tmp_path / "c"), "manual", "--mode", "lexical", "--json"])
     assert run.exit_code == 0, run.output
     assert [h["id"] for h in json.loads(run.stdout)["results"][0]["hits"]] == ["p"]
-    bad = CliRunner().invoke(app, ["collection", "search", str(tmp_path / "c"), "manual", "--mode", "fuzzy"])
+    bad = CliRunner().invoke(app, ["search", "query", str(tmp_path / "c"), "manual", "--mode", "fuzzy"])
     assert bad.exit_code != 0 and "mode" in bad.output and "Traceback" not in bad.output
-    info = CliRunner().invoke(app, ["collection", "info", str(tmp_path / "c"), "--json"])
+    info = CliRunner().invoke(app, ["search", "info", str(tmp_path / "c"), "--json"])
     assert json.loads(info.stdout)["language"] == "en"
 
     from fastapi.testclient import TestClient

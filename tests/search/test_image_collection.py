@@ -67,6 +67,7 @@ def test_image_collections_refuse_text_and_text_collections_refuse_images(image_
         add_images(image_col, np.zeros((2, 28, 28), np.uint8))
 
 
+@pytest.mark.slow
 def test_image_text_collection_searches_by_text(tmp_path, minilm):
     from embedlab.encoders.image_text import train_image_text
     from embedlab.encoders.images import EfficientNetEncoder
@@ -88,17 +89,17 @@ def test_cli_add_images_and_search_by_image(tmp_path, shapes_cnn, pictures):
     paths, y = pictures
     runner = CliRunner()
     col = tmp_path / "cli-col"
-    assert runner.invoke(app, ["collection", "create", str(col), "-m", str(model)]).exit_code == 0
-    r = runner.invoke(app, ["collection", "add-images", str(col), str(tmp_path / "pics")])
+    assert runner.invoke(app, ["search", "create", str(col), "-m", str(model)]).exit_code == 0
+    r = runner.invoke(app, ["search", "add-images", str(col), str(tmp_path / "pics")])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["collection", "search", str(col), "--image", str(paths[0]), "-k", "3", "--json"])
+    r = runner.invoke(app, ["search", "query", str(col), "--image", str(paths[0]), "-k", "3", "--json"])
     assert r.exit_code == 0, r.output
     hits = json.loads(r.stdout)["results"][0]["hits"]
     assert hits[0]["id"] == f"{y[0]}/{paths[0].name}" and hits[0]["score"] == pytest.approx(1.0, abs=1e-4)
-    r = runner.invoke(app, ["collection", "search", str(col), "a circle"])
+    r = runner.invoke(app, ["search", "query", str(col), "a circle"])
     assert r.exit_code != 0 and "encodes images only" in r.output and "Traceback" not in r.output
     (tmp_path / "empty").mkdir()
-    r = runner.invoke(app, ["collection", "add-images", str(col), str(tmp_path / "empty")])
+    r = runner.invoke(app, ["search", "add-images", str(col), str(tmp_path / "empty")])
     assert r.exit_code != 0 and "no images in" in r.output
 
 

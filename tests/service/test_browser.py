@@ -21,10 +21,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 # On a user's machine without Chromium these tests skip and say why; in CI (CI=true) they run and fail instead.
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("chromium") and shutil.which("chromedriver")) and os.environ.get("CI") != "true",
-    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does it)",
-)
+pytestmark = [
+    pytest.mark.slow,  # a browser: the slow lane
+    pytest.mark.skipif(
+        not (shutil.which("chromium") and shutil.which("chromedriver")) and os.environ.get("CI") != "true",
+        reason="needs chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does it)",
+    ),
+]
 
 
 def free_port() -> int:
@@ -124,6 +127,7 @@ def test_explorer_search_shows_neighbours(server, browser, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_explorer_explains_why_two_points_are_close(server, browser, tmp_path):
     """The why-panel (bars for words, a heat map for texts), the UMAP map swapped in when ready, labels of
     frequent points, and the colouring switch."""

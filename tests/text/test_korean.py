@@ -22,6 +22,7 @@ def test_mixed_text_and_shared_jamo():
     assert decompose_jamo("가", empty_final="e") == "\u1100\u1161e"
 
 
+@pytest.mark.slow
 def test_kiwi_tokenizer_splits_morphemes(tmp_path):
     pytest.importorskip("kiwipiepy")
     from embedlab import Word2Vec
@@ -40,6 +41,7 @@ def test_kiwi_tokenizer_splits_morphemes(tmp_path):
     assert "고양이" in kv and "강아지" in kv and "고양이는" not in kv
 
 
+@pytest.mark.slow
 def test_parallel_tokenization_equals_serial_exactly():
     pytest.importorskip("kiwipiepy")
     from embedlab.text.korean import KiwiTokenizer
@@ -68,6 +70,7 @@ def test_parallel_tokenization_equals_serial_exactly():
     assert parallel.tokenize_batch(lines) == [serial.tokenize(line) for line in lines]
 
 
+@pytest.mark.slow
 def test_kiwi_options_drop_and_bad_values():
     pytest.importorskip("kiwipiepy")
     from embedlab.errors import ConfigError

@@ -43,8 +43,8 @@ def test_loss_is_reported_per_epoch_and_falls(planted_corpus):
 
 
 def test_defaults_follow_gensim():
-    assert Word2Vec().config.alpha == 0.025
-    assert Word2Vec(arch="cbow").config.alpha == 0.05
+    assert Word2Vec().config.lr == 0.025
+    assert Word2Vec(arch="cbow").config.lr == 0.05
     c = Word2Vec().config
     assert (c.dim, c.window, c.negative, c.sample, c.min_count, c.epochs) == (100, 5, 5, 1e-3, 5, 5)
 
@@ -56,7 +56,7 @@ def test_defaults_follow_gensim():
         ({"window": -1}, "window must be an int >= 1, got -1"),
         ({"arch": "sg"}, "arch must be one of 'skipgram', 'cbow', got 'sg'"),
         ({"sample": -0.1}, "sample must be a number >= 0.0"),
-        ({"alpha": 0}, "alpha must be a number > 0.0"),
+        ({"alpha": 0}, "lr must be a number > 0.0"),  # gensim's alpha is lr here
         ({"epochs": 1.5}, "epochs must be an int"),
         ({"threads": 0}, "threads must be an int >= 1"),
     ],

@@ -156,3 +156,12 @@ def test_vocab_tsv_round_trip_and_errors(tmp_path):
     (tmp_path / "bad.tsv").write_text("word\tnotanumber\n")
     with pytest.raises(FormatError, match="line 1"):
         Vocab.load_tsv(tmp_path / "bad.tsv")
+
+
+@pytest.mark.parametrize("count", ["١٢", "１２", "²", "1_000", " 7", "+7", "-7", str(2**63), str(2**64), "9" * 40, ""])
+def test_a_count_that_int_would_misread_or_overflow_is_a_format_error(tmp_path, count):
+    """Python's int() reads non-ASCII digits and underscores, and no int64 holds 2**63: every count of a
+    saved vocabulary goes through one checked reader instead."""
+    (tmp_path / "v.tsv").write_text(f"the\t5\nword\t{count}\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 2: expected a whole number"):
+        Vocab.load_tsv(tmp_path / "v.tsv")

@@ -18,74 +18,90 @@ embedlab.errors.ConfigError: loss must be one of 'softmax', 'ova', 'hs', got 'ns
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
-from embedlab._validation import check_choice, check_float, check_int
+from embedlab._params import Config, param
 from embedlab.errors import ConfigError
-from embedlab.train.config import MAX_SEED
-from embedlab.train.driver import default_threads
+from embedlab.train.config import MAX_SEED, WordConfig
 
-__all__ = ["LOSSES", "SUBWORDS", "SupervisedConfig"]
+__all__ = ["HEADS", "LOSSES", "SUBWORDS", "HeadConfig", "SupervisedConfig"]
 
 LOSSES = ("softmax", "ova", "hs")
 SUBWORDS = ("none", "char", "jamo")
+TOKENIZERS = ("whitespace", "unicode", "kiwi", "kiwi-content")
 DEFAULT_BUCKET = 2_000_000
+HEADS = ("logistic", "mlp")
 
 
 @dataclass(frozen=True, kw_only=True)
-class SupervisedConfig:
+class SupervisedConfig(WordConfig):
     """fastText-style supervised text classification (Joulin et al. 2017, "Bag of Tricks")."""
 
-    dim: int = 100
-    lr: float = 0.1
-    epochs: int = 5
-    min_count: int = 1
-    min_count_label: int = 1
-    word_ngrams: int = 1
-    loss: str = "softmax"
-    subword: str = "none"
-    minn: int = 2
-    maxn: int = 5
-    bucket: int | None = None  # None: 2,000,000 when word n-grams or subwords are on, else 0
-    tokenizer: str = "whitespace"
-    label_prefix: str = "__label__"
-    threads: int | None = None  # None: the cores this process may use
-    seed: int = 1
+    dim: int = param(100, "Vector size.", ge=1, le=10_000)
+    lr: float = param(0.1, "Learning rate (falls linearly to 0).", gt=0.0, le=100.0)
+    epochs: int = param(5, "Passes over the training file.", ge=1, le=100_000, aliases=("epoch",))
+    min_count: int = param(1, "Ignore words seen fewer times.", ge=1, aliases=("minCount",))
+    min_count_label: int = param(1, "Ignore labels seen fewer times.", ge=1, aliases=("minCountLabel",))
+    word_ngrams: int = param(1, "Longest word n-gram (1 = words only).", ge=1, le=20, aliases=("wordNgrams",))
+    loss: str = param("softmax", "softmax; ova: one-vs-all, several labels a text; hs: many labels.", choices=LOSSES)
+    subword: str = param("none", "Character n-grams: none, char, or jamo (Hangul split first).", choices=SUBWORDS)
+    minn: int = param(2, "Shortest character n-gram.", ge=1, le=20)
+    maxn: int = param(5, "Longest character n-gram.", ge=1, le=20)
+    bucket: int | None = param(
+        None,
+        "Hash rows for n-grams (default 2,000,000 when word n-grams or subwords are on, else 0).",
+        kind=int,
+        ge=0,
+        le=2**31 - 1,
+    )
+    tokenizer: str = param(
+        "whitespace",
+        "whitespace (as fastText), unicode, kiwi (Korean morphemes) or kiwi-content (without particles and endings).",
+        choices=TOKENIZERS,
+    )
+    label_prefix: str = param("__label__", "What marks a label in fastText's format.")
+    threads: int | None = param(
+        None, "Worker threads (default: the cores this process may use).", kind=int, ge=1, le=1024, aliases=("thread",)
+    )
+    seed: int = param(1, "Random seed.", ge=0, le=MAX_SEED)
 
-    def __post_init__(self) -> None:
-        def put(name: str, value: Any) -> None:
-            object.__setattr__(self, name, value)
-
-        put("dim", check_int("dim", self.dim, 1, 10_000))
-        put("lr", check_float("lr", self.lr, 0.0, 100.0, exclusive_minimum=True))
-        put("epochs", check_int("epochs", self.epochs, 1, 100_000))
-        put("min_count", check_int("min_count", self.min_count, 1))
-        put("min_count_label", check_int("min_count_label", self.min_count_label, 1))
-        put("word_ngrams", check_int("word_ngrams", self.word_ngrams, 1, 20))
-        put("loss", check_choice("loss", self.loss, LOSSES))
-        put("subword", check_choice("subword", self.subword, SUBWORDS))
-        put("minn", check_int("minn", self.minn, 1, 20))
-        put("maxn", check_int("maxn", self.maxn, self.minn, 20))
+    def resolve(self) -> None:
+        super().resolve()
+        if self.maxn < self.minn:
+            raise ConfigError(f"maxn must be an int >= {self.minn} and <= 20, got {self.maxn}")
         uses_buckets = self.word_ngrams > 1 or self.subword != "none"
         if self.bucket is None:
-            put("bucket", DEFAULT_BUCKET if uses_buckets else 0)
-        else:
-            put("bucket", check_int("bucket", self.bucket, 1 if uses_buckets else 0, 2**31 - 1))
-        put("tokenizer", check_choice("tokenizer", self.tokenizer, ("whitespace", "unicode", "kiwi", "kiwi-content")))
-        if (
-            not isinstance(self.label_prefix, str)
-            or not self.label_prefix
-            or any(c.isspace() for c in self.label_prefix)
-        ):
+            self._set("bucket", DEFAULT_BUCKET if uses_buckets else 0)
+        elif uses_buckets and self.bucket < 1:
+            raise ConfigError(f"bucket must be an int >= 1 and <= {2**31 - 1} when n-grams are on, got {self.bucket}")
+        if not self.label_prefix or any(c.isspace() for c in self.label_prefix):
             raise ConfigError(f"label_prefix must be a non-empty string without spaces, got {self.label_prefix!r}")
-        put("threads", default_threads() if self.threads is None else check_int("threads", self.threads, 1, 1024))
-        put("seed", check_int("seed", self.seed, 0, MAX_SEED))
 
     @property
     def char_ngrams(self) -> tuple[int, int]:
         """``(minn, maxn)`` as fastText records them: ``(0, 0)`` when subwords are off."""
         return (self.minn, self.maxn) if self.subword != "none" else (0, 0)
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+@dataclass(frozen=True, kw_only=True)
+class HeadConfig(Config):
+    """A classifier head on sentence vectors (:class:`~embedlab.classify.heads.EmbeddingClassifier`)."""
+
+    head: str = param("logistic", "logistic (scikit-learn) or mlp (PyTorch).", choices=HEADS)
+    C: float = param(0.05, "Inverse L2 strength of the logistic head (on standardised features).", gt=0.0)
+    hidden: int = param(256, "MLP: hidden width.", ge=1, le=100_000)
+    dropout: float = param(0.1, "MLP: dropout after the embedding and the hidden layer.", ge=0.0, le=0.95)
+    normalize: str | None = param(
+        "layer",
+        "MLP: layer normalisation after the embedding (layer, l2 or none).",
+        kind=str,
+        choices=("layer", "l2"),
+        optional=True,
+    )
+    epochs: int = param(100, "MLP: most passes (early stopping on a held-out tenth).", ge=1, le=100_000)
+    lr: float = param(1e-3, "MLP: AdamW learning rate.", gt=0.0, le=10.0)
+    calibrate: bool = param(True, "Scale the probabilities by a temperature fitted on held-out data.")
+    standardize: bool = param(True, "Standardise the features before the logistic head.")
+    multi_label: bool = param(False, "Several labels a text (one-vs-rest).")
+    batch_size: int = param(64, "MLP: vectors per step.", ge=1)
+    seed: int = param(0, "Random seed.", ge=0, le=MAX_SEED)

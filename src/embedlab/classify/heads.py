@@ -21,14 +21,12 @@ from typing import Any
 import numpy as np
 
 from embedlab._progress import Phase
-from embedlab._validation import check_choice, check_float, check_int
+from embedlab.classify.config import HEADS, HeadConfig
 from embedlab.classify.metrics import label_lists
 from embedlab.encoders.base import Encoder, check_texts
 from embedlab.errors import ConfigError, CorpusError
 
 __all__ = ["HEADS", "EmbeddingClassifier", "fit_temperature", "softmax"]
-
-HEADS = ("logistic", "mlp")
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -89,20 +87,12 @@ class EmbeddingClassifier:
         batch_size: int = 64,
         seed: int = 0,
     ) -> None:
-        self.head = check_choice("head", head, HEADS)
-        self.C = check_float("C", C, 0.0, exclusive_minimum=True)
-        self.hidden = check_int("hidden", hidden, 1, 100_000)
-        self.dropout = check_float("dropout", dropout, 0.0, 0.95)
-        if normalize not in (None, "layer", "l2"):
-            raise ConfigError(f"normalize must be None, 'layer' or 'l2', got {normalize!r}")
-        self.normalize = normalize
-        self.epochs = check_int("epochs", epochs, 1, 100_000)
-        self.lr = check_float("lr", lr, 0.0, 10.0, exclusive_minimum=True)
-        self.calibrate = bool(calibrate)
-        self.standardize = bool(standardize)
-        self.multi_label = bool(multi_label)
-        self.batch_size = check_int("batch_size", batch_size, 1)
-        self.seed = check_int("seed", seed, 0)
+        c = self.config = HeadConfig(head=head, C=C, hidden=hidden, dropout=dropout, normalize=normalize,
+                                     epochs=epochs, lr=lr, calibrate=bool(calibrate), standardize=bool(standardize),
+                                     multi_label=bool(multi_label), batch_size=batch_size, seed=seed)  # fmt: skip
+        self.head, self.C, self.hidden, self.dropout, self.normalize = c.head, c.C, c.hidden, c.dropout, c.normalize
+        self.epochs, self.lr, self.calibrate, self.standardize = c.epochs, c.lr, c.calibrate, c.standardize
+        self.multi_label, self.batch_size, self.seed = c.multi_label, c.batch_size, c.seed
         self.encoder_spec: str | None = None
         self._encoder: Encoder | None = None
         if isinstance(encoder, str):

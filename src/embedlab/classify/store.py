@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._validation import config_int
 from embedlab.classify.head_files import FORMAT, VERSION, save_classifier
 from embedlab.classify.heads import EmbeddingClassifier
 from embedlab.classify.intents import IntentClassifier
@@ -55,7 +56,7 @@ def load_classifier(path: PathLike, *, encoder: Any = None) -> EmbeddingClassifi
         clf = cls(spec, **settings)
         clf.classes_ = [str(c) for c in meta["classes"]]
         clf.temperature = float(meta["temperature"])
-        clf.dim = int(meta["dim"])
+        clf.dim = config_int(meta, "dim", str(meta_path), 1, 65_536)
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"{meta_path}: damaged classifier settings ({exc})") from None
     if isinstance(clf, IntentClassifier):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,57 +26,17 @@ from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_int
 from embedlab.classify.config import SupervisedConfig
-from embedlab.classify.dictionary import EncodedLines, LabelDictionary, _gather
 from embedlab.classify.lines import labelled_bytes, text_bytes
+from embedlab.encoders.base import check_texts
 from embedlab.errors import ConfigError, CorpusError
-from embedlab.kernels.supervised import LOSS_HS, LOSS_OVA, LOSS_SOFTMAX, label_scores, supervised_job, top_labels
-from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
-from embedlab.train.driver import TrainReport, linear_schedule, run_epochs
+from embedlab.train.config import make_config
+from embedlab.train.driver import TrainReport
+from embedlab.train.labelled import best_labels, fit_labelled, label_probabilities, label_tree
+from embedlab.vocab.labelled import EncodedLines, LabelDictionary, gather_rows
 
-__all__ = ["SupervisedFastText", "huffman_paths"]
+__all__ = ["SupervisedFastText"]
 
-#: with several threads, softmax's output-matrix updates are added every this many examples (kernels/supervised.py):
-#: on Banking77 (77 labels) 2 threads train 1.9x faster at the same accuracy, on CLINC150 (150 labels) 2.6x
-OUT_BATCH = 16
-_LOSS_IDS = {"softmax": LOSS_SOFTMAX, "ova": LOSS_OVA, "hs": LOSS_HS}
 PathLike = str | os.PathLike[str]
-
-
-def huffman_paths(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """fastText's Huffman tree over label counts (sorted most frequent first): CSR ``paths``/``codes``.
-
-    Node ``i`` of a path is row ``i`` of the output matrix; ``codes`` is 1 for a right branch.
-    """
-    n = counts.shape[0]
-    size = max(2 * n - 1, 1)
-    count = np.full(size, 1e15)
-    count[:n] = counts
-    parent = np.full(size, -1, np.int64)
-    binary = np.zeros(size, bool)
-    leaf, node = n - 1, n
-    for i in range(n, 2 * n - 1):
-        mini = [0, 0]
-        for j in range(2):
-            if leaf >= 0 and count[leaf] < count[node]:
-                mini[j] = leaf
-                leaf -= 1
-            else:
-                mini[j] = node
-                node += 1
-        count[i] = count[mini[0]] + count[mini[1]]
-        parent[mini[0]] = parent[mini[1]] = i
-        binary[mini[1]] = True
-    paths: list[int] = []
-    codes: list[float] = []
-    offsets = [0]
-    for i in range(n):
-        j = i
-        while parent[j] != -1:
-            paths.append(int(parent[j]) - n)
-            codes.append(1.0 if binary[j] else 0.0)
-            j = int(parent[j])
-        offsets.append(len(paths))
-    return np.array(paths, np.int64), np.array(offsets, np.int64), np.array(codes, np.float32)
 
 
 class SupervisedFastText:
@@ -94,7 +53,7 @@ class SupervisedFastText:
     def __init__(self, config: SupervisedConfig | None = None, /, **params: Any) -> None:
         if config is not None and params:
             raise ConfigError("pass either a SupervisedConfig or keyword parameters, not both")
-        self.config = config if config is not None else SupervisedConfig(**params)
+        self.config = make_config(SupervisedConfig, config, params, "SupervisedFastText")
         self.dictionary: LabelDictionary | None = None
         self.input: np.ndarray | None = None
         self.output: np.ndarray | None = None
@@ -140,8 +99,8 @@ class SupervisedFastText:
         if keep.size == 0:
             raise CorpusError("no line has both a label and text to learn from")
         keep = keep[np.random.default_rng(c.seed).permutation(keep.size)]  # files are often sorted by label
-        row_offsets, rows = _gather(lines.row_offsets, lines.rows, keep)
-        label_offsets, labels = _gather(lines.label_offsets, lines.labels, keep)
+        row_offsets, rows = gather_rows(lines.row_offsets, lines.rows, keep)
+        label_offsets, labels = gather_rows(lines.label_offsets, lines.labels, keep)
         # Only the rows some line uses are trained, in a compact matrix: with millions of hash buckets a
         # full one would be mostly untouched, and touching it (as fastText's random init does) costs
         # more than the training. ``row_map`` gives each compact row its row of the full matrix; one
@@ -154,34 +113,13 @@ class SupervisedFastText:
         compact[used] = np.arange(used.shape[0], dtype=np.int32)
         rows = compact[rows]
         del marked, compact
-        # rows padded to 16 floats (zeros that stay zero) so the kernels' loops are whole SIMD vectors
-        width = padded_width(c.dim)
-        syn0 = aligned_zeros(used.shape[0] + 1, width)
-        rng = np.random.default_rng(c.seed)
-        for start in range(0, used.shape[0], 65_536):  # uniform in +-1/dim, as fastText; in blocks, no big temporaries
-            block = syn0[start : min(start + 65_536, used.shape[0]), : c.dim]
-            block[:] = rng.random(block.shape, dtype=np.float32)
-            block *= np.float32(2.0 / c.dim)
-            block -= np.float32(1.0 / c.dim)
-        n_out = max(d.n_labels - 1, 1) if c.loss == "hs" else d.n_labels
-        syn1 = aligned_zeros(n_out, width)
-        paths, path_offsets, codes = self._tree(d)
-        loss_id = _LOSS_IDS[c.loss]
-
-        out_batch = OUT_BATCH if (c.threads or 1) > 1 else 1
-
-        def run_job(job: int, a: int, b: int, lr0: float, lr1: float, stats: np.ndarray) -> None:
-            seed = (c.seed * 1_000_003 + job) & 0x7FFF_FFFF_FFFF_FFFF  # the kernel mixes it with splitmix64
-            supervised_job(rows, row_offsets, labels, label_offsets, a, b, syn0, syn1, loss_id, paths, path_offsets,
-                           codes, lr0, lr1, seed, out_batch, stats)  # fmt: skip
-
-        self.report = run_epochs(run_job, row_offsets, epochs=c.epochs, threads=c.threads or 1,
-                                 schedule=linear_schedule(c.lr, 0.0), words_per_job=5_000, progress=progress,
-                                 description="supervised", unit="features")  # fmt: skip
+        self.input, self.output, self.report = fit_labelled(
+            rows, row_offsets, labels, label_offsets, n_rows=used.shape[0], zero_rows=1, n_labels=d.n_labels,
+            dim=c.dim, loss=c.loss, tree=self._tree(d), epochs=c.epochs, lr=c.lr, threads=c.threads or 1,
+            seed=c.seed, progress=progress,
+        )  # fmt: skip
         self.report.vocab_size = d.n_words
         self.dictionary = d
-        self.input = compact_rows(syn0, c.dim)
-        self.output = compact_rows(syn1, c.dim)
         self.row_map = used
         self.input_rows(np.zeros(0, np.int64))  # the lookups prediction needs, built once with the model
         d._word_table()
@@ -191,11 +129,7 @@ class SupervisedFastText:
     def _tree(self, d: LabelDictionary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The label tree's paths and codes (empty unless hierarchical softmax), built once per dictionary."""
         if self._tree_of is None or self._tree_of[0] is not d:
-            if self.config.loss == "hs":
-                tree = huffman_paths(d.label_counts.astype(np.float64))
-            else:
-                tree = np.zeros(0, np.int64), np.zeros(d.n_labels + 1, np.int64), np.zeros(0, np.float32)
-            self._tree_of = (d, tree)
+            self._tree_of = (d, label_tree(self.config.loss, d.label_counts))
         return self._tree_of[1]
 
     # -- queries ---------------------------------------------------------------------------------
@@ -240,26 +174,10 @@ class SupervisedFastText:
         """``[n_lines, n_labels]`` label probabilities, computed on ``threads`` threads (default: the model's
         ``threads``; a set under 4,096 lines always runs in the calling thread)."""
         d = self._fitted()
-        n = lines.n_lines
-        out = np.zeros((n, d.n_labels), np.float64)
-        paths, path_offsets, codes = self._tree(d)
-        loss_id = _LOSS_IDS[self.config.loss]
-        inp, outp = self.input, self.output
-        rows = self.input_rows(lines.rows)
-
-        def part(bounds: tuple[int, int]) -> None:
-            a, b = bounds
-            label_scores(rows, lines.row_offsets, a, b, inp, outp, loss_id, paths, path_offsets, codes, out[a:b])
-
+        assert self.input is not None and self.output is not None
         want = (self.config.threads or 1) if threads is None else check_int("threads", threads, 1, 1024)
-        threads = max(1, min(want, n // 2048 or 1))
-        if threads == 1:  # small batches: in this thread, no hand-off
-            part((0, n))
-            return out
-        edges = np.linspace(0, n, threads + 1).astype(int)
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(part, zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)))
-        return out
+        return label_probabilities(self.input_rows(lines.rows), lines.row_offsets, self.input, self.output,
+                                   self.config.loss, self._tree(d), threads=want)  # fmt: skip
 
     def predict_proba(self, texts: Sequence[str] | str, *, threads: int | None = None) -> np.ndarray:
         """Probability of every label (columns in :attr:`labels` order) for each text (``threads``: as
@@ -289,14 +207,9 @@ class SupervisedFastText:
         return (labs[0], ps[0]) if single else (labs, ps)
 
     def top(self, scores: np.ndarray, k: int = 1, threshold: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-        n_labels = scores.shape[1]
-        if not isinstance(k, int) or k == 0 or k < -1:
-            raise ConfigError(f"k must be a positive int or -1 (all labels), got {k!r}")
-        k = n_labels if k == -1 else min(k, n_labels)
-        ids = np.empty((scores.shape[0], k), np.int64)
-        probs = np.empty((scores.shape[0], k), np.float64)
-        top_labels(scores, k, float(threshold), ids, probs)
-        return ids, probs
+        """The ``k`` best label ids per row of ``scores`` (-1 past the last above ``threshold``) and their
+        probabilities."""
+        return best_labels(scores, k, threshold)
 
     def get_sentence_vector(self, text: str) -> np.ndarray:
         """The mean of the text's input rows: the vector the output layer sees."""
@@ -315,7 +228,7 @@ class SupervisedFastText:
         show_progress: ProgressArg = None,
     ) -> np.ndarray:
         """Sentence vectors ``[n, dim]``: each the mean of the text's input rows (``get_sentence_vector``)."""
-        texts = [texts] if isinstance(texts, str) else list(texts)
+        texts = check_texts(texts)
         lines = self.encode_lines(text_bytes(texts, self.config.tokenizer))
         assert self.input is not None
         rows = self.input_rows(lines.rows)

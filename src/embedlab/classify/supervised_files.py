@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embedlab._files import atomic_dir, atomic_file, load_npy
+from embedlab._validation import config_int, parse_count
 from embedlab.classify.config import SupervisedConfig
-from embedlab.classify.dictionary import LabelDictionary
 from embedlab.classify.ftz import read_qmatrix, write_qmatrix
 from embedlab.errors import FormatError
 from embedlab.io.fasttext_bin import MAGIC, VERSION, check_args
 from embedlab.io.words import WordDecoder
+from embedlab.vocab.labelled import LabelDictionary
 
 if TYPE_CHECKING:
     from embedlab.classify.supervised import SupervisedFastText
@@ -289,12 +290,16 @@ def _load_native(p: Path) -> Parts:
         meta: dict[str, Any] = json.loads(meta_path.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise FormatError(f"{meta_path}: not valid JSON ({exc})") from None
+    except OSError as exc:  # a folder where the file belongs, no permission
+        raise FormatError(f"{meta_path}: cannot be read ({exc.strerror})") from None
+    if not isinstance(meta, dict):
+        raise FormatError(f"{meta_path}: not a supervised model's settings (a JSON object)")
     if meta.get("format") != FORMAT or not isinstance(meta.get("version"), int) or meta["version"] > FORMAT_VERSION:
         raise FormatError(f"{meta_path}: not a supervised model this embedlab reads (format {meta.get('format')!r}, "
                           f"version {meta.get('version')!r})")  # fmt: skip
     try:
         config = SupervisedConfig(**meta["config"])
-        settings = meta["dictionary"]
+        settings = _dictionary_settings(meta["dictionary"], str(meta_path))
         words, wcounts = _read_tsv(p / "words.tsv")
         labels, lcounts = _read_tsv(p / "labels.tsv")
         d = LabelDictionary(words, wcounts, labels, lcounts, **settings)
@@ -307,7 +312,7 @@ def _load_native(p: Path) -> Parts:
         d.kept_rows = np.asarray(row_map, dtype=np.int64)
     n_out = max(d.n_labels - 1, 1) if config.loss == "hs" else d.n_labels
     n_in = d.n_rows if row_map is None else row_map.shape[0] + 1
-    if row_map is not None and (row_map.ndim != 1 or np.any(np.diff(row_map) <= 0) or
+    if row_map is not None and (row_map.dtype.kind not in "iu" or row_map.ndim != 1 or np.any(np.diff(row_map) <= 0) or
                                 (row_map.size and (row_map[0] < 0 or row_map[-1] >= d.n_rows))):  # fmt: skip
         raise FormatError(f"{p}: row_map.npy is not an increasing list of rows below {d.n_rows}")
     if inp.shape != (n_in, config.dim) or out.shape != (n_out, config.dim):
@@ -318,6 +323,21 @@ def _load_native(p: Path) -> Parts:
     return config, d, inp.astype(np.float32), out.astype(np.float32), row_map
 
 
+def _dictionary_settings(raw: Any, where: str) -> dict[str, Any]:
+    """The dictionary's n-gram settings from supervised.json, each checked before a table is sized by it."""
+    if not isinstance(raw, dict):
+        raise FormatError(f"{where}: 'dictionary' should be a JSON object")
+    out: dict[str, Any] = {key: config_int(raw, key, f"{where} dictionary", low, high)
+                           for key, low, high in (("word_ngrams", 1, 100), ("bucket", 0, 2**31 - 1), ("minn", 0, 100),
+                                                  ("maxn", 0, 100)) if key in raw}  # fmt: skip
+    for key, kind in (("jamo", bool), ("label_prefix", str)):
+        if key in raw:
+            if not isinstance(raw[key], kind):
+                raise FormatError(f"{where}: dictionary {key!r} should be a {kind.__name__}, got {raw[key]!r}")
+            out[key] = raw[key]
+    return out
+
+
 def _read_tsv(path: Path) -> tuple[list[str], np.ndarray]:
     names, counts = [], []
     for n, line in enumerate(path.read_bytes().decode("utf-8").split("\n")[:-1], 1):  # a name may hold a "\r"
@@ -325,5 +345,5 @@ def _read_tsv(path: Path) -> tuple[list[str], np.ndarray]:
         if not tab:
             raise ValueError(f"{path.name}:{n}: expected NAME<TAB>COUNT")
         names.append(name)
-        counts.append(int(count))
+        counts.append(parse_count(count, f"{path.name}:{n}"))
     return names, np.array(counts, np.int64)

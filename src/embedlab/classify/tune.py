@@ -53,7 +53,7 @@ WORD_SPACE: Space = {
     "window": ("int", 2, 10),
     "epochs": ("int", 3, 20),
     "min_count": ("int", 1, 10),
-    "alpha": ("log", 0.01, 0.1),
+    "lr": ("log", 0.01, 0.1),
 }
 
 

@@ -1,19 +1,21 @@
-"""``embedlab train supervised|classifier``, ``embedlab predict``, ``embedlab test``: text classification."""
+"""``embedlab classify train|train-head|predict|test``: text classification (``tune`` is in cli/tune.py)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 from embedlab._deps import require
-from embedlab.classify.config import SupervisedConfig as S
+from embedlab.classify.config import HeadConfig, SupervisedConfig
+from embedlab.classify.intents import DEFAULT_FLAG_RATE, DEFAULT_OOS_SCORE, OOS_SCORES
 from embedlab.cli._common import console, fail, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._config_options import with_config
 from embedlab.cli._options import MODEL_HELP, ForceOpt
+from embedlab.queries import ClassifierTestQuery, ClassifyQuery
 from embedlab.text.readers import split_lines
 
 TrainArg = Annotated[Path, typer.Argument(help="Labelled file: fastText '__label__X text' lines, 'label<TAB>text', "
@@ -24,36 +26,13 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 PrefixOpt = Annotated[str, typer.Option("--label-prefix", help="What starts a label token in fastText-format lines.")]
 
 
-class Loss(StrEnum):
-    softmax = "softmax"
-    ova = "ova"
-    hs = "hs"
-
-
-class Subword(StrEnum):
-    none = "none"
-    char = "char"
-    jamo = "jamo"
-
-
-class Tok(StrEnum):
-    whitespace = "whitespace"
-    unicode = "unicode"
-    kiwi = "kiwi"
-    kiwi_content = "kiwi-content"
-
-
-class Head(StrEnum):
-    logistic = "logistic"
-    mlp = "mlp"
-
-
 def _accuracy_line(r: dict[str, Any]) -> str:
     return (f"examples {r['examples']:,}  accuracy {fmt(r['accuracy'])}  macro-F1 {fmt(r['macro_f1'])}  "
             f"P@{r['k']} {fmt(r['precision_at_k'])}  R@{r['k']} {fmt(r['recall_at_k'])}")  # fmt: skip
 
 
 @handle_errors
+@with_config(SupervisedConfig)
 def train_supervised(
     train: TrainArg,
     output: OutOpt = Path("model.bin"),
@@ -61,60 +40,21 @@ def train_supervised(
     folds: Annotated[
         int | None, typer.Option("--folds", help="Also report k-fold accuracy on the training file (no test split).")
     ] = None,
-    dim: Annotated[int, typer.Option(help="Vector size.")] = S.dim,
-    lr: Annotated[float, typer.Option(help="Learning rate (falls linearly to 0).")] = S.lr,
-    epochs: Annotated[int, typer.Option(help="Passes over the training file.")] = S.epochs,
-    word_ngrams: Annotated[
-        int, typer.Option("--word-ngrams", help="Longest word n-gram (1 = words only).")
-    ] = S.word_ngrams,
-    loss: Annotated[
-        Loss, typer.Option(help="softmax; ova: one-vs-all, several labels a text; hs: many labels.")
-    ] = Loss.softmax,
-    subword: Annotated[
-        Subword, typer.Option(help="Character n-grams: none, char, or jamo (Hangul split first).")
-    ] = Subword.none,
-    minn: Annotated[int, typer.Option(help="Shortest character n-gram.")] = S.minn,
-    maxn: Annotated[int, typer.Option(help="Longest character n-gram.")] = S.maxn,
-    bucket: Annotated[int | None, typer.Option(help="Hash rows for n-grams (default 2,000,000 when used).")] = None,
-    min_count: Annotated[int, typer.Option(help="Ignore words seen fewer times.")] = S.min_count,
-    tokenizer: Annotated[
-        Tok,
-        typer.Option(
-            help="whitespace (as fastText), unicode, kiwi (Korean morphemes) or kiwi-content (without particles and "
-            "endings).",
-        ),
-    ] = Tok.whitespace,
-    label_prefix: PrefixOpt = S.label_prefix,
-    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = S.seed,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    *,
+    config: SupervisedConfig,
 ) -> None:
     """Train a fastText-style text classifier on our kernels (word n-grams, subwords, three losses).
 
-    Example: embedlab train supervised train.txt --valid valid.txt --word-ngrams 2 --epochs 25 --lr 0.5 -o model.bin
+    Example: embedlab classify train train.txt --valid valid.txt --word-ngrams 2 --epochs 25 --lr 0.5 -o model.bin
     """
-    from embedlab.classify import SupervisedConfig, SupervisedFastText
+    from embedlab.classify import SupervisedFastText
 
     inputs = [train] + ([valid] if valid else [])
     check_supervised_output(output, inputs, force)
-    config = SupervisedConfig(
-        dim=dim,
-        lr=lr,
-        epochs=epochs,
-        word_ngrams=word_ngrams,
-        loss=loss.value,
-        subword=subword.value,
-        minn=minn,
-        maxn=maxn,
-        bucket=bucket,
-        min_count=min_count,
-        tokenizer=tokenizer.value,
-        label_prefix=label_prefix,
-        threads=threads,
-        seed=seed,
-    )
+    label_prefix, seed = config.label_prefix, config.seed
     if output.suffix == ".bin" and (config.subword == "jamo" or config.tokenizer != "whitespace"):
         fail("fastText's .bin cannot record jamo subwords or a tokenizer other than whitespace; "
              "give an output path without .bin (a folder)")  # fmt: skip
@@ -152,7 +92,7 @@ def train_supervised(
         cv = result["cross_validation"]
         con.print(f"{cv['folds']}-fold: accuracy {cv['accuracy']:.4f} ± {cv['accuracy_sd']:.4f}  "
                   f"macro-F1 {cv['macro_f1']:.4f}")  # fmt: skip
-    con.print(f"try:  embedlab predict {output} - --k 3")
+    con.print(f"try:  embedlab classify predict {output} - --k 3")
 
 
 def say_model_size(model: Any, output: Path, quiet: bool) -> None:
@@ -191,17 +131,13 @@ def _drop_detail(r: dict[str, Any]) -> dict[str, Any]:
 
 
 @handle_errors
+@with_config(HeadConfig, exclude=("normalize", "calibrate", "standardize", "batch_size"))
 def train_classifier(
     train: TrainArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the classifier folder.")] = Path(
         "classifier"
     ),
     encoder: Annotated[str, typer.Option("--encoder", "-m", help=MODEL_HELP)] = "minilm",
-    head: Annotated[Head, typer.Option(help="logistic (scikit-learn) or mlp (PyTorch).")] = Head.logistic,
-    c: Annotated[
-        float, typer.Option("--C", help="Inverse L2 strength of the logistic head (on standardised features).")
-    ] = 0.05,
-    dropout: Annotated[float, typer.Option(help="MLP: dropout after the embedding and the hidden layer.")] = 0.1,
     intents: Annotated[
         bool, typer.Option("--intents", help="An intent model: answers 'out of scope' below a threshold.")
     ] = False,
@@ -210,21 +146,26 @@ def train_classifier(
     ] = None,
     oos_rate: Annotated[
         float, typer.Option("--oos-rate", help="Intents: share of in-scope validation queries flagged.")
-    ] = 0.05,
-    multi_label: Annotated[bool, typer.Option("--multi-label", help="Several labels a text (one-vs-rest).")] = False,
+    ] = DEFAULT_FLAG_RATE,
+    oos_score: Annotated[
+        Literal[OOS_SCORES],  # type: ignore[valid-type]
+        typer.Option("--oos-score", help="Intents: the confidence that decides what is out of scope."),
+    ] = DEFAULT_OOS_SCORE,
     label_prefix: PrefixOpt = "__label__",
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    *,
+    config: HeadConfig,
 ) -> None:
     """Fit a classifier head (logistic or MLP) on an encoder's sentence vectors.
 
-    Example: embedlab train classifier train.csv --encoder minilm --intents --valid valid.csv -o intents
+    Example: embedlab classify train-head train.csv --encoder minilm --intents --valid valid.csv -o intents
     """
     from embedlab.encoders.factory import require_encoder
     from embedlab.io import check_output
 
-    require("safetensors", *(["sklearn"] if head == Head.logistic else ["torch"]), extra="classify")
+    require("safetensors", *(["sklearn"] if config.head == "logistic" else ["torch"]), extra="classify")
     require_encoder(encoder)
     check_output(output, inputs=[train] + ([valid] if valid else []), force=force, marker="classifier.json")
     from embedlab.classify import EmbeddingClassifier, IntentClassifier
@@ -232,10 +173,14 @@ def train_classifier(
     if intents and valid is None:
         fail("--intents needs --valid (in-scope queries to choose the out-of-scope threshold on)")
     texts, labels = _labelled(train, label_prefix)
-    cls = IntentClassifier if intents else EmbeddingClassifier
-    clf = cls(encoder, head=head.value, C=c, dropout=dropout, multi_label=multi_label)
+    settings = config.as_dict()
+    clf = (
+        IntentClassifier(encoder, oos_score=oos_score, **settings)
+        if intents
+        else EmbeddingClassifier(encoder, **settings)
+    )
     show = progress_enabled(quiet or json_out)
-    clf.fit(texts, labels if multi_label else [labs[0] for labs in labels], show_progress=show)
+    clf.fit(texts, labels if config.multi_label else [labs[0] for labs in labels], show_progress=show)
     result: dict[str, Any] = {"model": str(output), "classes": len(clf.classes_), "examples": len(texts),
                               "temperature": round(clf.temperature, 4)}  # fmt: skip
     if valid is not None:
@@ -249,12 +194,12 @@ def train_classifier(
         print_json(result)
         return
     con = console()
-    con.print(f"[bold]{head.value}[/bold] head, {len(clf.classes_)} classes on {encoder} → {output}")
+    con.print(f"[bold]{config.head}[/bold] head, {len(clf.classes_)} classes on {encoder} → {output}")
     if "valid" in result:
         con.print("valid: " + _accuracy_line(result["valid"]))
     if "oos_threshold" in result:
         con.print(f"out of scope below confidence {result['oos_threshold']:.4f} ({oos_rate:.0%} of valid flagged)")
-    con.print(f"try:  embedlab predict {output} - --k 3")
+    con.print(f"try:  embedlab classify predict {output} - --k 3")
 
 
 def _test_intents(clf: Any, texts: list[str], labels: list[list[str]], oos_label: str, json_out: bool) -> None:
@@ -298,21 +243,21 @@ def _read_inputs(source: str) -> list[str]:
 
 
 @handle_errors
+@with_config(ClassifyQuery)
 def predict(
     model: Annotated[Path, typer.Argument(help="A classifier: fastText-format .bin, supervised or classifier folder.")],
     source: Annotated[str, typer.Argument(metavar="INPUT", help="Text file, one text a line, or - for stdin.")],
-    k: Annotated[int, typer.Option("--k", help="Labels per text (-1: all above the threshold).")] = 1,
-    threshold: Annotated[float, typer.Option(help="Leave out labels with a lower probability.")] = 0.0,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object a line: labels and probabilities.")] = False,
+    *,
+    config: ClassifyQuery,
 ) -> None:
     """Labels of each input line with their probabilities (intent models: 'out-of-scope' below their threshold).
 
-    Example: echo "what a great film" | embedlab predict model.bin - --k 2
+    Example: echo "what a great film" | embedlab classify predict model.bin - --k 2
     """
     from embedlab.classify import IntentClassifier, SupervisedFastText, open_classifier
 
-    if k == 0 or k < -1:
-        fail(f"--k must be a positive number or -1 (all labels), got {k}")
+    k, threshold = config.k, config.threshold
     clf = open_classifier(model)
     texts = _read_inputs(source)
     rows: list[tuple[list[str], list[float]]]
@@ -339,26 +284,27 @@ def predict(
 
 
 @handle_errors
+@with_config(ClassifierTestQuery)
 def test(
     model: Annotated[Path, typer.Argument(help="A classifier: fastText-format .bin, supervised or classifier folder.")],
     data: Annotated[Path, typer.Argument(metavar="TEST", help="Labelled file (same layouts as training).")],
-    k: Annotated[int, typer.Option("--k", help="P@k and R@k.")] = 1,
     confusion: Annotated[Path | None, typer.Option("--confusion", help="Write the confusion matrix as a PNG.")] = None,
     oos_label: Annotated[
         str, typer.Option("--oos-label", help="Intent models: the label of the out-of-scope rows of the file.")
     ] = "oos",
     label_prefix: PrefixOpt = "__label__",
     json_out: JsonOpt = False,
+    *,
+    config: ClassifierTestQuery,
 ) -> None:
     """Accuracy, macro-F1, P@k / R@k and a per-class report of a classifier on a labelled file; for an intent
     model, in-scope accuracy, out-of-scope recall and precision, and the share of in-scope texts flagged.
 
-    Example: embedlab test model.bin test.txt --k 1 --confusion confusion.png
+    Example: embedlab classify test model.bin test.txt --k 1 --confusion confusion.png
     """
     from embedlab.classify import IntentClassifier, SupervisedFastText, open_classifier
 
-    if k < 1:
-        fail(f"--k must be at least 1, got {k}")
+    k = config.k
     if confusion is not None:
         require("matplotlib", extra="viz")
     clf = open_classifier(model)

@@ -1,4 +1,4 @@
-"""``embedlab collection``: create, fill, delete from and search a document collection."""
+"""``embedlab search create|add|add-images|delete|query|info``: a document collection, made, filled and searched."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import console, handle_errors, print_json
+from embedlab.cli._config_options import with_config
 from embedlab.errors import ConfigError, FormatError
+from embedlab.queries import SearchQuery
 from embedlab.text.readers import split_lines
 
-app = typer.Typer(help="Document collections: SQLite + vectors, exact or ANN search.", no_args_is_help=True)
 
-
-@app.command()
 @handle_errors
 def create(
     path: Annotated[Path, typer.Argument(help="Folder for the new collection.")],
@@ -49,7 +48,6 @@ def create(
                f"{col.model or 'the bundled MiniLM'})", err=True)  # fmt: skip
 
 
-@app.command()
 @handle_errors
 def add(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
@@ -85,7 +83,6 @@ def add(
     typer.echo(f"added {n:,} documents; {len(col):,} in {path}", err=True)
 
 
-@app.command("add-images")
 @handle_errors
 def add_images(
     path: Annotated[Path, typer.Argument(help="The collection folder (created with an image model).")],
@@ -122,7 +119,6 @@ def add_images(
     typer.echo(f"added {n:,} images; {len(col):,} in {path}", err=True)
 
 
-@app.command()
 @handle_errors
 def delete(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
@@ -137,33 +133,21 @@ def delete(
     typer.echo(f"deleted {n:,} documents; {len(col):,} left", err=True)
 
 
-@app.command()
 @handle_errors
-def search(
+@with_config(SearchQuery)
+def query(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
     query: Annotated[str | None, typer.Argument(help="Query text.")] = None,
     queries: Annotated[Path | None, typer.Option("--queries", help="File of queries, one per line.")] = None,
     image: Annotated[
         list[Path] | None, typer.Option("--image", help="Query image(s), for collections of an image model.")
     ] = None,
-    k: Annotated[int, typer.Option("--k", "-k", min=1, max=100_000, help="Results per query.")] = 10,
     filter: Annotated[
         str | None, typer.Option(help='Metadata filter as JSON, e.g. \'{"lang": "en", "year": {"$gte": 2020}}\'.')
     ] = None,
-    index: Annotated[
-        str | None, typer.Option(help="exact, hnsw, ivf, int8, binary or pq (default: the collection's own).")
-    ] = None,
-    mode: Annotated[
-        str,
-        typer.Option(
-            help="dense (by meaning, the collection's encoder), lexical (BM25 over the texts' words) "
-            "or hybrid (both, fused by reciprocal rank)."
-        ),
-    ] = "dense",
-    fusion: Annotated[
-        str, typer.Option(help="How hybrid fuses the rankings: rrf (reciprocal rank) or linear (scaled scores).")
-    ] = "rrf",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    *,
+    config: SearchQuery,
 ) -> None:
     """Search: the k documents closest to each query, by meaning, by words or both."""
     from embedlab.search.collection import Collection
@@ -192,9 +176,9 @@ def search(
     if image:
         from embedlab.search.images import search_images
 
-        results = search_images(col, list(image), k, filter=flt, index=index)
+        results = search_images(col, list(image), config.k, filter=flt, index=config.index)
     else:
-        results = col.search(qs, k, filter=flt, index=index, mode=mode, fusion=fusion)
+        results = col.search(qs, config.k, filter=flt, index=config.index, mode=config.mode, fusion=config.fusion)
     if json_out:
         print_json(
             {
@@ -219,7 +203,6 @@ def search(
         con.print(t)
 
 
-@app.command()
 @handle_errors
 def info(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],

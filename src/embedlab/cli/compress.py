@@ -9,7 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from embedlab.cli._common import console, fmt, handle_errors, print_json
+from embedlab.cli._config_options import with_config
 from embedlab.cli._options import ForceOpt
+from embedlab.compress.distill import DistillConfig
 
 
 class Method(StrEnum):
@@ -43,7 +45,7 @@ def compress(
     """Compress word vectors (float16, int8, binary or product quantization) and print a retention table.
 
     The compressed folder loads with embedlab.load and answers similar, analogy, evaluate and
-    the service from its codes. Example: embedlab compress model -o model-int8 --method int8
+    the service from its codes. Example: embedlab compress vectors model -o model-int8 --method int8
     """
     from embedlab._deps import require
     from embedlab.compress import compress_vectors, retention
@@ -83,24 +85,22 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
 
 
 @handle_errors
+@with_config(DistillConfig)
 def distill(
     model: Annotated[
         str | None, typer.Argument(help="sentence-transformers folder to distil (default: the bundled MiniLM).")
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static encoder.")] = Path("distilled"),
-    dim: Annotated[int, typer.Option(min=1, help="Components kept by PCA (at most the model's dim).")] = 240,
-    sif: Annotated[
-        float,
-        typer.Option(min=0.0, help="SIF weight a / (a + p) with p from the Zipf rank; 0 leaves rows as they are."),
-    ] = 1e-3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     force: ForceOpt = False,
+    *,
+    config: DistillConfig,
 ) -> None:
     """Distil a sentence-transformers model into a static encoder (no transformer at inference).
 
     Every token of the model's vocabulary is encoded once; a text becomes the mean of its tokens'
     vectors. The folder works wherever an encoder is taken (--model, --encoder, serve).
-    Example: embedlab distill -o minilm-static
+    Example: embedlab compress distill -o minilm-static
     """
     from embedlab.cli._common import progress_enabled
     from embedlab.compress import distill as run
@@ -110,7 +110,7 @@ def distill(
     teacher_path = [] if model is None or model.lower() == "minilm" else [model]
     check_output(output, "native", inputs=teacher_path, force=force, marker="distilled.json")
     teacher = load_encoder(model)
-    student = run(output, teacher, dim=dim, sif=sif or None, show_progress=progress_enabled(quiet))
+    student = run(output, teacher, show_progress=progress_enabled(quiet), **config.as_dict())
     size = sum(f.stat().st_size for f in output.iterdir())
     typer.echo(f"wrote {output}: {student.embeddings.shape[0]:,} tokens x {student.dim} dims, {size / 1e6:.1f} MB",
                err=True)  # fmt: skip

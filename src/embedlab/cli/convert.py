@@ -1,4 +1,4 @@
-"""``embedlab convert``, ``embedlab export`` and ``embedlab info``: a model's files, in other formats or described."""
+"""``embedlab words convert|export|info``: a model's files, in other formats or described."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``embedlab encode`` and ``embedlab finetune``: sentence vectors from a model, and a model tuned on your pairs."""
+"""``embedlab encode`` and ``embedlab sentences finetune``: vectors from a model, and a model tuned on your pairs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from embedlab.cli._common import console, handle_errors, print_json, progress_enabled
+from embedlab.cli._config_options import with_config
 from embedlab.cli._options import MODEL_HELP, PRECISION_HELP, encoder_options
+from embedlab.encoders.finetune import FinetuneConfig
 from embedlab.errors import ConfigError
 
 
@@ -108,23 +110,20 @@ def _encode_images(sources: list[Path], output: Path, model: str | None, batch_s
 
 
 @handle_errors
+@with_config(FinetuneConfig)
 def finetune(
     train: Annotated[Path, typer.Argument(help="Pairs: STS file (scored), 2-column TSV or .jsonl.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the fine-tuned model.")],
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Start from this sentence-transformers folder.")
     ] = None,
-    loss: Annotated[
-        str, typer.Option(help="auto, cosent, cosine (scored pairs) or mnrl (in-batch negatives).")
-    ] = "auto",
-    epochs: Annotated[int, typer.Option(help="Passes over the pairs.")] = 1,
-    batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 16,
-    learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate (AdamW).")] = 2e-5,
     evaluate: Annotated[
         Path | None, typer.Option("--eval", help="STS file scored before and after fine-tuning.")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    *,
+    config: FinetuneConfig,
 ) -> None:
     """Fine-tune a sentence encoder on your pairs; writes a sentence-transformers folder."""
     from embedlab._deps import require
@@ -147,8 +146,8 @@ def finetune(
     if evaluate is not None:
         test = read_sts(evaluate)
         report["before"] = sts(SentenceEncoder(model), test)
-    r = run(pairs, output, model=model, loss=loss, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-            show_progress=progress_enabled(quiet) is True)  # fmt: skip  # the HF trainer logs to stdout otherwise
+    # the HF trainer logs to stdout unless asked for its bar
+    r = run(pairs, output, model=model, show_progress=progress_enabled(quiet) is True, **config.as_dict())
     report.update(r.to_dict())
     if evaluate is not None:
         report["after"] = sts(SentenceEncoder(output), test)

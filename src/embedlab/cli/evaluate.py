@@ -1,4 +1,4 @@
-"""``embedlab evaluate``, ``evaluate-sts`` and ``evaluate-retrieval``: scores of word, sentence and retrieval models."""
+"""``embedlab words evaluate`` and ``embedlab sentences evaluate-sts|nli|retrieval``: scores of models."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def evaluate_retrieval(
 ) -> None:
     """nDCG, Recall, MRR and MAP of dense, lexical (BM25) or hybrid ranking on a BEIR dataset or a SQuAD file.
 
-    Example: embedlab evaluate-retrieval KorQuAD_v1.0_dev.json.xz -m e5 --method hybrid --language ko
+    Example: embedlab sentences evaluate-retrieval KorQuAD_v1.0_dev.json.xz -m e5 --method hybrid --language ko
     """
     from embedlab._deps import require
     from embedlab.encoders import load_encoder
@@ -217,7 +217,7 @@ def evaluate_nli(
 ) -> None:
     """NLI accuracy of a logistic head on frozen pair features [u, v, |u-v|, u*v], one row per model.
 
-    Example: embedlab evaluate-nli xnli.dev.ko.tsv xnli.test.ko.tsv -m e5 -m minilm
+    Example: embedlab sentences evaluate-nli xnli.dev.ko.tsv xnli.test.ko.tsv -m e5 -m minilm
     """
     from embedlab._deps import require
     from embedlab.encoders import load_encoder

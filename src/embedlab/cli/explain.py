@@ -1,4 +1,4 @@
-"""``embedlab explain``, ``embedlab weat`` and ``embedlab probe``: what a vector space says and why."""
+"""``embedlab explain``, ``embedlab explain weat`` and ``embedlab explain probe``: what a vector space says and why."""
 
 from __future__ import annotations
 
@@ -9,15 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from embedlab.cli._common import console, handle_errors, print_json
-
-
-class Mode(StrEnum):
-    auto = "auto"
-    dimensions = "dimensions"
-    ngrams = "ngrams"
-    pooled = "pooled"
-    integrated = "integrated"
-    occlusion = "occlusion"
+from embedlab.cli._config_options import with_config
+from embedlab.queries import ExplainQuery
 
 
 class Pooling(StrEnum):
@@ -91,24 +84,18 @@ def _explanation_tables(e: Any, top: int) -> list[Any]:
 
 
 @handle_errors
+@with_config(ExplainQuery)
 def explain(
     model: Annotated[
         str, typer.Argument(help="Word vectors (folder or file), a sentence-transformers folder, or 'minilm'.")
     ],
     a: Annotated[str, typer.Argument(help="A word, or a text (quote it).")],
     b: Annotated[str, typer.Argument(help="The word or text to compare it with.")],
-    mode: Annotated[
-        Mode,
-        typer.Option(
-            help="dimensions / ngrams (two words), pooled (texts, word vectors), "
-            "integrated / occlusion (transformers); auto picks."
-        ),
-    ] = Mode.auto,
     pooling: Annotated[Pooling, typer.Option(help="How word vectors are pooled into text vectors.")] = Pooling.mean,
-    steps: Annotated[int, typer.Option(min=1, max=1000, help="Points on the integrated-gradients path.")] = 16,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Rows per table.")] = 10,
     plot: Annotated[Path | None, typer.Option(help="Also draw the explanation (.png, .svg, .pdf).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON (the whole pair table).")] = False,
+    *,
+    config: ExplainQuery,
 ) -> None:
     """Why A and B are similar: what each dimension, n-gram, word or token contributed to the cosine.
 
@@ -119,7 +106,8 @@ def explain(
     """
     from embedlab.explain import explain_similarity
 
-    e = explain_similarity(_open_model(model), a, b, mode=mode.value, steps=steps, pooling=pooling.value)
+    top = config.k
+    e = explain_similarity(_open_model(model), a, b, mode=config.mode, steps=config.steps, pooling=pooling.value)
     if plot is not None:
         from embedlab.viz.explain import plot_explanation
 

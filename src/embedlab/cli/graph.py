@@ -1,4 +1,4 @@
-"""``embedlab train node2vec``, ``evaluate-nodes`` and ``evaluate-links``: node vectors of a graph."""
+"""``embedlab graph train``, ``evaluate-nodes`` and ``evaluate-links``: node vectors of a graph."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._config_options import with_config
 from embedlab.cli._options import ForceOpt
-from embedlab.graph.config import Node2VecConfig as N2V
+from embedlab.graph.config import Node2VecConfig
 
 _RATIOS_HELP = "Training share(s) of the labelled nodes; repeat the option for several (default: 0.1 ... 0.9)."
 
@@ -21,42 +22,33 @@ def _read_graph(edges: Path, directed: bool, weighted: bool | None, drop_self_lo
 
 
 @handle_errors
+@with_config(Node2VecConfig)
 def node2vec(
     edges: Annotated[Path, typer.Argument(help="Edge list: 'u v' or 'u v weight' per line (.gz/.bz2/.xz read).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the node vectors.")] = Path("model"),
-    p: Annotated[float, typer.Option("--p", help="Return parameter (low: walks stay local).")] = N2V.p,
-    q: Annotated[float, typer.Option("--q", help="In-out parameter (low: walks go outward, DFS-like).")] = N2V.q,
     directed: Annotated[bool, typer.Option(help="Edges go from u to v only.")] = False,
     weighted: Annotated[
         bool | None,
         typer.Option("--weighted/--unweighted", help="Use the third column as the edge weight (default: if present)."),
     ] = None,
     drop_self_loops: Annotated[bool, typer.Option(help="Ignore 'u u' lines.")] = False,
-    dim: Annotated[int, typer.Option(help="Vector size.")] = N2V.dim,
-    walk_length: Annotated[int, typer.Option(help="Nodes per walk.")] = N2V.walk_length,
-    walks_per_node: Annotated[int, typer.Option(help="Walks started from every node.")] = N2V.walks_per_node,
-    window: Annotated[int, typer.Option(help="Max distance between a node and its context in a walk.")] = N2V.window,
-    negative: Annotated[int, typer.Option(help="Noise nodes per positive pair.")] = N2V.negative,
-    epochs: Annotated[int, typer.Option(help="Passes of skip-gram over the walks.")] = N2V.epochs,
-    alpha: Annotated[float, typer.Option(help="Start learning rate.")] = N2V.alpha,
-    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (walks never depend on --threads).")] = N2V.seed,
     format: Annotated[VectorFormat, typer.Option("--format", help="Output format.")] = VectorFormat.native,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     force: ForceOpt = False,
+    *,
+    config: Node2VecConfig,
 ) -> None:
     """Train node vectors with node2vec (p = q = 1 is DeepWalk) and save them, keyed by node name.
 
-    Example: embedlab train node2vec edges.tsv -o nodes --p 0.25 --q 0.25
+    Example: embedlab graph train edges.tsv -o nodes --p 0.25 --q 0.25
     """
     from embedlab.graph import Node2Vec
     from embedlab.io import check_output, save
 
     check_output(output, format.value, inputs=[edges], force=force)
     graph = _read_graph(edges, directed, weighted, drop_self_loops)
-    trainer = Node2Vec(dim=dim, walk_length=walk_length, walks_per_node=walks_per_node, window=window, p=p, q=q,
-                       negative=negative, epochs=epochs, alpha=alpha, threads=threads, seed=seed)  # fmt: skip
+    trainer = Node2Vec(config)
     kv = trainer.fit(graph, progress=progress_enabled(quiet or json_out))
     save(kv, output, format=format.value)
     report = trainer.report
@@ -84,10 +76,10 @@ def node2vec(
     con = console()
     con.print(f"[bold]node2vec[/bold] p={trainer.config.p:g} q={trainer.config.q:g} → {output}")
     con.print(f"graph: {graph!r}")
-    con.print(f"{graph.n_nodes * trainer.config.walks_per_node:,} walks of up to {walk_length} nodes; "
+    con.print(f"{graph.n_nodes * config.walks_per_node:,} walks of up to {config.walk_length} nodes; "
               f"walking {trainer.walk_seconds:.1f} s, {result['seconds']:.1f} s in all; "
               f"final loss {fmt(report.losses[-1])}")  # fmt: skip
-    con.print(f"try:  embedlab similar {output} {graph.keys[0]}")
+    con.print(f"try:  embedlab words similar {output} {graph.keys[0]}")
 
 
 @handle_errors
@@ -105,7 +97,7 @@ def evaluate_nodes(
     Two protocols per training ratio: top-k (the papers': each node gets as many labels as it has)
     and threshold (realistic: labels with probability over 0.5).
 
-    Example: embedlab evaluate-nodes nodes labels.tsv --train-ratio 0.5
+    Example: embedlab graph evaluate-nodes nodes labels.tsv --train-ratio 0.5
     """
     from embedlab._deps import require
     from embedlab.graph import evaluate_node_classification
@@ -134,21 +126,19 @@ def evaluate_nodes(
 
 
 @handle_errors
+@with_config(Node2VecConfig)
 def evaluate_links(
     edges: Annotated[Path, typer.Argument(help="Edge list: 'u v' or 'u v weight' per line.")],
     test_fraction: Annotated[float, typer.Option(help="Share of the edges held out.")] = 0.5,
-    p: Annotated[float, typer.Option("--p", help="node2vec return parameter.")] = N2V.p,
-    q: Annotated[float, typer.Option("--q", help="node2vec in-out parameter.")] = N2V.q,
-    dim: Annotated[int, typer.Option(help="Vector size.")] = N2V.dim,
-    epochs: Annotated[int, typer.Option(help="Passes of skip-gram over the walks.")] = N2V.epochs,
-    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the split and the walks.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with every score.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    *,
+    config: Node2VecConfig,
 ) -> None:
-    """Link prediction: hold out edges, train node2vec on the rest, ROC-AUC against graph heuristics.
+    """Link prediction: hold out edges, train node2vec on the rest (the seed splits the edges too), ROC-AUC
+    against graph heuristics.
 
-    Example: embedlab evaluate-links edges.tsv --test-fraction 0.5
+    Example: embedlab graph evaluate-links edges.tsv --test-fraction 0.5
     """
     from embedlab._deps import require
     from embedlab.graph import Node2Vec, evaluate_link_prediction, read_edgelist, split_edges
@@ -156,13 +146,11 @@ def evaluate_links(
     require("sklearn", extra="graph")
 
     graph = read_edgelist(edges)
-    split = split_edges(graph, test_fraction, seed=seed)
-    kv = Node2Vec(dim=dim, p=p, q=q, epochs=epochs, threads=threads, seed=seed).fit(
-        split.train_graph, progress=progress_enabled(quiet or json_out)
-    )
+    split = split_edges(graph, test_fraction, seed=config.seed)
+    kv = Node2Vec(config).fit(split.train_graph, progress=progress_enabled(quiet or json_out))
     res = evaluate_link_prediction(kv, split)
     if json_out:
-        print_json({"graph": str(edges), "test_fraction": test_fraction, "p": p, "q": q, **res})
+        print_json({"graph": str(edges), "test_fraction": test_fraction, "p": config.p, "q": config.q, **res})
         return
     from rich.table import Table
 

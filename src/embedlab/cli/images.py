@@ -11,9 +11,9 @@ import typer
 
 from embedlab._deps import require
 from embedlab.cli._common import console, fmt, handle_errors, print_json, progress_enabled
+from embedlab.cli._config_options import with_config
 from embedlab.cli._options import ForceOpt
-from embedlab.encoders.image_config import ImageCNNConfig as CNN
-from embedlab.encoders.image_config import ImageTextConfig as LIT
+from embedlab.encoders.image_config import ImageCNNConfig, ImageTextConfig
 from embedlab.errors import ConfigError, FormatError
 from embedlab.text.readers import split_lines
 
@@ -28,32 +28,22 @@ def _classes(names: str | None) -> list[str] | None:
 
 
 @handle_errors
+@with_config(ImageCNNConfig)
 def train_image_cnn(
     data: Annotated[Path, typer.Argument(help=DATA_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained embedder.")],
     labels: Annotated[Path | None, typer.Option(help=LABELS_HELP)] = None,
     classes: Annotated[str | None, typer.Option(help=CLASSES_HELP)] = None,
-    width: Annotated[int, typer.Option(help="Channels of the first conv stage (then 2x, 4x).")] = CNN.width,
-    grid: Annotated[
-        int,
-        typer.Option(help="The last stage's maps are averaged on a grid x grid: the embedding keeps a coarse layout."),
-    ] = CNN.grid,
-    hidden: Annotated[
-        int, typer.Option(help="A fully connected hidden layer of this size as the embedding (0: the pooled grid).")
-    ] = CNN.hidden,
-    size: Annotated[int | None, typer.Option(help="Input side in pixels (default: the images').")] = None,
-    epochs: Annotated[int, typer.Option(help="Passes over the images.")] = CNN.epochs,
-    batch_size: Annotated[int, typer.Option(help="Images per step.")] = CNN.batch_size,
-    lr: Annotated[float, typer.Option(help="Peak learning rate (SGD, one-cycle).")] = CNN.lr,
-    flip: Annotated[bool, typer.Option(help="Mirror images as augmentation (off for digits and text).")] = CNN.flip,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = CNN.seed,
+    size: Annotated[int | None, typer.Option(help="Input side in pixels (default: the images').", min=8)] = None,
     force: ForceOpt = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    *,
+    config: ImageCNNConfig,
 ) -> None:
     """Train a small CNN image embedder on labelled images; its last hidden layer is the embedding.
 
-    Example: embedlab train image-cnn /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz -o fashion-cnn
+    Example: embedlab images train-cnn /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz -o fashion-cnn
     """
     require("torch", "PIL", "safetensors", extra="images")  # saving needs safetensors: checked before training
     from embedlab.encoders.image_cnn import CNN_CONFIG, train_image_embedder
@@ -63,16 +53,21 @@ def train_image_cnn(
     check_output(output, inputs=[data], force=force, marker=CNN_CONFIG)
     ds = read_labelled_images(data, labels, classes=_classes(classes))
     names = [ds.classes[i] for i in ds.labels] if ds.classes else ds.labels
-    enc = train_image_embedder(ds.images, names, width=width, grid=grid, hidden=hidden, size=size, epochs=epochs,
-                               batch_size=batch_size, lr=lr, flip=flip, seed=seed,
-                               show_progress=progress_enabled(quiet))  # fmt: skip
+    enc = train_image_embedder(ds.images, names, size=size, show_progress=progress_enabled(quiet), **config.as_dict())
     enc.save(output)
-    report = {"output": str(output), "images": len(ds), "classes": len(ds.classes), "dim": enc.dim,
-              "epochs": epochs, "seconds": enc.config["train_seconds"]}  # fmt: skip
+    seconds = enc.config["train_seconds"]
+    report = {
+        "output": str(output),
+        "images": len(ds),
+        "classes": len(ds.classes),
+        "dim": enc.dim,
+        "epochs": config.epochs,
+        "seconds": seconds,
+    }
     if json_out:
         print_json(report)
     else:
-        typer.echo(f"trained on {len(ds):,} images ({len(ds.classes)} classes) in {enc.config['train_seconds']:.0f} s; "
+        typer.echo(f"trained on {len(ds):,} images ({len(ds.classes)} classes) in {seconds:.0f} s; "
                    f"saved {enc.dim}-d embedder to {output}", err=True)  # fmt: skip
 
 
@@ -106,24 +101,21 @@ def read_pairs_file(path: Path, image_field: str, caption_field: str) -> tuple[l
 
 
 @handle_errors
+@with_config(ImageTextConfig)
 def train_image_text(
     pairs: Annotated[Path, typer.Argument(help='.jsonl of pairs: {"image": "path.png", "caption": "text"} a line.')],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the image-text model.")],
-    image_model: Annotated[str, typer.Option("--image-model", help=IMAGE_MODEL_HELP)] = LIT.image_model,
     text_model: Annotated[str | None, typer.Option("--text-model", help="Frozen text tower (default: MiniLM).")] = None,
     image_field: Annotated[str, typer.Option(help="JSON field of the image path.")] = "image",
     caption_field: Annotated[str, typer.Option(help="JSON field of the caption.")] = "caption",
-    hidden: Annotated[int, typer.Option(help="Hidden width of the projection (0: linear).")] = LIT.hidden,
-    epochs: Annotated[int, typer.Option(help="Passes over the pairs.")] = LIT.epochs,
-    batch_size: Annotated[int, typer.Option(help="Pairs per step (the in-batch negatives).")] = LIT.batch_size,
-    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW, cosine).")] = LIT.lr,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = LIT.seed,
     force: ForceOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    *,
+    config: ImageTextConfig,
 ) -> None:
     """Train an image-text space (LiT): frozen text tower, image tower + projection trained by InfoNCE.
 
-    Example: embedlab train image-text pairs.jsonl -o emoji-space --epochs 40
+    Example: embedlab images train-text pairs.jsonl -o emoji-space --epochs 40
     """
     require("torch", "PIL", "safetensors", "sentence_transformers", extra="images")
     from embedlab.encoders import load_encoder
@@ -133,9 +125,15 @@ def train_image_text(
 
     check_output(output, inputs=[pairs], force=force, marker=IMAGE_TEXT_CONFIG)
     images, captions = read_pairs_file(pairs, image_field, caption_field)
-    model = run(images, captions, image_encoder=image_model,
-                text_encoder=load_encoder(text_model) if text_model else None, hidden=hidden, epochs=epochs,
-                batch_size=batch_size, lr=lr, seed=seed, show_progress=progress_enabled(quiet))  # fmt: skip
+    params = config.as_dict()
+    model = run(
+        images,
+        captions,
+        image_encoder=params.pop("image_model"),
+        text_encoder=load_encoder(text_model) if text_model else None,
+        show_progress=progress_enabled(quiet),
+        **params,
+    )
     model.save(output)
     typer.echo(f"trained on {len(captions):,} pairs in {model.config['train_seconds']:.0f} s (temperature "
                f"{model.temperature:.4f}); saved to {output}", err=True)  # fmt: skip
@@ -223,7 +221,7 @@ def zero_shot(
 
     enc = load_encoder(model)
     if not hasattr(enc, "zero_shot"):
-        raise ConfigError(f"{model} is not an image-text model; train one with `embedlab train image-text`")
+        raise ConfigError(f"{model} is not an image-text model; train one with `embedlab images train-text`")
     paths = image_inputs(images)
     names = _classes(classes) or []
     labels, probs = enc.zero_shot(paths, names, template=prompt)
@@ -257,7 +255,7 @@ def plot_images(
     """Draw a map of images: each image as a thumbnail where its embedding projects.
 
     Images in class subfolders get a frame coloured by their folder. Example:
-    embedlab plot-images photos/ -o map.png --method umap
+    embedlab images plot photos/ -o map.png --method umap
     """
     import numpy as np
 

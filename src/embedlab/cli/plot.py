@@ -1,4 +1,4 @@
-"""``embedlab plot``: a picture of a model's vectors (PNG/SVG/PDF or interactive HTML)."""
+"""``embedlab words plot``: a picture of a model's vectors (PNG/SVG/PDF or interactive HTML)."""
 
 from __future__ import annotations
 

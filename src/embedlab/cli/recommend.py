@@ -1,4 +1,4 @@
-"""``embedlab train als|bpr|item2vec`` and ``embedlab recommend``: recommenders from an event log."""
+"""``embedlab recommend train als|bpr|item2vec`` and ``embedlab recommend``: recommenders from an event log."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from embedlab.cli._common import console, fail, handle_errors, print_json, progress_enabled
+from embedlab.cli._config_options import with_config
 from embedlab.cli._options import ForceOpt
-from embedlab.train.config import Word2VecConfig as W2V
+from embedlab.queries import RecommendQuery
+from embedlab.recommend.config import ALSConfig, BPRConfig, Item2VecConfig
 
 EventsArg = Annotated[Path, typer.Argument(help="Event log: CSV/TSV (delimiter guessed), JSON lines or Parquet.")]
 UserOpt = Annotated[str, typer.Option("--user", help="Column of the user id.")]
@@ -20,7 +22,8 @@ ItemOpt = Annotated[str, typer.Option("--item", help="Column of the item id.")]
 WeightOpt = Annotated[str | None, typer.Option("--weight", help="Column of a weight or quantity (default: 1).")]
 TimeOpt = Annotated[str | None, typer.Option("--time", help="Column of the time (epoch seconds/ms or a date).")]
 OutOpt = Annotated[Path, typer.Option("--output", "-o", help="Where to write the model folder.")]
-ThreadsOpt = Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
 class By(StrEnum):
@@ -68,9 +71,21 @@ def _rows(n: int) -> str:
     return f"{n:,} row" + ("" if n == 1 else "s")
 
 
-def _factors(kind: str, events: Path, output: Path, user: str, item: str, weight: str | None, time: str | None,
-             item_title: str | None, negative: Negative, json_out: bool, quiet: bool, force: bool,
-             **params: Any) -> None:  # fmt: skip
+def _factors(
+    kind: str,
+    events: Path,
+    output: Path,
+    user: str,
+    item: str,
+    weight: str | None,
+    time: str | None,
+    item_title: str | None,
+    negative: Negative,
+    json_out: bool,
+    quiet: bool,
+    force: bool,
+    config: Any,
+) -> None:
     from embedlab._deps import require
     from embedlab.io import check_output
 
@@ -80,21 +95,30 @@ def _factors(kind: str, events: Path, output: Path, user: str, item: str, weight
     from embedlab.recommend.store import save_recommender
 
     log = _read(events, user, item, weight, time, item_title=item_title, negative=negative, quiet=json_out)
-    model = (ALS if kind == "als" else BPR)(**params)
+    model = (ALS if kind == "als" else BPR)(config)
     model.fit(log, progress=progress_enabled(quiet or json_out))
     save_recommender(model, output)
     last = model.history[-1] if model.history else {}
-    result = {"model": str(output), "kind": kind, "events": log.n_events, "users": log.n_users, "items": log.n_items,
-              "fit_seconds": round(last.get("seconds", 0.0), 3), "loss": last.get("loss"), **params}  # fmt: skip
+    result = {
+        "model": str(output),
+        "kind": kind,
+        "events": log.n_events,
+        "users": log.n_users,
+        "items": log.n_items,
+        "fit_seconds": round(last.get("seconds", 0.0), 3),
+        "loss": last.get("loss"),
+        **config.as_dict(),
+    }
     if json_out:
         print_json(result)
         return
     con = console()
     con.print(f"[bold]{kind.upper()}[/bold] {log!r} → {output} in {result['fit_seconds']:.1f} s")
-    con.print(f"try:  embedlab recommend {output} --user {log.users[0]}")
+    con.print(f"try:  embedlab recommend items {output} --user {log.users[0]}")
 
 
 @handle_errors
+@with_config(ALSConfig)
 def train_als(
     events: EventsArg,
     user: UserOpt,
@@ -104,26 +128,21 @@ def train_als(
     time: TimeOpt = None,
     item_title: TitleOpt = None,
     negative: NegativeOpt = Negative.keep,
-    factors: Annotated[int, typer.Option(help="Latent factors per user and item.")] = 64,
-    iterations: Annotated[int, typer.Option(help="Alternating passes.")] = 15,
-    regularization: Annotated[float, typer.Option(help="L2 penalty on the factors.")] = 0.01,
-    alpha: Annotated[float, typer.Option(help="Confidence 1 + alpha x weight (Hu et al. 2008).")] = 1.0,
-    threads: ThreadsOpt = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
+    *,
+    config: ALSConfig,
 ) -> None:
     """Implicit-feedback ALS user and item factors (through the implicit library).
 
-    Example: embedlab train als events.tsv --user customer --item product --weight quantity -o als
+    Example: embedlab recommend train als events.tsv --user customer --item product --weight quantity -o als
     """
-    _factors("als", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force,
-             factors=factors,
-             iterations=iterations, regularization=regularization, alpha=alpha, threads=threads, seed=seed)  # fmt: skip
+    _factors("als", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force, config)
 
 
 @handle_errors
+@with_config(BPRConfig)
 def train_bpr(
     events: EventsArg,
     user: UserOpt,
@@ -133,27 +152,21 @@ def train_bpr(
     time: TimeOpt = None,
     item_title: TitleOpt = None,
     negative: NegativeOpt = Negative.keep,
-    factors: Annotated[int, typer.Option(help="Latent factors per user and item.")] = 64,
-    iterations: Annotated[int, typer.Option(help="Passes of pairwise SGD.")] = 100,
-    regularization: Annotated[float, typer.Option(help="L2 penalty on the factors.")] = 0.01,
-    learning_rate: Annotated[float, typer.Option(help="SGD step size.")] = 0.01,
-    threads: ThreadsOpt = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
+    *,
+    config: BPRConfig,
 ) -> None:
     """Bayesian personalised ranking user and item factors (through the implicit library).
 
-    Example: embedlab train bpr events.tsv --user customer --item product -o bpr
+    Example: embedlab recommend train bpr events.tsv --user customer --item product -o bpr
     """
-    _factors("bpr", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force,
-             factors=factors,
-             iterations=iterations, regularization=regularization, learning_rate=learning_rate, threads=threads,
-             seed=seed)  # fmt: skip
+    _factors("bpr", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force, config)
 
 
 @handle_errors
+@with_config(Item2VecConfig)
 def train_item2vec(
     events: EventsArg,
     user: UserOpt,
@@ -162,24 +175,16 @@ def train_item2vec(
     time: TimeOpt = None,
     session: Annotated[str | None, typer.Option("--session", help="Column of the session or basket id.")] = None,
     by: Annotated[By, typer.Option(help="Sequences per session (needs --session) or per user.")] = By.session,
-    dim: Annotated[int, typer.Option(help="Vector size.")] = W2V.dim,
-    window: Annotated[int, typer.Option(help="Max distance between two items of a sequence.")] = W2V.window,
-    negative: Annotated[int, typer.Option(help="Noise items per positive pair.")] = W2V.negative,
-    ns_exponent: Annotated[
-        float, typer.Option(help="Noise distribution exponent; negative values favour rare items.")
-    ] = W2V.ns_exponent,
-    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent items (0 = off).")] = W2V.sample,
-    epochs: Annotated[int, typer.Option(help="Passes over the sequences.")] = W2V.epochs,
-    min_count: Annotated[int, typer.Option(help="Ignore items seen fewer times.")] = 1,
-    threads: ThreadsOpt = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = W2V.seed,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with the run's numbers.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
+    *,
+    config: Item2VecConfig,
 ) -> None:
     """item2vec / prod2vec: skip-gram item vectors over sessions or users' item sequences (in time order).
 
-    Example: embedlab train item2vec events.tsv --user customer --item product --session invoice --time date -o i2v
+    Example:
+    embedlab recommend train item2vec events.tsv --user customer --item product --session invoice --time date -o i2v
     """
     from embedlab.io import check_output, save
     from embedlab.recommend import Item2Vec
@@ -187,9 +192,8 @@ def train_item2vec(
     check_output(output, inputs=[events], force=force)
     if by == By.session and session is None:
         fail("--by session needs --session COLUMN (or use --by user)")
-    log = _read(events, user, item, None, time, session)
-    trainer = Item2Vec(dim=dim, window=window, negative=negative, ns_exponent=ns_exponent, sample=sample,
-                       epochs=epochs, min_count=min_count, threads=threads, seed=seed)  # fmt: skip
+    log = _read(events, user, item, None, time, session, quiet=json_out)
+    trainer = Item2Vec(config)
     kv = trainer.fit(log, by=by.value, progress=progress_enabled(quiet or json_out))
     save(kv, output)
     assert trainer.trainer is not None and trainer.trainer.report is not None
@@ -202,7 +206,7 @@ def train_item2vec(
         return
     con = console()
     con.print(f"[bold]item2vec[/bold] {len(kv):,} items → {output} in {report.seconds:.1f} s")
-    con.print(f"try:  embedlab recommend {output} --similar-to {kv.keys[0]}")
+    con.print(f"try:  embedlab recommend items {output} --similar-to {kv.keys[0]}")
 
 
 def _load(model: Path) -> Any:
@@ -231,32 +235,31 @@ def _read_lines(source: Path) -> list[str]:
 
 
 @handle_errors
+@with_config(RecommendQuery)
 def recommend(
-    model: Annotated[Path, typer.Argument(help="A model from 'embedlab train als|bpr|item2vec'.")],
+    model: Annotated[Path, typer.Argument(help="A model from 'embedlab recommend train als|bpr|item2vec'.")],
     user: Annotated[str | None, typer.Option("--user", help="Recommend for this user (ALS, BPR).")] = None,
     users: Annotated[
         Path | None, typer.Option("--users", help="A file of user ids, one a line ('-': stdin); JSON lines out.")
     ] = None,
     items: Annotated[str | None, typer.Option("--items", help="Items a user has, comma-separated (a session).")] = None,
     similar_to: Annotated[str | None, typer.Option("--similar-to", help="Items like this one.")] = None,
-    k: Annotated[int, typer.Option("--k", help="How many items.")] = 10,
-    exclude_seen: Annotated[bool, typer.Option(help="Leave out items the user already has.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    *,
+    config: RecommendQuery,
 ) -> None:
     """Recommend items: for a known user, for a list of users, from a session's items, or like an item.
 
-    Example: embedlab recommend als --user 12347 --k 5
+    Example: embedlab recommend items als --user 12347 --k 5
     """
     asked = [x is not None for x in (user, users, items, similar_to)]
     if sum(asked) != 1:
         fail("give exactly one of --user, --users, --items or --similar-to")
-    if k < 1:
-        fail(f"--k must be at least 1, got {k}")
     m: Any = _load(model)
     from embedlab.errors import UnknownKeyError
 
     try:
-        _recommend(m, user, users, items, similar_to, k, exclude_seen, json_out)
+        _recommend(m, user, users, items, similar_to, config.k, config.exclude_seen, json_out)
     except UnknownKeyError as exc:  # item vectors know their keys as words; here they are items
         if exc.kind == "word":
             exc.kind = "item"
@@ -308,7 +311,7 @@ def _recommend(
         if isinstance(m, Recommender):
             got = m.similar_items(similar_to, k)
         else:
-            got = m.most_similar(similar_to, topn=k)
+            got = m.most_similar(similar_to, k=k)
         title = f"like {similar_to}"
     if json_out:
         print_json({"query": title, "items": rows(got)})

@@ -1,29 +1,19 @@
-"""``embedlab tune supervised|classifier|vectors``: hyperparameter search under a time budget."""
+"""``embedlab classify tune|tune-head`` and ``embedlab words tune``: hyperparameter search under a time budget."""
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
+from embedlab.classify.config import SUBWORDS, TOKENIZERS
 from embedlab.cli._common import console, fail, fmt, handle_errors, print_json, progress_enabled
 from embedlab.cli._options import MODEL_HELP, ForceOpt
-from embedlab.cli.classify import (
-    JsonOpt,
-    OutOpt,
-    QuietOpt,
-    Subword,
-    Tok,
-    TrainArg,
-    _labelled,
-    check_supervised_output,
-)
+from embedlab.cli.classify import JsonOpt, OutOpt, QuietOpt, TrainArg, _labelled, check_supervised_output
 
-app = typer.Typer(help="Search hyperparameters under a time budget; save the best model and its settings.",
-                       no_args_is_help=True)  # fmt: skip
 BudgetOpt = Annotated[float, typer.Option(help="Seconds to search (the default settings are always tried first).")]
 TrialsOpt = Annotated[int | None, typer.Option("--trials", help="Stop after this many trials.")]
 ValidOpt = Annotated[Path | None, typer.Option("--valid", help="Labelled file to score trials on (else k-fold).")]
@@ -72,7 +62,6 @@ def _write_report(output: Path, result: Any, extra: dict[str, Any]) -> Path:
     return path
 
 
-@app.command("supervised")
 @handle_errors
 def tune_supervised(
     train: TrainArg,
@@ -82,8 +71,12 @@ def tune_supervised(
     budget: BudgetOpt = 300.0,
     trials: TrialsOpt = None,
     max_size: Annotated[str | None, typer.Option("--max-size", help="Largest model to try, e.g. 20MB.")] = None,
-    subword: Annotated[Subword, typer.Option(help="Character n-grams: none, char, jamo.")] = Subword.none,
-    tokenizer: Annotated[Tok, typer.Option(help="whitespace, unicode, kiwi or kiwi-content.")] = Tok.whitespace,
+    subword: Annotated[
+        Literal[SUBWORDS], typer.Option(help="Character n-grams: none, char, jamo.")  # type: ignore[valid-type]
+    ] = "none",
+    tokenizer: Annotated[
+        Literal[TOKENIZERS], typer.Option(help="whitespace, unicode, kiwi or kiwi-content.")  # type: ignore[valid-type]
+    ] = "whitespace",
     threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     json_out: JsonOpt = False,
@@ -92,7 +85,7 @@ def tune_supervised(
 ) -> None:
     """Tune the supervised trainer (dim, lr, epochs, word n-grams, min count) like fastText's autotune.
 
-    Example: embedlab tune supervised train.txt --valid valid.txt --budget 600 --max-size 50MB -o best.bin
+    Example: embedlab classify tune train.txt --valid valid.txt --budget 600 --max-size 50MB -o best.bin
     """
     from embedlab.classify.tune import tune_supervised as run
 
@@ -102,7 +95,7 @@ def tune_supervised(
     first = [labs[0] for labs in labels]
     result = run(texts, first, (v[0], [labs[0] for labs in v[1]]) if v else None, folds=folds, budget=budget,
                  max_trials=trials, max_size=_parse_size(max_size), seed=seed,
-                 progress=progress_enabled(quiet or json_out), subword=subword.value, tokenizer=tokenizer.value,
+                 progress=progress_enabled(quiet or json_out), subword=subword, tokenizer=tokenizer,
                  threads=threads)  # fmt: skip
     result.model.save(output)
     extra = {"config": result.model.config.as_dict(), "scored_on": str(valid) if valid else f"{folds}-fold CV"}
@@ -110,7 +103,6 @@ def tune_supervised(
     _show_trials(result, "supervised", json_out, output, {**extra, "report": str(report)})
 
 
-@app.command("classifier")
 @handle_errors
 def tune_classifier(
     train: TrainArg,
@@ -129,7 +121,7 @@ def tune_classifier(
 ) -> None:
     """Tune a classifier head (logistic or MLP, C, hidden size, dropout) on an encoder's vectors, encoded once.
 
-    Example: embedlab tune classifier train.csv --encoder minilm --budget 120 -o best-head
+    Example: embedlab classify tune-head train.csv --encoder minilm --budget 120 -o best-head
     """
     from embedlab._deps import require
     from embedlab.encoders.factory import require_encoder
@@ -163,7 +155,6 @@ class WordModel(StrEnum):
     fasttext = "fasttext"
 
 
-@app.command("vectors")
 @handle_errors
 def tune_vectors(
     corpus: Annotated[Path, typer.Argument(help="Text corpus (one sentence or document a line).")],
@@ -184,7 +175,7 @@ def tune_vectors(
 ) -> None:
     """Tune Word2Vec or FastText (dim, window, epochs, min count, learning rate) on a word-similarity set.
 
-    Example: embedlab tune vectors corpus.txt --model fasttext --pairs wordsim353 --budget 600 -o best
+    Example: embedlab words tune corpus.txt --model fasttext --pairs wordsim353 --budget 600 -o best
     """
     from embedlab.classify.tune import tune_word_vectors
     from embedlab.eval.word_similarity import evaluate_word_pairs

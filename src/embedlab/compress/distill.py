@@ -18,17 +18,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from embedlab._files import atomic_dir
+from embedlab._params import Config, param
 from embedlab._progress import Progress, ProgressArg
-from embedlab._validation import check_float, check_int
+from embedlab._validation import check_int
 from embedlab.encoders.distilled import CONFIG_NAME, FORMAT_NAME, DistilledEncoder
 from embedlab.errors import ConfigError
 
-__all__ = ["distill"]
+__all__ = ["DistillConfig", "distill"]
 
 
 def _token_vectors(encoder: Any, batch_size: int, show_progress: ProgressArg) -> np.ndarray:
@@ -62,18 +64,27 @@ def _sif_weights(tokenizer: Any, a: float) -> np.ndarray:
     return (a / (a + p)).astype(np.float32)
 
 
+@dataclass(frozen=True, kw_only=True)
+class DistillConfig(Config):
+    """:func:`distill`'s settings."""
+
+    dim: int = param(240, "Components kept by PCA (at most the model's dim).", ge=1, le=10_000, aliases=("pca_dims",))
+    sif: float = param(1e-3, "SIF weight a / (a + p) with p from the Zipf rank; 0 leaves rows as they are.", ge=0.0)
+    batch_size: int = param(512, "Tokens per model call.", ge=1)
+
+
 def distill(
     output: str | os.PathLike[str],
     encoder: Any = None,
     *,
-    dim: int = 240,
-    sif: float | None = 1e-3,
-    batch_size: int = 512,
+    dim: int = DistillConfig.dim,
+    sif: float | None = DistillConfig.sif,
+    batch_size: int = DistillConfig.batch_size,
     show_progress: ProgressArg = None,
 ) -> DistilledEncoder:
     """Distil ``encoder`` (a :class:`~embedlab.encoders.transformer.SentenceEncoder`; default the
     bundled MiniLM) into a static encoder saved at ``output``; returns it loaded. ``dim`` 240 keeps
-    MiniLM's folder under 16 MB (float16 rows and the tokenizer); ``sif=None`` leaves rows unweighted.
+    MiniLM's folder under 16 MB (float16 rows and the tokenizer); ``sif=0`` (or None) leaves rows unweighted.
 
     >>> # enc = distill("minilm-static")          # about a minute on 2 cores for MiniLM's 30,522 tokens
     >>> # enc.encode(["a static sentence vector"]).shape  -> (1, 240)
@@ -86,20 +97,21 @@ def distill(
     tokenizer_file = encoder.path / "tokenizer.json"
     if not tokenizer_file.is_file():
         raise ConfigError(f"{encoder.path} has no tokenizer.json (a fast tokenizer file) to encode with")
-    dim = check_int("dim", dim, 1, encoder.dim)
-    vectors = _token_vectors(encoder, check_int("batch_size", batch_size, 1), show_progress)
+    c = DistillConfig(dim=dim, sif=sif or 0.0, batch_size=batch_size)
+    dim = check_int("dim", c.dim, 1, encoder.dim)
+    vectors = _token_vectors(encoder, c.batch_size, show_progress)
     centred = vectors - vectors.mean(axis=0)
     _u, _s, vt = np.linalg.svd(centred, full_matrices=False)
     reduced = centred @ vt[:dim].T
-    if sif is not None:
-        reduced *= _sif_weights(encoder.tokenizer, check_float("sif", sif, 0.0, exclusive_minimum=True))[:, None]
+    if c.sif > 0:
+        reduced *= _sif_weights(encoder.tokenizer, c.sif)[:, None]
     config = {
         "format": FORMAT_NAME,
         "version": 1,
         "teacher": encoder.name,
         "dim": dim,
         "vocabulary": len(reduced),
-        "sif": sif,
+        "sif": c.sif if c.sif > 0 else None,
         "special_ids": sorted(int(i) for i in encoder.tokenizer.all_special_ids),
     }
     with atomic_dir(output) as tmp:

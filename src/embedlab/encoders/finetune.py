@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from embedlab._validation import check_choice, check_float, check_int
+from embedlab._params import Config, keyword_aliases, param
 from embedlab.errors import ConfigError, FormatError
 
-__all__ = ["FinetuneReport", "Pairs", "finetune", "read_pairs"]
+__all__ = ["FinetuneConfig", "FinetuneReport", "Pairs", "finetune", "read_pairs"]
 
 LOSSES = ("auto", "cosent", "cosine", "mnrl")
 
@@ -96,31 +96,42 @@ def read_pairs(path: str | os.PathLike[str]) -> Pairs:
     return pairs
 
 
+@dataclass(frozen=True, kw_only=True)
+class FinetuneConfig(Config):
+    """:func:`finetune`'s settings."""
+
+    loss: str = param("auto", "auto, cosent, cosine (scored pairs) or mnrl (in-batch negatives).", choices=LOSSES)
+    epochs: int = param(1, "Passes over the pairs.", ge=1, aliases=("num_train_epochs",))
+    batch_size: int = param(16, "Pairs per step.", ge=2, aliases=("per_device_train_batch_size",))
+    lr: float = param(2e-5, "Peak learning rate (AdamW).", gt=0.0, aliases=("learning_rate",))
+    warmup_ratio: float = param(0.1, "Share of the steps spent warming the learning rate up.", ge=0.0, le=1.0)
+    seed: int = param(42, "Random seed.", ge=0, le=2**32 - 1)
+
+
+@keyword_aliases(learning_rate="lr")
 def finetune(
     train: Pairs,
     output: str | os.PathLike[str],
     *,
     model: str | os.PathLike[str] | None = None,
-    loss: str = "auto",
-    epochs: int = 1,
-    batch_size: int = 16,
-    learning_rate: float = 2e-5,
-    warmup_ratio: float = 0.1,
-    seed: int = 42,
+    loss: str = FinetuneConfig.loss,
+    epochs: int = FinetuneConfig.epochs,
+    batch_size: int = FinetuneConfig.batch_size,
+    lr: float = FinetuneConfig.lr,
+    warmup_ratio: float = FinetuneConfig.warmup_ratio,
+    seed: int = FinetuneConfig.seed,
     show_progress: bool = False,
 ) -> FinetuneReport:
     """Continue training ``model`` (default: the bundled MiniLM) on ``train``; save to ``output``.
 
     ``loss="auto"`` picks CoSENT for scored pairs and in-batch negatives (``mnrl``) for positive pairs.
+    sentence-transformers' ``learning_rate=`` is accepted for ``lr``.
     """
     from embedlab._files import atomic_dir
     from embedlab.encoders.transformer import SentenceEncoder, _sentence_transformers
 
-    loss = check_choice("loss", loss, LOSSES)
-    epochs = check_int("epochs", epochs, 1)
-    batch_size = check_int("batch_size", batch_size, 2)
-    learning_rate = check_float("learning_rate", learning_rate, 0.0, exclusive_minimum=True)
-    warmup_ratio = check_float("warmup_ratio", warmup_ratio, 0.0, 1.0)
+    c = FinetuneConfig(loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, warmup_ratio=warmup_ratio, seed=seed)
+    loss, epochs, batch_size, learning_rate, warmup_ratio = c.loss, c.epochs, c.batch_size, c.lr, c.warmup_ratio
     if loss == "auto":
         loss = "cosent" if train.scores is not None else "mnrl"
     if loss in ("cosent", "cosine") and train.scores is None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from embedlab._files import atomic_dir
 from embedlab._progress import Progress, ProgressArg
-from embedlab._validation import check_choice, check_float, check_int
+from embedlab._validation import check_int, config_int
 from embedlab.encoders.base import read_model_config
 from embedlab.encoders.image_config import ImageCNNConfig as CFG
 from embedlab.encoders.images import ImageEncoder
@@ -144,6 +144,10 @@ class CNNEncoder(ImageEncoder):
 
         p = Path(path)
         config = read_model_config(p, CNN_CONFIG, FORMAT_NAME, "an embedlab image CNN")
+        # the sizes the network is built from, checked before anything is allocated
+        for key, low, high in (("channels", 1, 4), ("width", 1, 512), ("hidden", 0, 8192), ("grid", 1, 8),
+                               ("size", 8, 4096), ("classes", 2, 10**6)):  # fmt: skip
+            config_int(config, key, str(p / CNN_CONFIG), low, high)
         try:
             net = _build(config)
             net.load_state_dict(load_file(str(p / "weights.safetensors")))
@@ -250,15 +254,11 @@ def train_image_embedder(
     size = check_int("size", size, 8, 512)
     if channels not in (1, 3):
         raise ConfigError(f"channels must be 1 (grey) or 3 (RGB), got {channels}")
-    width, hidden, grid = (
-        check_int("width", width, 4, 512),
-        check_int("hidden", hidden, 0, 8192),
-        check_int("grid", grid, 1, 8),
-    )
-    epochs, batch_size = check_int("epochs", epochs, 1), check_int("batch_size", batch_size, 2)
-    lr = check_float("lr", lr, 0.0, exclusive_minimum=True)
-    shift = check_int("shift", shift, 0, size // 2)
-    precision = check_choice("precision", precision, ("auto", "float32", "bfloat16"))
+    cfg = CFG(width=width, hidden=hidden, grid=grid, multiscale=bool(multiscale), power=bool(power), epochs=epochs,
+              batch_size=batch_size, lr=lr, shift=shift, flip=bool(flip), seed=seed, precision=precision)  # fmt: skip
+    width, hidden, grid, epochs, batch_size, lr = cfg.width, cfg.hidden, cfg.grid, cfg.epochs, cfg.batch_size, cfg.lr
+    shift = check_int("shift", cfg.shift, 0, size // 2)
+    precision = cfg.precision
     bf16 = precision == "bfloat16" or (precision == "auto" and _native_bf16())
     pixels = images_to_array(items, size, channels)
     mean, std = float(pixels.mean() / 255.0), float(pixels.std() / 255.0) or 1.0

@@ -26,7 +26,7 @@ import numpy as np
 from embedlab._files import atomic_dir
 from embedlab._linalg import normalize_rows
 from embedlab._progress import Progress, ProgressArg
-from embedlab._validation import check_float, check_int
+from embedlab._validation import config_int
 from embedlab.encoders.base import check_texts, read_model_config
 from embedlab.encoders.image_config import ImageTextConfig as CFG
 from embedlab.errors import ConfigError, FormatError
@@ -191,7 +191,10 @@ class ImageTextEncoder:
         p = Path(path)
         config = read_model_config(p, IMAGE_TEXT_CONFIG, FORMAT_NAME, "an embedlab image-text")
         try:
-            projection = _projection(int(config["tower_dim"]), int(config["dim"]), int(config["hidden"]))
+            where = str(p / IMAGE_TEXT_CONFIG)
+            projection = _projection(config_int(config, "tower_dim", where, 1, 65_536),
+                                     config_int(config, "dim", where, 1, 65_536),
+                                     config_int(config, "hidden", where, 0, 65_536))  # fmt: skip
             projection.load_state_dict(load_file(str(p / "projection.safetensors")))
         except (OSError, KeyError, RuntimeError, ValueError) as exc:
             raise FormatError(f"{p}: the projection does not fit its config ({exc})") from None
@@ -249,9 +252,8 @@ def train_image_text(
     from embedlab.encoders.images import EfficientNetEncoder
 
     captions = check_texts(captions)
-    epochs, batch_size = check_int("epochs", epochs, 1), check_int("batch_size", batch_size, 2)  # before any loading
-    hidden = check_int("hidden", hidden, 0)
-    lr = check_float("lr", lr, 0.0, exclusive_minimum=True)
+    cfg = CFG(hidden=hidden, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, seed=seed)
+    hidden, epochs, batch_size, lr, weight_decay = cfg.hidden, cfg.epochs, cfg.batch_size, cfg.lr, cfg.weight_decay
     tower = _load_tower(image_encoder) if isinstance(image_encoder, (str, os.PathLike)) else image_encoder
     if getattr(tower, "modality", "text") != "image":
         raise ConfigError(f"image_encoder {getattr(tower, 'name', tower)!r} is not an image encoder")

@@ -22,6 +22,7 @@ import numpy as np
 
 from embedlab._linalg import normalize_rows
 from embedlab._progress import Progress, ProgressArg
+from embedlab._threads import torch_threads
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
 from embedlab.io.images import ImageInput, as_image_list, images_to_array
@@ -46,6 +47,7 @@ class ImageEncoder:
     net: Any
     name: str = "image encoder"
     precision: str = "float32"
+    threads: int | None = None  # torch threads while this encoder works (None: torch's own setting)
 
     @property
     def dim(self) -> int:
@@ -76,10 +78,13 @@ class ImageEncoder:
         import torch
 
         items = as_image_list(images)
+        if not items:  # as the text encoders do: no input is a mistake, not an empty answer
+            raise ConfigError("images is empty; pass at least one image to encode")
         batch_size = check_int("batch_size", batch_size, 1)
         out = np.empty((len(items), self.dim), np.float32)
         self.net.eval()
-        with Progress(f"encode images ({self.name})", len(items), enabled=show_progress, unit="images") as bar:
+        bar = Progress(f"encode images ({self.name})", len(items), enabled=show_progress, unit="images")
+        with bar, torch_threads(torch, self.threads):
             for start in range(0, len(items), batch_size):
                 chunk = items[start : start + batch_size]
                 with (
@@ -115,8 +120,7 @@ class EfficientNetEncoder(ImageEncoder):
 
         self.size = check_int("size", size, 32, 1024)
         self.precision = check_choice("precision", precision, ("float32", "bfloat16"))
-        if threads is not None:
-            torch.set_num_threads(check_int("threads", threads, 1))
+        self.threads = None if threads is None else check_int("threads", threads, 1)  # for its own work only
         self.net = EfficientNetLite0()
         self.net.load_state_dict(torch.load(lite0_weights_path(), map_location="cpu", weights_only=True))
         self.net.eval()

@@ -174,7 +174,7 @@ class SentenceEncoder:
         if not is_sentence_transformers_folder(path):
             raise FormatError(
                 f"{path} is not a sentence-transformers model folder (no modules.json); "
-                "give a folder saved by SentenceTransformer.save or `embedlab finetune`"
+                "give a folder saved by SentenceTransformer.save or `embedlab sentences finetune`"
             )
         st, torch = _sentence_transformers()
         self._torch = torch

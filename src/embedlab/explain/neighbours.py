@@ -24,7 +24,7 @@ def shared_neighbors(kv, a: str, b: str, k: int = 10) -> dict[str, Any]:
     'c'
     """
     k = check_int("k", k, 1)
-    na, nb = kv.most_similar(a, topn=k), kv.most_similar(b, topn=k)
+    na, nb = kv.most_similar(a, k=k), kv.most_similar(b, k=k)
     rank_a = {w: (r, s) for r, (w, s) in enumerate(na, 1)}
     rank_b = {w: (r, s) for r, (w, s) in enumerate(nb, 1)}
     shared = [
@@ -65,7 +65,7 @@ def explain_analogy(kv, a: str, b: str, c: str, k: int = 2) -> dict[str, Any]:
     if z == 0.0:
         raise ConfigError(f"b - a + c is the zero vector for {a!r} : {b!r} :: {c!r} : ?; no direction to follow")
     answers = []
-    for word, score in kv.most_similar(positive=[b, c], negative=[a], topn=k):
+    for word, score in kv.most_similar(positive=[b, c], negative=[a], k=k):
         d = np.asarray(kv.get_vector(word, norm=True), dtype=np.float64)
         terms = {"+" + b: float(d @ units[b]) / z, "-" + a: -float(d @ units[a]) / z, "+" + c: float(d @ units[c]) / z}
         answers.append({"key": word, "score": float(score), "terms": terms})

@@ -14,54 +14,34 @@ embedlab.errors.ConfigError: p must be a number > 0.0, got 0.0
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
-from embedlab._validation import check_float, check_int
-from embedlab.kernels._sgd import MAX_SENTENCE_LEN
-from embedlab.train.config import MAX_SEED
-from embedlab.train.driver import default_threads
+from embedlab._params import param
+from embedlab.train.config import MAX_SEED, WordConfig
+from embedlab.vocab.encoded import MAX_SENTENCE_LEN
 
 __all__ = ["Node2VecConfig"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Node2VecConfig:
+class Node2VecConfig(WordConfig):
     """node2vec: second-order random walks (return parameter ``p``, in-out parameter ``q``) + skip-gram."""
 
-    dim: int = 128
-    walk_length: int = 80
-    walks_per_node: int = 10
-    window: int = 10
-    p: float = 1.0
-    q: float = 1.0
-    negative: int = 5
-    sample: float = 1e-3
-    epochs: int = 1
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
-    ns_exponent: float = 0.75
-    threads: int | None = None  # None: the cores this process may use
-    seed: int = 1
-
-    def __post_init__(self) -> None:
-        def put(name: str, value: Any) -> None:
-            object.__setattr__(self, name, value)
-
-        put("dim", check_int("dim", self.dim, 1, 10_000))
-        put("walk_length", check_int("walk_length", self.walk_length, 2, MAX_SENTENCE_LEN))
-        put("walks_per_node", check_int("walks_per_node", self.walks_per_node, 1))
-        put("window", check_int("window", self.window, 1))
-        put("p", check_float("p", self.p, 0.0, exclusive_minimum=True))
-        put("q", check_float("q", self.q, 0.0, exclusive_minimum=True))
-        put("negative", check_int("negative", self.negative, 1, 1_000))
-        put("sample", check_float("sample", self.sample, 0.0, 1.0))
-        put("epochs", check_int("epochs", self.epochs, 1))
-        put("alpha", check_float("alpha", self.alpha, 0.0, 10.0, exclusive_minimum=True))
-        put("min_alpha", check_float("min_alpha", self.min_alpha, 0.0, 10.0))
-        put("ns_exponent", check_float("ns_exponent", self.ns_exponent, -10.0, 10.0))
-        put("threads", default_threads() if self.threads is None else check_int("threads", self.threads, 1, 1024))
-        put("seed", check_int("seed", self.seed, 0, MAX_SEED))
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    dim: int = param(128, "Vector size.", ge=1, le=10_000, aliases=("dimensions",))
+    walk_length: int = param(80, "Nodes per walk.", ge=2, le=MAX_SENTENCE_LEN)
+    walks_per_node: int = param(10, "Walks started from every node.", ge=1, aliases=("num_walks",))
+    window: int = param(10, "Context window over a walk.", ge=1, aliases=("window_size",))
+    p: float = param(1.0, "Return parameter (high: walks rarely go back).", gt=0.0)
+    q: float = param(1.0, "In-out parameter (low: walks explore outward, DFS-like).", gt=0.0)
+    negative: int = param(5, "Noise nodes per positive pair.", ge=1, le=1_000)
+    sample: float = param(1e-3, "Subsampling threshold for frequent nodes (0 = off).", ge=0.0, le=1.0)
+    epochs: int = param(1, "Passes of skip-gram over the walks.", ge=1, aliases=("iter",))
+    lr: float = param(0.025, "Start learning rate.", gt=0.0, le=10.0, aliases=("alpha",))
+    min_lr: float = param(0.0001, "Final learning rate.", ge=0.0, le=10.0, aliases=("min_alpha",))
+    ns_exponent: float = param(0.75, "Exponent of the noise distribution.", ge=-10.0, le=10.0)
+    threads: int | None = param(
+        None, "Worker threads (default: the cores this process may use).", kind=int, ge=1, le=1024, aliases=("workers",)
+    )
+    seed: int = param(
+        1, "Random seed (walks are the same for any thread count).", ge=0, le=MAX_SEED, aliases=("random_state",)
+    )

@@ -4,7 +4,7 @@ Walks are made and trained one *round* at a time (one walk from every node, in a
 as node2vec's reference code makes them), so memory holds the graph, the weights and one round
 of walks (nodes × walk_length ids), never all ``walks_per_node`` rounds. Each round goes into an
 :class:`~embedlab.vocab.EncodedCorpus` of node ids and is trained by Word2Vec's skip-gram kernel
-(:func:`embedlab.kernels.word2vec.sgns_job`) with one learning-rate schedule over all rounds, the
+(:class:`embedlab.train.engine.SGNS`) with one learning-rate schedule over all rounds, the
 same as training gensim's Word2Vec once on all the walks in that order.
 
 >>> from embedlab.graph import Graph, Node2Vec
@@ -19,29 +19,21 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab.errors import ConfigError
 from embedlab.graph.config import Node2VecConfig
 from embedlab.graph.graph import Graph, read_edgelist
-from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
-from embedlab.kernels.walks import walk_job
-from embedlab.kernels.word2vec import sgns_job
-from embedlab.train._weights import compact_rows
 from embedlab.train.config import make_config, trainer_signature
-from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
-from embedlab.train.word2vec import init_weights
+from embedlab.train.driver import EpochReport, TrainReport
+from embedlab.train.engine import SGNS, MadeRounds
+from embedlab.train.walks import walk_round
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.encoded import EncodedCorpus
-from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 
 __all__ = ["DeepWalk", "Node2Vec", "Node2VecConfig", "random_walks"]
-
-_WALKS_PER_TASK = 2048
 
 
 def random_walks(
@@ -64,35 +56,9 @@ def random_walks(
     >>> w.n_sentences, w.n_tokens
     (3, 12)
     """
-    n = graph.n_nodes
-    if walk_length < 1:
-        raise ConfigError(f"walk_length must be >= 1, got {walk_length}")
-    if p <= 0 or q <= 0:
-        raise ConfigError(f"p and q must be > 0, got p={p}, q={q}")
-    starts = np.random.default_rng([seed, round_index]).permutation(n).astype(np.int32)
-    out = np.empty((n, walk_length), np.int32)
-    lengths = np.empty(n, np.int64)
-    cumw = graph.cumulative_weights()
-    args = (graph.indptr, graph.indices, cumw)
-
-    def task(a: int) -> None:
-        b = min(a + _WALKS_PER_TASK, n)
-        walk_job(*args, starts[a:b], round_index * n + a, walk_length, 1.0 / p, 1.0 / q, seed, out[a:b], lengths[a:b])
-
-    chunks = range(0, n, _WALKS_PER_TASK)
-    if threads <= 1 or n <= _WALKS_PER_TASK:
-        for a in chunks:
-            task(a)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(task, chunks))
-    offsets = np.zeros(n + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    if offsets[-1] == n * walk_length:
-        flat = out.ravel()
-    else:  # some walks ended early: drop the unused tail of their rows
-        flat = out[np.arange(walk_length)[None, :] < lengths[:, None]]
-    counts = np.bincount(flat, minlength=n)
+    flat, offsets = walk_round(graph.indptr, graph.indices, graph.cumulative_weights(), walk_length=walk_length,
+                               p=p, q=q, round_index=round_index, seed=seed, threads=threads)  # fmt: skip
+    counts = np.bincount(flat, minlength=graph.n_nodes)
     return EncodedCorpus.from_ids(flat, offsets, keys=graph.keys, counts=counts)
 
 
@@ -101,8 +67,8 @@ class Node2Vec:
 
     ``p`` is the return parameter (low ``p``: walks come back, staying local), ``q`` the in-out
     parameter (low ``q``: walks move outward, DFS-like; high ``q``: BFS-like). ``p = q = 1`` is
-    DeepWalk. The skip-gram settings (``window``, ``negative``, ``sample``, ``alpha``,
-    ``min_alpha``, ``ns_exponent``, ``epochs`` passes over the walks) mean what they mean in
+    DeepWalk. The skip-gram settings (``window``, ``negative``, ``sample``, ``lr``,
+    ``min_lr``, ``ns_exponent``, ``epochs`` passes over the walks) mean what they mean in
     :class:`~embedlab.Word2Vec`.
 
     Reproducibility: the walks are the same for any number of threads; with ``threads=1`` a
@@ -146,50 +112,21 @@ class Node2Vec:
         rounds = c.walks_per_node
         t0 = time.perf_counter()
         self.report = None
-        current = [self.walks(g, 0)]
+        walks = MadeRounds(self.walks(g, 0), lambda r: self.walks(g, r), rounds)
         self.walk_seconds = time.perf_counter() - t0
         # visit counts for subsampling and the noise distribution: every round draws from the same
         # distribution, so the first round's counts times the rounds estimate the whole run's
-        counts = np.asarray(current[0].vocab.counts, dtype=np.int64) * rounds
-        syn0, syn1 = init_weights(g.n_nodes, c.dim, c.seed)
-        keep = keep_thresholds(counts, c.sample)
-        prob, alias = alias_table(noise_weights(counts, c.ns_exponent))
-        nominal = np.asarray(current[0].offsets)
-
-        def on_epoch_start(epoch: int) -> None:
-            if epoch > 0:  # round 0 is made above; later passes remake the same walks from their seeds
-                t = time.perf_counter()
-                current[0] = self.walks(g, epoch % rounds)
-                self.walk_seconds += time.perf_counter() - t
-
-        def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
-            walks = current[0]
-            offsets = walks.offsets
-            start, stop = int(offsets[a]), int(offsets[b])
-            seed = np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id)
-            sgns_job(walks.tokens[start:stop], offsets[a : b + 1] - start, 0, b - a, syn0, syn1, keep, prob, alias,
-                     c.window, c.negative, a0, a1, seed, SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
-
-        def snapshot() -> KeyedVectors:
-            return self._vectors(np.ascontiguousarray(syn0[:, : c.dim]), g, counts)
-
+        counts = np.asarray(walks.current.vocab.counts, dtype=np.int64) * rounds
+        engine = SGNS(counts, dim=c.dim, window=c.window, negative=c.negative, sample=c.sample,
+                      ns_exponent=c.ns_exponent, seed=c.seed)  # fmt: skip
         assert c.threads is not None
-        self.report = run_epochs(
-            run_job,
-            nominal,
-            epochs=rounds * c.epochs,
-            threads=c.threads,
-            schedule=linear_schedule(c.alpha, c.min_alpha),
-            progress=progress,
-            callbacks=callbacks,
-            on_epoch_start=on_epoch_start,
-            description=self._name,
-            unit="steps",
-            snapshot=snapshot,
-        )
+        self.report = engine.train(walks, epochs=rounds * c.epochs, threads=c.threads, lr=c.lr, min_lr=c.min_lr,
+                                   progress=progress, callbacks=callbacks, description=self._name, unit="steps",
+                                   snapshot=lambda: self._vectors(engine.vectors(copy=True), g, counts))  # fmt: skip
+        self.walk_seconds += walks.made_seconds
         self.report.vocab_size = g.n_nodes
         self.seconds = time.perf_counter() - t0
-        return self._vectors(compact_rows(syn0, c.dim), g, counts)
+        return self._vectors(engine.vectors(), g, counts)
 
     def _vectors(self, syn0: np.ndarray, g: Graph, counts: np.ndarray) -> KeyedVectors:
         meta: dict[str, Any] = {

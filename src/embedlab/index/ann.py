@@ -14,6 +14,7 @@ import zlib
 
 import numpy as np
 
+from embedlab._threads import limited_threads
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 from embedlab.index.base import prepare
@@ -73,8 +74,8 @@ class FaissIndex:
         self.ef_search = check_int("ef_search", ef_search, 1)
         self.nlist = None if nlist is None else check_int("nlist", nlist, 1)
         self.nprobe = check_int("nprobe", nprobe, 1)
-        if threads is not None:
-            faiss.omp_set_num_threads(check_int("threads", threads, 1))
+        # faiss's OpenMP setting is process-wide: set around this index's own work only
+        self.threads = None if threads is None else check_int("threads", threads, 1)
         self._metric = faiss.METRIC_L2 if metric == "l2" else faiss.METRIC_INNER_PRODUCT
         self._index = None
         self._deleted: set[int] = set()
@@ -126,9 +127,11 @@ class FaissIndex:
             if len(v) > 64 * nlist:
                 pick = np.random.default_rng(0).choice(len(v), 64 * nlist, replace=False)
                 sample = v[np.sort(pick)]
-            self._index.train(sample)
+            with limited_threads(self.threads):
+                self._index.train(sample)
         self._deleted.difference_update(ids.tolist())
-        self._index.add_with_ids(v, ids)
+        with limited_threads(self.threads):
+            self._index.add_with_ids(v, ids)
         self._n += len(ids)
 
     def remove(self, ids: np.ndarray) -> int:
@@ -176,7 +179,8 @@ class FaissIndex:
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k), sel=sel)
         else:
             params = faiss.SearchParametersIVF(nprobe=min(self.nprobe, self._lists), sel=sel)
-        scores, ids = self._index.search(q, k, params=params)
+        with limited_threads(self.threads):
+            scores, ids = self._index.search(q, k, params=params)
         if self.metric == "l2":
             scores = -scores
         scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)

@@ -8,10 +8,26 @@ from embedlab._validation import check_int
 from embedlab.errors import ConfigError
 from embedlab.index.base import prepare
 
-__all__ = ["ExactIndex", "exact_search"]
+__all__ = ["ExactIndex", "best_columns", "exact_search"]
 
 _SCORE_BUDGET = 1 << 25  # floats of scores held at once (128 MB)
 _MAX_QUERY_BLOCK = 1024
+
+
+def best_columns(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``k`` highest scores, best first (ties: the lower column first), as column ids and scores
+    (float32 ``scores``, C-contiguous); a column scoring -inf is never returned (id -1 in its place).
+
+    >>> best_columns(np.array([[0.1, 0.9, 0.5]], np.float32), 2)[0].tolist()
+    [[1, 2]]
+    """
+    from embedlab.kernels.topk import topk_rows
+
+    k = min(k, scores.shape[1])
+    ids = np.empty((scores.shape[0], k), np.int64)
+    best = np.empty((scores.shape[0], k), np.float32)
+    topk_rows(scores, k, ids, best, 0)
+    return ids, best
 
 
 def exact_search(

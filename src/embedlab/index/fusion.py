@@ -24,9 +24,11 @@ import numpy as np
 from embedlab._validation import check_choice
 from embedlab.errors import ConfigError
 
-__all__ = ["FUSION_METHODS", "fuse"]
+__all__ = ["FUSION_METHODS", "SEARCH_MODES", "fuse"]
 
 FUSION_METHODS = ("rrf", "linear")
+#: how a collection is searched: by meaning, by words (BM25), or both fused
+SEARCH_MODES = ("dense", "lexical", "hybrid")
 
 
 def fuse(

@@ -154,12 +154,37 @@ class QuantizedIndex:
             return self._search_binary(q, k, allowed)
         faiss = _faiss()
         params = None
+        if allowed is not None and self.kind == "pq":  # faiss's IndexPQ takes no id selector
+            return self._search_pq_subset(q, k, np.asarray(allowed, dtype=np.int64))
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64)))
         scores, ids = self._index.search(q, k, params=params)
         if self.metric == "l2":
             scores = -scores
         return ids.astype(np.int64), np.where(ids >= 0, scores, -np.inf).astype(np.float32)
+
+    def _search_pq_subset(self, q: np.ndarray, k: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """PQ search among ``allowed`` ids: their codes decoded and scored exactly against the queries, which
+        is what PQ's own (asymmetric) scoring computes for them."""
+        faiss = _faiss()
+        assert self._index is not None
+        base = faiss.downcast_index(self._index.index)
+        ids = faiss.vector_to_array(self._index.id_map)
+        positions = np.flatnonzero(np.isin(ids, allowed))
+        out_i = np.full((len(q), k), -1, dtype=np.int64)
+        out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
+        if positions.size == 0:
+            return out_i, out_s
+        codes = faiss.vector_to_array(base.codes).reshape(-1, base.code_size)[positions]
+        rows = base.sa_decode(codes)
+        scores = q @ rows.T
+        if self.metric == "l2":
+            scores = 2 * scores - np.einsum("ij,ij->i", rows, rows)[None, :] - np.einsum("ij,ij->i", q, q)[:, None]
+        top = min(k, positions.size)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :top]
+        out_i[:, :top] = ids[positions][order]
+        out_s[:, :top] = np.take_along_axis(scores, order, axis=1)
+        return out_i, out_s
 
     def _search_binary(self, q: np.ndarray, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         if self.fetch is None:

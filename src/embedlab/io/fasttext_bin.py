@@ -130,7 +130,7 @@ def _parse(data: bytes, p: Path) -> SubwordVectors:
     if model == _MODEL_SUPERVISED:
         raise FormatError(
             f"{p} is a fastText text classifier (a supervised model), not word vectors: give it to "
-            "'embedlab predict' or 'embedlab test', or serve it ('embedlab serve')"
+            "'embedlab classify predict' or 'embedlab classify test', or serve it ('embedlab serve')"
         )
     size, nwords, _nlabels, _ntokens = struct.unpack_from("<iiiq", data, pos)
     pos += struct.calcsize("<iiiq")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from embedlab._files import atomic_file
+from embedlab._validation import parse_count
 from embedlab.errors import FormatError
 from embedlab.io.artifacts import artifact_class
 from embedlab.io.words import WordDecoder
@@ -47,9 +48,12 @@ def _check_words(words: list[str]) -> None:
 
 def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
     parts = line.split()
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2:
         raise FormatError(f"{path}: first line must be '<n_words> <dim>', got {line[:60]!r}")
-    n, dim = int(parts[0]), int(parts[1])
+    n, dim = (
+        parse_count(parts[0], f"{path}: the header's word count"),
+        parse_count(parts[1], f"{path}: the header's dim"),
+    )
     if dim < 1:
         raise FormatError(f"{path}: header says dim={dim}")
     size = path.stat().st_size if path.exists() else None
@@ -161,7 +165,10 @@ def _read_text(data: bytes, start: int, n: int, dim: int, path: Path, first_line
                 f"{path}, line {i + first_line}: expected a word and {dim} numbers, got {len(parts) - 1} numbers"
             )
         words.append(parts[0])
-        try:
+        values = line[len(parts[0]) :]
+        try:  # numpy, like float(), reads '١٢' and '1_0' as numbers: a vector is written in ASCII, without '_'
+            if not values.isascii() or "_" in values:
+                raise ValueError
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
             raise FormatError(f"{path}, line {i + first_line}: vector values are not all numbers") from None

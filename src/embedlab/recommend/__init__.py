@@ -9,6 +9,7 @@ next-item prediction, taste vectors with content, ranking metrics and the baseli
 
 from embedlab.recommend.base import Recommender, evaluate_recommender
 from embedlab.recommend.baselines import ItemKNN, Popularity
+from embedlab.recommend.config import ALSConfig, BPRConfig, Item2VecConfig
 from embedlab.recommend.factors import ALS, BPR
 from embedlab.recommend.interactions import Interactions, read_events
 from embedlab.recommend.metrics import ranking_metrics
@@ -18,8 +19,11 @@ from embedlab.recommend.taste import Taste, content_vectors, taste_weights
 __all__ = [
     "ALS",
     "BPR",
+    "ALSConfig",
+    "BPRConfig",
     "Interactions",
     "Item2Vec",
+    "Item2VecConfig",
     "ItemKNN",
     "NextItem",
     "Popularity",

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError
-from embedlab.kernels.topk import topk_rows
+from embedlab.index.exact import best_columns
 from embedlab.recommend.interactions import Interactions
 from embedlab.recommend.metrics import ranking_metrics
 
@@ -25,10 +25,7 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Column ids of each row's ``k`` highest scores, best first (ties: lower id first), by the numba
     top-k kernel the exact index uses; a row with fewer than ``k`` finite scores is padded with -1."""
     s = np.ascontiguousarray(scores, dtype=np.float32)
-    k = min(check_int("k", k, 1), s.shape[1])
-    out_i = np.empty((s.shape[0], k), np.int64)
-    topk_rows(s, k, out_i, np.empty((s.shape[0], k), np.float32), 0)
-    return out_i
+    return best_columns(s, check_int("k", k, 1))[0]
 
 
 class Recommender:

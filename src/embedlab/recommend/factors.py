@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._validation import check_float, check_int
 from embedlab.errors import ConfigError, MissingDependencyError
 from embedlab.recommend.base import Recommender, evaluate_recommender, top_k
+from embedlab.recommend.config import ALSConfig, BPRConfig
 from embedlab.recommend.interactions import Interactions
+from embedlab.train.config import make_config
 from embedlab.vectors.keyed import KeyedVectors
 
 __all__ = ["ALS", "BPR"]
@@ -38,15 +39,13 @@ class _Factors(Recommender):
     _model: Any = None
     _module = ""
     weighting = "confidence"
+    config: Any  # an ALSConfig or a BPRConfig
+    confidence: float  # the confidence scale of the weights (BPR: 1, it reads them as binary)
 
-    def __init__(self, *, factors: int, iterations: int, regularization: float, alpha: float, seed: int,
-                 threads: int | None) -> None:  # fmt: skip
-        self.factors = check_int("factors", factors, 1, 10_000)
-        self.iterations = check_int("iterations", iterations, 1)
-        self.regularization = check_float("regularization", regularization, 0.0)
-        self.alpha = check_float("alpha", alpha, 0.0)
-        self.seed = check_int("seed", seed, 0)
-        self.threads = 0 if threads is None else check_int("threads", threads, 1)
+    def _configure(self, config: Any) -> None:
+        c = self.config = config
+        self.dim, self.epochs, self.regularization, self.seed = c.dim, c.epochs, c.regularization, c.seed
+        self.threads = c.threads or 0  # implicit's 0: every core
         self.history: list[dict[str, float]] = []
 
     def _make(self) -> Any:  # pragma: no cover - abstract
@@ -73,7 +72,7 @@ class _Factors(Recommender):
         _implicit(self._module)  # loaded first, so the BLAS it brings is limited below too
         with threadpool_limits(1, "blas"):  # implicit's own threads do the work; BLAS threads would fight them
             model = self._make()
-        matrix = train.matrix(self.weighting, alpha=self.alpha)
+        matrix = train.matrix(self.weighting, confidence=self.confidence)
         t0 = time.perf_counter()
 
         def on_iteration(iteration: int, seconds: float, *extra: Any) -> None:
@@ -123,7 +122,7 @@ class _Factors(Recommender):
 
     def similar_items(self, item: str, k: int = 10) -> list[tuple[str, float]]:
         """Items whose factors are closest (cosine) to ``item``'s."""
-        return self.item_vectors.most_similar(item, topn=k)
+        return self.item_vectors.most_similar(item, k=k)
 
     def fold_in(self, items: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -151,25 +150,24 @@ class _Factors(Recommender):
 
 
 class ALS(_Factors):
-    """Implicit-feedback alternating least squares (confidence ``1 + alpha · count``).
+    """Implicit-feedback alternating least squares (confidence ``1 + confidence · count``).
 
     >>> log = Interactions.from_records([(u, i) for u in "abc" for i in "xyz"] + [("d", "x")])
-    >>> als = ALS(factors=4, iterations=5, threads=1).fit(log)
+    >>> als = ALS(dim=4, epochs=5, threads=1).fit(log)
     >>> [item for item, _ in als.recommend("d", k=2)]
     ['y', 'z']
     """
 
-    def __init__(self, factors: int = 64, iterations: int = 15, regularization: float = 0.01, alpha: float = 1.0, *,
-                 seed: int = 1, threads: int | None = None) -> None:  # fmt: skip
-        super().__init__(factors=factors, iterations=iterations, regularization=regularization, alpha=alpha,
-                         seed=seed, threads=threads)  # fmt: skip
+    def __init__(self, config: ALSConfig | None = None, /, **params: Any) -> None:
+        self._configure(make_config(ALSConfig, config, params, "ALS"))
+        self.confidence = self.config.confidence
 
     _module = "cpu.als"
 
     def _make(self) -> Any:
         als = _implicit(self._module)
         return als.AlternatingLeastSquares(
-            factors=self.factors, regularization=self.regularization, alpha=1.0, iterations=self.iterations,
+            factors=self.dim, regularization=self.regularization, alpha=1.0, iterations=self.epochs,
             calculate_training_loss=True, random_state=self.seed, num_threads=self.threads,
         )  # fmt: skip
 
@@ -179,7 +177,7 @@ class ALS(_Factors):
         for that user)."""
         ids, w = self._ids_and_weights(items, weights)
         y = self.item_factors.astype(np.float64)
-        conf = 1.0 + self.alpha * w
+        conf = 1.0 + self.confidence * w
         yi = y[ids]
         a = y.T @ y + (yi.T * (conf - 1.0)) @ yi + self.regularization * np.eye(y.shape[1])
         b = yi.T @ conf
@@ -191,19 +189,17 @@ class BPR(_Factors):
 
     weighting = "binary"
 
-    def __init__(self, factors: int = 64, iterations: int = 100, regularization: float = 0.01,
-                 learning_rate: float = 0.01, *, seed: int = 1, threads: int | None = None) -> None:  # fmt: skip
-        super().__init__(factors=factors, iterations=iterations, regularization=regularization, alpha=1.0, seed=seed,
-                         threads=threads)  # fmt: skip
-        self.learning_rate = check_float("learning_rate", learning_rate, 0.0, exclusive_minimum=True)
+    def __init__(self, config: BPRConfig | None = None, /, **params: Any) -> None:
+        self._configure(make_config(BPRConfig, config, params, "BPR"))
+        self.confidence, self.lr = 1.0, self.config.lr
 
     _module = "cpu.bpr"
 
     def _make(self) -> Any:
         bpr = _implicit(self._module)
         return bpr.BayesianPersonalizedRanking(
-            factors=self.factors, learning_rate=self.learning_rate, regularization=self.regularization,
-            iterations=self.iterations, random_state=self.seed, num_threads=self.threads,
+            factors=self.dim, learning_rate=self.lr, regularization=self.regularization,
+            iterations=self.epochs, random_state=self.seed, num_threads=self.threads,
         )  # fmt: skip
 
     def fold_in(self, items: Sequence[str], weights: Sequence[float] | None = None, *, steps: int = 200) -> np.ndarray:
@@ -211,7 +207,7 @@ class BPR(_Factors):
         Σ ln σ(x·(y_i − y_j)) − λ‖x‖² over the user's items i against every other item j."""
         ids, w = self._ids_and_weights(items, weights)
         y = self.item_factors.astype(np.float64)  # implicit appends the item bias as the last factor
-        has_bias = y.shape[1] > self.factors
+        has_bias = y.shape[1] > self.dim
         yi, yo = y[ids], y[np.setdiff1d(np.arange(y.shape[0]), ids)]
         x = np.zeros(y.shape[1])
         if has_bias:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from embedlab._params import keyword_aliases
 from embedlab._validation import check_choice, is_number
 from embedlab.errors import ConfigError, CorpusError, FormatError, MissingDependencyError
 from embedlab.text.readers import read_utf8, split_lines
@@ -137,11 +138,13 @@ class Interactions:
         except KeyError:
             raise UnknownKeyError(str(item), _close(str(item), self.items), kind="item") from None
 
-    def matrix(self, weighting: str = "count", *, alpha: float = 40.0) -> sp.csr_matrix:
+    @keyword_aliases(alpha="confidence")
+    def matrix(self, weighting: str = "count", *, confidence: float = 40.0) -> sp.csr_matrix:
         """The users × items matrix (float32): repeated (user, item) events are summed first.
 
         ``weighting``: ``"count"`` (the summed weights), ``"binary"`` (1 for any interaction),
-        ``"log"`` (log(1 + sum)), ``"confidence"`` (1 + alpha · sum, Hu, Koren & Volinsky 2008).
+        ``"log"`` (log(1 + sum)), ``"confidence"`` (1 + confidence · sum, Hu, Koren & Volinsky 2008; their and
+        implicit's ``alpha=`` is accepted for it).
         """
         if weighting not in WEIGHTINGS:
             raise ConfigError(f"weighting must be one of {', '.join(WEIGHTINGS)}, got {weighting!r}")
@@ -154,7 +157,7 @@ class Interactions:
         elif weighting == "log":
             m.data = np.log1p(np.maximum(m.data, 0.0))
         elif weighting == "confidence":
-            m.data = 1.0 + alpha * m.data
+            m.data = 1.0 + confidence * m.data
         m.eliminate_zeros()
         return m.astype(np.float32)
 

@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from embedlab._validation import check_float, check_int
 from embedlab.errors import ConfigError, UnknownKeyError
 from embedlab.recommend.base import top_k
+from embedlab.recommend.config import Item2VecConfig
 from embedlab.recommend.interactions import Interactions
 from embedlab.recommend.metrics import ranking_metrics
 from embedlab.train.config import Word2VecConfig, make_config
@@ -36,7 +37,6 @@ from embedlab.vocab.encoded import EncodedCorpus
 __all__ = ["Item2Vec", "NextItem", "SessionKNN", "evaluate_next_item", "session_lists"]
 
 #: item2vec keeps every item (min_count 1); the rest are gensim's Word2Vec defaults
-ITEM2VEC_DEFAULTS = {"min_count": 1}
 
 
 class Item2Vec:
@@ -52,8 +52,9 @@ class Item2Vec:
     """
 
     def __init__(self, config: Word2VecConfig | None = None, /, **params: Any) -> None:
-        merged = {**ITEM2VEC_DEFAULTS, **params} if config is None else params
-        self.config = make_config(Word2VecConfig, config, merged, "Item2Vec")
+        # a plain Word2VecConfig is taken as it is; keywords start from item2vec's defaults
+        cls = Item2VecConfig if config is None else Word2VecConfig
+        self.config: Word2VecConfig = make_config(cls, config, params, "Item2Vec")
         self.trainer: Word2Vec | None = None
 
     def fit(self, data: Interactions | EncodedCorpus, *, by: str = "session", progress: Any = None) -> KeyedVectors:
@@ -95,7 +96,7 @@ class NextItem:
 
     def recommend(self, items: Sequence[str], k: int = 10, *, exclude_session: bool = True) -> list[tuple[str, float]]:
         exclude = list(dict.fromkeys(x for x in items if x in self.kv)) if exclude_session else []
-        got = self.kv.similar_by_vector(self.session_vector(items), topn=k + len(exclude))
+        got = self.kv.similar_by_vector(self.session_vector(items), k=k + len(exclude))
         return [(x, s) for x, s in got if x not in exclude][:k]
 
 

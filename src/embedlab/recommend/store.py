@@ -51,9 +51,7 @@ def save_recommender(model: Recommender, path: PathLike) -> Path:
     arrays: dict[str, np.ndarray] = {"seen_indptr": seen.indptr.astype(np.int64),
                                      "seen_indices": seen.indices.astype(np.int32)}  # fmt: skip
     if isinstance(model, (ALS, BPR)):
-        settings = {"factors": model.factors, "iterations": model.iterations, "regularization": model.regularization,
-                    "seed": model.seed}  # fmt: skip
-        settings |= {"learning_rate": model.learning_rate} if isinstance(model, BPR) else {"alpha": model.alpha}
+        settings = {k: v for k, v in model.config.as_dict().items() if k != "threads"}
         arrays |= {"user_factors": model.user_factors, "item_factors": model.item_factors}
     elif isinstance(model, ItemKNN):
         settings = {"neighbours": model.neighbours}

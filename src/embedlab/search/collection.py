@@ -36,6 +36,7 @@ import numpy as np
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
+from embedlab.index.fusion import SEARCH_MODES
 from embedlab.search.database import damaged, decode_metadata, guarded, int_setting, open_database
 from embedlab.search.documents import Hit, check_metadata, document_titles, hits_for
 from embedlab.search.filters import filter_sql
@@ -48,7 +49,6 @@ FORMAT_VERSION = 1
 _DB = "collection.db"
 _VECS = "vectors.f32"
 _BRUTE_FORCE_BELOW = 20_000  # filtered searches with fewer candidates than this are exact
-SEARCH_MODES = ("dense", "lexical", "hybrid")
 _LEARNS_FROM = {"int8": 2, "pq": 256}  # documents an index needs to learn from; below, searches are exact
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from embedlab._validation import parse_count
 from embedlab.errors import FormatError
 from embedlab.index.base import INDEX_KINDS, METRICS
 from embedlab.text.tokenizers import LANGUAGES
@@ -56,10 +57,13 @@ def int_setting(db: Path, settings: dict[str, Any], key: str, low: int, high: in
     value = settings.get(key)
     if value is None and default is not None:
         return default
+    text = str(value)
+    negative = text.startswith("-")  # a negative setting is out of range, not unreadable
     try:
-        number = int(str(value).strip())
-    except ValueError:
+        number = parse_count(text[negative:], f"setting {key!r}")
+    except FormatError:
         raise damaged(db, f"setting {key!r} should be an integer, got {value!r}") from None
+    number = -number if negative else number
     if not low <= number <= high:
         raise damaged(db, f"setting {key!r} = {number} is outside [{low}, {high}]")
     return number

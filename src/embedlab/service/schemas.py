@@ -7,6 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from embedlab.errors import ConfigError
+from embedlab.queries import AnalogyQuery, ClassifyQuery, ExplainQuery, NeighboursQuery, RecommendQuery, SearchQuery
+from embedlab.service.fields import config_field
 
 
 def _check_unicode(value: Any, where: str) -> None:
@@ -78,7 +80,7 @@ class SimilarRequest(_Strict):
     text: str | None = None
     id: str | None = None
     vector: list[float] | None = None
-    k: int = Field(default=10, ge=1, le=1000)
+    k: int = config_field(NeighboursQuery, "k")
 
     def one_of(self) -> str:
         """The one field given (``"word"``, ``"text"``, ``"id"`` or ``"vector"``); ConfigError otherwise."""
@@ -100,8 +102,8 @@ class AnalogyRequest(_Strict):
     a: str
     b: str
     c: str
-    k: int = Field(default=5, ge=1, le=100)
-    method: Literal["add", "mul"] = "add"
+    k: int = config_field(AnalogyQuery, "k")
+    method: Literal["add", "mul"] = config_field(AnalogyQuery, "method")
 
 
 class ExplainRequest(_Strict):
@@ -109,19 +111,21 @@ class ExplainRequest(_Strict):
 
     a: str
     b: str
-    mode: Literal["auto", "dimensions", "ngrams", "pooled", "integrated", "occlusion"] = "auto"
-    steps: int = Field(default=16, ge=1, le=64)
-    top: int = Field(default=20, ge=1, le=1000)
+    mode: Literal["auto", "dimensions", "ngrams", "pooled", "integrated", "occlusion"] = config_field(
+        ExplainQuery, "mode"
+    )
+    steps: int = config_field(ExplainQuery, "steps")
+    k: int = config_field(ExplainQuery, "k")
 
 
 class SearchRequest(_Strict):
     query: str | None = None
     queries: list[str] | None = None
-    k: int = Field(default=10, ge=1, le=1000)
+    k: int = config_field(SearchQuery, "k")
     filter: dict[str, Any] | None = None
-    index: Literal["exact", "hnsw", "ivf", "int8", "binary", "pq"] | None = None
-    mode: Literal["dense", "lexical", "hybrid"] = "dense"
-    fusion: Literal["rrf", "linear"] = "rrf"
+    index: Literal["exact", "hnsw", "ivf", "int8", "binary", "pq"] | None = config_field(SearchQuery, "index")
+    mode: Literal["dense", "lexical", "hybrid"] = config_field(SearchQuery, "mode")
+    fusion: Literal["rrf", "linear"] = config_field(SearchQuery, "fusion")
 
 
 class Hit(BaseModel):
@@ -183,8 +187,8 @@ class RecommendRequest(_Strict):
     user: str | None = None
     items: list[str] | None = Field(default=None, min_length=1, max_length=1000)
     item: str | None = None
-    k: int = Field(default=10, ge=1, le=1000)
-    exclude_seen: bool = True
+    k: int = config_field(RecommendQuery, "k")
+    exclude_seen: bool = config_field(RecommendQuery, "exclude_seen")
     reasons: bool = False
 
     def one_of(self) -> str:
@@ -208,8 +212,8 @@ class ClassifyRequest(_Strict):
 
     text: str | None = None
     texts: list[str] | None = Field(default=None, min_length=1)
-    k: int = Field(default=1, ge=-1, le=1000)
-    threshold: float = Field(default=0.0, ge=0.0, le=1.0)
+    k: int = config_field(ClassifyQuery, "k")
+    threshold: float = config_field(ClassifyQuery, "threshold")
     history: list[str] | None = Field(default=None, max_length=100)
 
     def all_texts(self) -> list[str]:

@@ -1,6 +1,6 @@
 """The built-in demo corpus: a small synthetic world with known analogies.
 
-It needs no download and trains in seconds, so ``embedlab train word2vec`` works on a
+It needs no download and trains in seconds, so ``embedlab words train word2vec`` works on a
 fresh machine with no corpus at all. Sentences come from templates over a few word
 families whose structure an embedding should recover:
 

@@ -3,11 +3,13 @@
 A config refuses a bad value when it is made (``Word2VecConfig(dim=0)`` raises
 :class:`~embedlab.errors.ConfigError` naming the parameter, its range and the value), and
 resolves the defaults that depend on the machine or on other fields (``threads=None`` →
-the cores this process may use; Word2Vec's ``alpha=None`` → 0.025 for skip-gram, 0.05 for
+the cores this process may use; Word2Vec's ``lr=None`` → 0.025 for skip-gram, 0.05 for
 CBOW). Trainers take a config or its fields as keywords (``Word2Vec(dim=50)`` or
-``Word2Vec(Word2VecConfig(dim=50))``), and the CLI reads its option defaults from here.
+``Word2Vec(Word2VecConfig(dim=50))``), peers' names included (gensim's ``alpha`` and
+``vector_size``, fastText's ``ws`` and ``minn``...), and the CLI builds its options from the
+fields' descriptions (:mod:`embedlab._params`).
 
->>> Word2VecConfig(arch="cbow").alpha
+>>> Word2VecConfig(arch="cbow").lr
 0.05
 >>> Word2VecConfig(dim=0)
 Traceback (most recent call last):
@@ -19,14 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from embedlab._validation import check_choice, check_float, check_int
+from embedlab._params import Config, param, resolve_aliases
 from embedlab.errors import ConfigError
 from embedlab.train.driver import default_threads
 
-__all__ = ["FastTextConfig", "GloVeConfig", "Word2VecConfig", "make_config", "trainer_signature"]
+__all__ = ["FastTextConfig", "GloVeConfig", "Word2VecConfig", "WordConfig", "make_config", "trainer_signature"]
 
 ARCHS = ("skipgram", "cbow")
 #: seeds feed 64-bit kernel arithmetic; 32 bits is what numpy's and gensim's seeds take too
@@ -39,130 +41,153 @@ GLOVE_OUTPUTS = ("sum", "word", "concat")
 
 C = TypeVar("C")
 
+# the parameters the word-vector trainers share, each described once
+_DIM: dict[str, Any] = {"help": "Vector size.", "ge": 1, "le": 10_000, "aliases": ("vector_size",)}
+_MIN_COUNT: dict[str, Any] = {"help": "Ignore words seen fewer times.", "ge": 1}
+_MAX_VOCAB: dict[str, Any] = {
+    "help": "Most words kept while counting (rarer ones are pruned, as word2vec.c does).",
+    "ge": 1,
+    "kind": int,
+    "optional": True,
+}
+_EPOCHS: dict[str, Any] = {"help": "Passes over the corpus.", "ge": 1, "aliases": ("iter", "epoch")}
+_THREADS: dict[str, Any] = {
+    "help": "Worker threads (default: the cores this process may use).",
+    "ge": 1,
+    "le": 1024,
+    "kind": int,
+    "aliases": ("workers", "thread"),
+}
+_SEED: dict[str, Any] = {
+    "help": "Random seed (with threads=1: bit-identical runs).",
+    "ge": 0,
+    "le": MAX_SEED,
+    "aliases": ("random_state",),
+}
+_NEGATIVE: dict[str, Any] = {"help": "Noise words per positive pair.", "ge": 1, "le": 1_000, "aliases": ("neg",)}
+_WINDOW: dict[str, Any] = {"help": "Max distance between a word and its context.", "ge": 1, "aliases": ("ws",)}
 
-class _Config:
-    """What every config shares: validated fields, ``as_dict`` for ``config.json``."""
 
-    def _set(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)  # frozen dataclass: validation normalises in place
+class WordConfig(Config):
+    """What the word-vector configs share: ``threads=None`` becomes the cores this process may use."""
 
-    def _check_common(self) -> None:
+    def resolve(self) -> None:
         c: Any = self
-        self._set("dim", check_int("dim", c.dim, 1, 10_000))
-        self._set("window", check_int("window", c.window, 1))
-        self._set("min_count", check_int("min_count", c.min_count, 1))
-        if c.max_vocab_size is not None:
-            self._set("max_vocab_size", check_int("max_vocab_size", c.max_vocab_size, 1))
-        self._set("epochs", check_int("epochs", c.epochs, 1))
-        self._set("threads", default_threads() if c.threads is None else check_int("threads", c.threads, 1, 1024))
-        self._set("seed", check_int("seed", c.seed, 0, MAX_SEED))
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        if c.threads is None:
+            self._set("threads", default_threads())
 
 
 @dataclass(frozen=True, kw_only=True)
-class Word2VecConfig(_Config):
+class Word2VecConfig(WordConfig):
     """Word2Vec (gensim's defaults): skip-gram or CBOW with negative sampling."""
 
-    dim: int = 100
-    window: int = 5
-    negative: int = 5
-    sample: float = 1e-3
-    min_count: int = 5
-    max_vocab_size: int | None = 20_000_000
-    epochs: int = 5
-    arch: str = "skipgram"
-    alpha: float | None = None  # None: 0.025 for skip-gram, 0.05 for CBOW
-    min_alpha: float = 0.0001
-    ns_exponent: float = 0.75
-    threads: int | None = None  # None: the cores this process may use
-    seed: int = 1
+    dim: int = param(100, **_DIM)
+    window: int = param(5, **_WINDOW)
+    negative: int = param(5, **_NEGATIVE)
+    sample: float = param(1e-3, "Subsampling threshold for frequent words (0 = off).", ge=0.0, le=1.0, aliases=("t",))
+    min_count: int = param(5, **_MIN_COUNT)
+    max_vocab_size: int | None = param(20_000_000, **_MAX_VOCAB)
+    epochs: int = param(5, **_EPOCHS)
+    arch: str = param("skipgram", "skipgram or cbow.", choices=ARCHS, aliases=("model",))
+    lr: float | None = param(
+        None,
+        "Start learning rate (default: 0.025 for skipgram, 0.05 for cbow).",
+        kind=float,
+        gt=0.0,
+        le=10.0,
+        aliases=("alpha",),
+    )
+    min_lr: float = param(
+        0.0001, "Final learning rate (the rate falls linearly to it).", ge=0.0, le=10.0, aliases=("min_alpha",)
+    )
+    ns_exponent: float = param(
+        0.75, "Exponent of the noise distribution (negative values favour rare words).", ge=-10.0, le=10.0
+    )
+    threads: int | None = param(None, **_THREADS)
+    seed: int = param(1, **_SEED)
 
-    def __post_init__(self) -> None:
-        arch = check_choice("arch", self.arch, ARCHS)
-        self._set("arch", arch)
-        self._check_common()
-        self._set("negative", check_int("negative", self.negative, 1, 1_000))
-        self._set("sample", check_float("sample", self.sample, 0.0, 1.0))
-        alpha = (0.025 if arch == "skipgram" else 0.05) if self.alpha is None else self.alpha
-        self._set("alpha", check_float("alpha", alpha, 0.0, 10.0, exclusive_minimum=True))
-        self._set("min_alpha", check_float("min_alpha", self.min_alpha, 0.0, 10.0))
-        self._set("ns_exponent", check_float("ns_exponent", self.ns_exponent, -10.0, 10.0))
+    def resolve(self) -> None:
+        super().resolve()
+        if self.lr is None:  # word2vec.c's rates; CBOW's was chosen on the dev halves (BENCHMARKS.md)
+            self._set("lr", 0.025 if self.arch == "skipgram" else 0.05)
 
 
 @dataclass(frozen=True, kw_only=True)
-class FastTextConfig(_Config):
+class FastTextConfig(WordConfig):
     """FastText (the fastText tool's defaults): words plus hashed character n-grams."""
 
-    dim: int = 100
-    window: int = 5
-    negative: int = 5
-    sample: float = 1e-4
-    min_count: int = 5
-    max_vocab_size: int | None = 20_000_000
-    epochs: int = 5
-    arch: str = "skipgram"
-    alpha: float = 0.05
-    min_alpha: float = 0.0
-    minn: int = 3
-    maxn: int = 6
-    bucket: int | None = None  # None: sized to the vocabulary's n-grams at fit time, at most DEFAULT_BUCKET
-    subword: str = "char"
-    threads: int | None = None
-    seed: int = 1
+    dim: int = param(100, **_DIM)
+    window: int = param(5, **_WINDOW)
+    negative: int = param(5, **_NEGATIVE)
+    sample: float = param(1e-4, "Subsampling threshold for frequent words (0 = off).", ge=0.0, le=1.0, aliases=("t",))
+    min_count: int = param(5, **_MIN_COUNT)
+    max_vocab_size: int | None = param(20_000_000, **_MAX_VOCAB)
+    epochs: int = param(5, **_EPOCHS)
+    arch: str = param("skipgram", "skipgram or cbow.", choices=ARCHS, aliases=("model",))
+    lr: float = param(0.05, "Start learning rate (falls linearly to --min-lr).", gt=0.0, le=10.0, aliases=("alpha",))
+    min_lr: float = param(0.0, "Final learning rate.", ge=0.0, le=10.0, aliases=("min_alpha",))
+    minn: int = param(3, "Shortest character n-gram.", ge=0, le=100, aliases=("min_n",))
+    maxn: int = param(
+        6, "Longest character n-gram (0: no n-grams, plain word vectors).", ge=0, le=100, aliases=("max_n",)
+    )
+    bucket: int | None = param(
+        None,
+        "Hash rows for n-grams (default: what the vocabulary's n-grams need, at most 2,000,000).",
+        kind=int,
+        ge=1,
+        le=2**31 - 1,
+    )
+    subword: str = param("char", "char n-grams, or jamo (Hangul split into jamo first).", choices=SUBWORDS)
+    threads: int | None = param(None, **_THREADS)
+    seed: int = param(1, **_SEED)
 
-    def __post_init__(self) -> None:
-        minn = check_int("minn", self.minn, 0, 100)
-        maxn = check_int("maxn", self.maxn, 0, 100)
-        if maxn and maxn < minn:
-            raise ConfigError(f"maxn must be 0 (no n-grams) or >= minn={minn}, got {maxn}")
-        self._set("minn", minn)
-        self._set("maxn", maxn)
-        self._check_common()
-        self._set("negative", check_int("negative", self.negative, 1, 1_000))
-        self._set("sample", check_float("sample", self.sample, 0.0, 1.0))
-        self._set("arch", check_choice("arch", self.arch, ARCHS))
-        self._set("alpha", check_float("alpha", self.alpha, 0.0, 10.0, exclusive_minimum=True))
-        self._set("min_alpha", check_float("min_alpha", self.min_alpha, 0.0, 10.0))
-        if self.bucket is not None:
-            self._set("bucket", check_int("bucket", self.bucket, 1, 2**31 - 1))
-        self._set("subword", check_choice("subword", self.subword, SUBWORDS))
+    def resolve(self) -> None:
+        super().resolve()
+        if self.maxn and self.maxn < self.minn:
+            raise ConfigError(f"maxn must be 0 (no n-grams) or >= minn={self.minn}, got {self.maxn}")
 
 
 @dataclass(frozen=True, kw_only=True)
-class GloVeConfig(_Config):
+class GloVeConfig(WordConfig):
     """GloVe (the GloVe C tool's defaults): co-occurrence counts + weighted least squares."""
 
-    dim: int = 100
-    window: int = 10
-    min_count: int = 5
-    max_vocab_size: int | None = 20_000_000
-    epochs: int = 15
-    x_max: float = 100.0
-    alpha: float = 0.75
-    eta: float = 0.05
-    bias_eta: float | None = None  # None: eta (the GloVe paper); 1.0: the C tool since gradient clipping
-    output: str = "sum"
-    memory_mb: int = 1024
-    precision: str = "float32"  # "float64": every step in double, as the GloVe C tool computes
-    threads: int | None = None
-    seed: int = 1
+    dim: int = param(100, **_DIM)
+    window: int = param(10, "Symmetric window; counts weighted by 1/distance.", ge=1, aliases=("window_size",))
+    min_count: int = param(5, **_MIN_COUNT)
+    max_vocab_size: int | None = param(20_000_000, **_MAX_VOCAB)
+    epochs: int = param(15, "Passes over the co-occurrence entries.", ge=1, aliases=("iter",))
+    x_max: float = param(100.0, "Counts at or above this get full weight (try 10 on small corpora).", gt=0.0)
+    power: float = param(0.75, "Exponent of the weighting function.", ge=0.0, le=10.0, aliases=("alpha",))
+    lr: float = param(0.05, "AdaGrad's initial learning rate.", gt=0.0, le=10.0, aliases=("eta",))
+    bias_lr: float | None = param(
+        None,
+        "The biases' rate (default: --lr, as the GloVe paper; 1.0: the C tool's current rule).",
+        kind=float,
+        gt=0.0,
+        le=10.0,
+        aliases=("bias_eta",),
+    )
+    output: str = param(
+        "sum", "sum (W + W̃), word (W only) or concat.", choices=GLOVE_OUTPUTS, flag="--vectors", aliases=("model",)
+    )
+    memory_mb: int = param(1024, "Memory for counting; past it sorted runs spill to disk.", ge=1)
+    precision: str = param(
+        "float32", "float32, or float64: every step in double, as the GloVe C tool computes.", choices=GLOVE_PRECISIONS
+    )
+    threads: int | None = param(None, **_THREADS)
+    seed: int = param(1, **_SEED)
 
-    def __post_init__(self) -> None:
-        self._check_common()
-        self._set("precision", check_choice("precision", self.precision, GLOVE_PRECISIONS))
-        self._set("x_max", check_float("x_max", self.x_max, 0.0, exclusive_minimum=True))
-        self._set("alpha", check_float("alpha", self.alpha, 0.0, 10.0))
-        self._set("eta", check_float("eta", self.eta, 0.0, 10.0, exclusive_minimum=True))
-        bias_eta = self.eta if self.bias_eta is None else self.bias_eta
-        self._set("bias_eta", check_float("bias_eta", bias_eta, 0.0, 10.0, exclusive_minimum=True))
-        self._set("output", check_choice("output", self.output, GLOVE_OUTPUTS))
-        self._set("memory_mb", check_int("memory_mb", self.memory_mb, 1))
+    def resolve(self) -> None:
+        super().resolve()
+        if self.bias_lr is None:
+            self._set("bias_lr", self.lr)
 
 
 def make_config(cls: type[C], config: C | None, params: dict[str, Any], trainer: str) -> C:
-    """``config`` (or the defaults) with ``params`` replaced, validated; TypeError for an unknown name."""
+    """``config`` (or the defaults) with ``params`` replaced, validated; TypeError for an unknown name.
+    Peers' names for a parameter (gensim's ``alpha`` for ``lr``...) are taken as that parameter."""
+    if issubclass(cls, Config):
+        params = resolve_aliases(cls, params, trainer)
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     unknown = sorted(set(params) - set(names))
     if unknown:

@@ -16,15 +16,13 @@ from typing import Any
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab.kernels._sgd import LOG_SIGMOID_TABLE, SIGMOID_TABLE
-from embedlab.kernels.fasttext import ft_cbow_job, ft_skipgram_job, mean_rows
 from embedlab.train._corpus import encode_for_training
-from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
+from embedlab.train._weights import padded_width
 from embedlab.train.config import DEFAULT_BUCKET, FastTextConfig, make_config, trainer_signature
-from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
+from embedlab.train.driver import EpochReport, TrainReport
+from embedlab.train.engine import SGNS, CorpusRounds
 from embedlab.vectors.subword import SubwordVectors
 from embedlab.vocab.encoded import EncodedCorpus
-from embedlab.vocab.sampling import alias_table, keep_thresholds, noise_weights
 from embedlab.vocab.subwords import subword_ids
 
 __all__ = ["FastText", "FastTextConfig", "fitted_bucket"]
@@ -33,7 +31,7 @@ __all__ = ["FastText", "FastTextConfig", "fitted_bucket"]
 class FastText:
     """Train FastText vectors (Bojanowski et al., 2017) with skip-gram or CBOW.
 
-    Defaults follow the fastText tool: ``alpha=0.05`` decaying to 0, ``sample=1e-4``,
+    Defaults follow the fastText tool: ``lr=0.05`` decaying to 0, ``sample=1e-4``,
     character n-grams of ``<word>`` from ``minn=3`` to ``maxn=6`` hashed with fastText's own
     hash (ids equal the ``fasttext`` package's) into ``bucket`` rows: by default as many as the
     vocabulary's n-grams need (:func:`fitted_bucket`, at most fastText's 2,000,000); give
@@ -84,56 +82,23 @@ class FastText:
             (n_rows + n_words) * width * 4, f"{n_words:,} words + bucket={c.bucket:,} n-gram rows of dim {c.dim}"
         )
         _warn_oversized_buckets(c.bucket if c.maxn > 0 else 0, sub_ids[sub_ids >= n_words], c.dim)
-        rng = np.random.default_rng(c.seed)
-        syn0 = aligned_zeros(n_rows, width)
-        for start in range(0, n_rows, 65_536):  # uniform in ±1/dim as fastText, in blocks
-            block = syn0[start : start + 65_536, : c.dim]
-            block[:] = (rng.random(block.shape, dtype=np.float32) * 2.0 - 1.0) / c.dim
-        syn1 = aligned_zeros(n_words, width)
-        keep = keep_thresholds(vocab.counts, c.sample)
-        prob, alias = alias_table(noise_weights(vocab.counts, 0.5))  # fastText's noise: counts ** 0.5
-        kernel = ft_skipgram_job if c.arch == "skipgram" else ft_cbow_job
-        offsets = np.ascontiguousarray(enc.offsets, dtype=np.int64)
-        read_tokens = enc.token_reader()
-
-        def run_job(job_id: int, a: int, b: int, a0: float, a1: float, stats: np.ndarray) -> None:
-            start, stop = int(offsets[a]), int(offsets[b])
-            tokens = read_tokens(start, stop)
-            seed = np.uint64(c.seed) * np.uint64(1_000_003) + np.uint64(job_id)
-            kernel(tokens, offsets[a : b + 1] - start, 0, b - a, sub_offsets, sub_ids, syn0, syn1, keep, prob, alias,
-                   c.window, c.negative, a0, a1, seed, SIGMOID_TABLE, LOG_SIGMOID_TABLE, stats)  # fmt: skip
-
-        kernel(read_tokens(0, 0), offsets[:1], 0, 0, sub_offsets, sub_ids, syn0, syn1, keep, prob, alias,
-               c.window, c.negative, c.alpha, c.alpha, 0, SIGMOID_TABLE, LOG_SIGMOID_TABLE, np.zeros(3))  # fmt: skip
-        try:
-            assert c.threads is not None  # resolved by the config
-            self.report = run_epochs(
-                run_job,
-                offsets,
-                epochs=c.epochs,
-                threads=c.threads,
-                schedule=linear_schedule(c.alpha, c.min_alpha),
-                progress=progress,
-                callbacks=callbacks,
-                description=f"fasttext {c.arch}",
-                snapshot=lambda: self._vectors(syn0, sub_offsets, sub_ids, enc, compact=False),
-            )
-        finally:
-            read_tokens.close()
+        # fastText's noise: counts ** 0.5
+        engine = SGNS(vocab.counts, dim=c.dim, window=c.window, negative=c.negative, sample=c.sample,
+                      ns_exponent=0.5, arch=c.arch, seed=c.seed, subwords=(sub_offsets, sub_ids),
+                      n_rows=n_rows)  # fmt: skip
+        assert c.threads is not None  # resolved by the config
+        self.report = engine.train(CorpusRounds(enc), epochs=c.epochs, threads=c.threads, lr=c.lr, min_lr=c.min_lr,
+                                   progress=progress, callbacks=callbacks, description=f"fasttext {c.arch}",
+                                   snapshot=lambda: self._vectors(engine, enc, compact=False))  # fmt: skip
         self.report.vocab_size = n_words
-        return self._vectors(syn0, sub_offsets, sub_ids, enc, compact=True)
+        return self._vectors(engine, enc, compact=True)
 
-    def _vectors(self, syn0, sub_offsets, sub_ids, enc: EncodedCorpus, *, compact: bool) -> SubwordVectors:
+    def _vectors(self, engine: SGNS, enc: EncodedCorpus, *, compact: bool) -> SubwordVectors:
         c = self.config
         assert c.bucket is not None  # sized by fit
         n_words = len(enc.vocab)
-        words = np.empty((n_words, syn0.shape[1]), dtype=np.float32)
-        mean_rows(sub_offsets, sub_ids, syn0, words)
-        words = np.ascontiguousarray(words[:, : c.dim])
-        if compact:
-            full = compact_rows(syn0, c.dim)
-        else:
-            full = np.ascontiguousarray(syn0[:, : c.dim])
+        words = engine.key_vectors(n_words)
+        full = engine.vectors(copy=not compact)
         ngrams = full[n_words:] if c.maxn > 0 else np.zeros((0, c.dim), dtype=np.float32)
         meta = {
             "model": "fasttext",

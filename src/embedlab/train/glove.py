@@ -32,10 +32,11 @@ _BLOCK = 1 << 14  # entries per scheduling unit
 class GloVe:
     """Train GloVe vectors (Pennington et al., 2014) as the GloVe C tool does.
 
-    ``window`` (symmetric, counts weighted by 1/distance), ``x_max`` and ``alpha`` (the
-    weighting function), ``eta`` (AdaGrad's initial rate), ``bias_eta`` (the biases' rate:
-    ``None`` is ``eta``, as in the GloVe paper; ``1.0`` is the C tool's rule since it gained
-    gradient clipping, which gives the C tool's SimLex on Wikipedia), ``epochs``; ``memory_mb`` bounds
+    ``window`` (symmetric, counts weighted by 1/distance), ``x_max`` and ``power`` (the
+    weighting function; the C tool's ``alpha``), ``lr`` (AdaGrad's initial rate; its ``eta``),
+    ``bias_lr`` (the biases' rate: ``None`` is ``lr``, as in the GloVe paper; ``1.0`` is the C
+    tool's rule since it gained gradient clipping, which gives the C tool's SimLex on Wikipedia;
+    its ``bias_eta``), ``epochs``; ``memory_mb`` bounds
     the co-occurrence table (past it, sorted runs spill to disk and are merged).
     ``output``: ``"sum"`` returns W + W̃ (the C tool's ``-model 2``), ``"word"`` W alone,
     ``"concat"`` both side by side. ``precision="float64"`` trains in double precision, as the C
@@ -46,7 +47,8 @@ class GloVe:
 
     Recommendation: on corpora up to about 100M tokens, ``x_max=10`` gives clearly better
     vectors than the C tool's default of 100 (analogy 0.310 vs 0.198 on 16.6M tokens of
-    Wikipedia after 15 epochs), and ``bias_eta=1.0`` a better SimLex-999 (BENCHMARKS.md).
+    Wikipedia after 15 epochs), and ``bias_lr=1.0`` a better SimLex-999 (BENCHMARKS.md). The C tool's
+    names (``alpha``, ``eta``, ``bias_eta``) are taken as these.
     """
 
     def __init__(self, config: GloVeConfig | None = None, /, **params: Any) -> None:
@@ -108,9 +110,9 @@ class GloVe:
         gbwt = np.ones(n, dtype=dt)
         fx = np.empty(X.nnz, dtype=dt)
         logx = np.empty(X.nnz, dtype=dt)
-        weights_and_logs(X.vals, c.x_max, c.alpha, fx, logx)
-        assert c.bias_eta is not None  # resolved by the config
-        rates = glove_rates(c.eta, c.bias_eta, dt)
+        weights_and_logs(X.vals, c.x_max, c.power, fx, logx)
+        assert c.bias_lr is not None  # resolved by the config
+        rates = glove_rates(c.lr, c.bias_lr, dt)
         perm = np.arange(X.nnz, dtype=np.int64)
         shuffle(perm, c.seed)
         blocks = np.append(np.arange(0, X.nnz, _BLOCK, dtype=np.int64), np.int64(X.nnz))
@@ -131,7 +133,7 @@ class GloVe:
             blocks,
             epochs=c.epochs,
             threads=c.threads,
-            schedule=linear_schedule(c.eta, c.eta),  # AdaGrad adapts the rate itself
+            schedule=linear_schedule(c.lr, c.lr),  # AdaGrad adapts the rate itself
             words_per_job=4 * _BLOCK,
             progress=progress,
             callbacks=callbacks,

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._linalg import normalize_rows
+from embedlab._params import keyword_aliases
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError
 from embedlab.vocab.vocab import Vocab
@@ -137,22 +138,24 @@ class KeyedVectors:
         return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
     # ----------------------------------------------------------------- neighbours
+    @keyword_aliases(topn="k")
     def most_similar(
         self,
         positive: WordOrVector | Sequence[WordOrVector] | None = None,
         negative: WordOrVector | Sequence[WordOrVector] | None = None,
-        topn: int = 10,
+        k: int = 10,
         restrict_vocab: int | None = None,
     ) -> list[tuple[str, float]]:
-        """Words closest to the mean of ``positive`` minus ``negative`` (3CosAdd), as gensim.
+        """The ``k`` words closest to the mean of ``positive`` minus ``negative`` (3CosAdd), as gensim.
 
         Each word's unit vector counts once (+1 or -1); input words are left out of the
-        result. ``restrict_vocab`` limits the search to the most frequent words.
+        result. ``restrict_vocab`` limits the search to the most frequent words. gensim's
+        ``topn=`` is accepted for ``k`` here and in every neighbour method.
         """
         pos, neg = _as_list(positive), _as_list(negative)
         if not pos and not neg:
             raise ConfigError("most_similar needs at least one positive or negative word")
-        topn = check_int("topn", topn, 1)
+        k = check_int("k", k, 1)
         terms, exclude = self._terms(pos, 1.0)
         nterms, nexclude = self._terms(neg, -1.0)
         query = np.sum(terms + nterms, axis=0)
@@ -160,48 +163,50 @@ class KeyedVectors:
         if norm > 0:
             query = query / norm
         scores = self._scores(query.astype(np.float32), restrict_vocab)
-        return self._top(scores, topn, exclude | nexclude)
+        return self._top(scores, k, exclude | nexclude)
 
+    @keyword_aliases(topn="k")
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+        self, vector: np.ndarray, k: int = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """Words whose vectors are closest (cosine) to ``vector``."""
-        return self.most_similar(
-            positive=[np.asarray(vector, dtype=np.float32)], topn=topn, restrict_vocab=restrict_vocab
-        )
+        return self.most_similar(positive=[np.asarray(vector, dtype=np.float32)], k=k, restrict_vocab=restrict_vocab)
 
-    def similar_by_word(self, word: str, topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
+    @keyword_aliases(topn="k")
+    def similar_by_word(self, word: str, k: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        return self.most_similar(positive=[word], k=k, restrict_vocab=restrict_vocab)
 
+    @keyword_aliases(topn="k")
     def most_similar_cosmul(
         self,
         positive: WordOrVector | Sequence[WordOrVector] | None = None,
         negative: WordOrVector | Sequence[WordOrVector] | None = None,
-        topn: int = 10,
+        k: int = 10,
         restrict_vocab: int | None = None,
     ) -> list[tuple[str, float]]:
         """3CosMul of Levy and Goldberg (2014), with cosines shifted to [0, 1] as gensim does."""
         pos, neg = _as_list(positive), _as_list(negative)
         if not pos:
             raise ConfigError("most_similar_cosmul needs at least one positive word")
-        topn = check_int("topn", topn, 1)
+        k = check_int("k", k, 1)
         pterms, exclude = self._terms(pos, 1.0)
         nterms, nexclude = self._terms(neg, 1.0)
         scores = np.prod([(1.0 + self._scores(t, restrict_vocab)) / 2.0 for t in pterms], axis=0)
         if nterms:
             scores = scores / (np.prod([(1.0 + self._scores(t, restrict_vocab)) / 2.0 for t in nterms], axis=0) + 1e-6)
-        return self._top(scores, topn, exclude | nexclude)
+        return self._top(scores, k, exclude | nexclude)
 
-    def analogy(self, a: str, b: str, c: str, topn: int = 1, method: str = "add") -> Any:
+    @keyword_aliases(topn="k")
+    def analogy(self, a: str, b: str, c: str, k: int = 1, method: str = "add") -> Any:
         """Solve ``a : b :: c : ?`` (e.g. ``analogy("man", "king", "woman") -> "queen"``).
 
         ``method="add"`` is 3CosAdd (b - a + c), ``"mul"`` is 3CosMul. Returns the best
-        word when ``topn == 1``, else a list of (word, score).
+        word when ``k == 1``, else a list of (word, score).
         """
         method = check_choice("method", method, ("add", "mul"))
         fn = self.most_similar if method == "add" else self.most_similar_cosmul
-        res = fn(positive=[b, c], negative=[a], topn=topn)
-        return res[0][0] if topn == 1 else res
+        res = fn(positive=[b, c], negative=[a], k=k)
+        return res[0][0] if k == 1 else res
 
     def doesnt_match(self, words: Sequence[str]) -> str:
         """The word furthest from the mean of the others' unit vectors (gensim's odd-one-out)."""
@@ -213,14 +218,15 @@ class KeyedVectors:
         mean /= np.linalg.norm(mean) or 1.0
         return words[int(np.argmin(u @ mean))]
 
+    @keyword_aliases(topn="k")
     def most_similar_batch(
-        self, queries: Sequence[str] | np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+        self, queries: Sequence[str] | np.ndarray, k: int = 10, restrict_vocab: int | None = None
     ) -> list[list[tuple[str, float]]]:
         """Neighbours of many words (or rows of a matrix) at once, by blocked matrix products.
 
         For words, the word itself is left out of its own list (as ``most_similar`` does).
         """
-        topn = check_int("topn", topn, 1)
+        k = check_int("k", k, 1)
         u = self._restricted(restrict_vocab)
         if isinstance(queries, np.ndarray):
             q = np.asarray(queries, dtype=np.float32)
@@ -229,7 +235,7 @@ class KeyedVectors:
         else:
             self_ids = np.array([self.index(w) for w in queries], dtype=np.int64)
             q = self.unit_vectors[self_ids]
-        idx, sc = topk_rows(q, u, topn, exclude=self_ids)
+        idx, sc = topk_rows(q, u, k, exclude=self_ids)
         words = self.words
         return [[(words[j], float(s)) for j, s in zip(ri, rs, strict=True)] for ri, rs in zip(idx, sc, strict=True)]
 
@@ -261,12 +267,12 @@ class KeyedVectors:
                 terms.append(weight * (v / n if n > 0 else v))
         return terms, exclude
 
-    def _top(self, scores: np.ndarray, topn: int, exclude: set[int]) -> list[tuple[str, float]]:
-        k = min(topn + len(exclude), scores.shape[0])
-        cand = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
+    def _top(self, scores: np.ndarray, k: int, exclude: set[int]) -> list[tuple[str, float]]:
+        m = min(k + len(exclude), scores.shape[0])
+        cand = np.argpartition(-scores, m - 1)[:m] if m < scores.shape[0] else np.arange(scores.shape[0])
         cand = cand[np.lexsort((cand, -scores[cand]))]
         words = self.words
-        return [(words[i], float(scores[i])) for i in cand.tolist() if i not in exclude][:topn]
+        return [(words[i], float(scores[i])) for i in cand.tolist() if i not in exclude][:k]
 
     # ----------------------------------------------------------------- persistence
     def save(self, path: str | os.PathLike[str], format: str = "native") -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._linalg import normalize_rows
+from embedlab._params import keyword_aliases
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError
 from embedlab.kernels.codes import half_scores, half_table, lut_scores
@@ -153,11 +154,12 @@ class QuantizedVectors(KeyedVectors):
             self._norms_decoded = np.where(norms > 0, norms, 1.0).astype(np.float32)
         return self._norms_decoded
 
+    @keyword_aliases(topn="k")
     def most_similar_batch(
-        self, queries: Sequence[str] | np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+        self, queries: Sequence[str] | np.ndarray, k: int = 10, restrict_vocab: int | None = None
     ) -> list[list[tuple[str, float]]]:
         """Neighbours of many words (or rows of a matrix) at once, merging the best of each decoded block."""
-        topn = check_int("topn", topn, 1)
+        k = check_int("k", k, 1)
         if isinstance(queries, np.ndarray):
             q = normalize_rows(np.asarray(queries, dtype=np.float32))
             self_ids = np.full(q.shape[0], -1)
@@ -169,9 +171,9 @@ class QuantizedVectors(KeyedVectors):
         best_s = np.zeros((q.shape[0], 0), np.float32)
         for s in range(0, n, _DECODE_BLOCK):
             e = min(n, s + _DECODE_BLOCK)
-            idx, sc = topk_rows(q, self.unit_rows(s, e), topn, exclude=np.where(self_ids >= 0, self_ids - s, -1))
+            idx, sc = topk_rows(q, self.unit_rows(s, e), k, exclude=np.where(self_ids >= 0, self_ids - s, -1))
             best_i, best_s = np.hstack([best_i, idx + s]), np.hstack([best_s, sc])
-            order = np.lexsort((best_i, -best_s), axis=1)[:, :topn]
+            order = np.lexsort((best_i, -best_s), axis=1)[:, :k]
             best_i, best_s = np.take_along_axis(best_i, order, 1), np.take_along_axis(best_s, order, 1)
         words = self.words
         return [

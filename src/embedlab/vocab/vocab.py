@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from embedlab._files import atomic_file
+from embedlab._validation import parse_count
 from embedlab.errors import FormatError, UnknownKeyError
 
 __all__ = ["Vocab", "index_names"]
@@ -121,10 +122,10 @@ class Vocab:
             parts = line.split("\t")
             if len(parts) == 2 and parts[1].endswith("\r"):  # a file whose lines end in CRLF
                 parts[1] = parts[1][:-1]
-            if len(parts) != 2 or not parts[1].isdigit():
+            if len(parts) != 2:
                 raise FormatError(f"{p}, line {lineno}: expected 'word<TAB>count', got {line[:60]!r}")
             words.append(parts[0])
-            counts.append(int(parts[1]))
+            counts.append(parse_count(parts[1], f"{p}, line {lineno}"))
         return cls(words, counts)
 
 

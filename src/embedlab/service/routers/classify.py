@@ -58,4 +58,4 @@ def router(served: Served, limits: Limits) -> APIRouter:
 def raise_history() -> None:
     from embedlab.errors import ConfigError
 
-    raise ConfigError("history needs an intent model (embedlab train classifier --intents)")
+    raise ConfigError("history needs an intent model (embedlab classify train-head --intents)")

@@ -30,7 +30,7 @@ def router(served: Served, limits: Limits) -> APIRouter:
         a, b = limits.texts([text_of(req.a), text_of(req.b)])
         model = served.kv if served.kind == "words" else served.encoder
         e = explain_similarity(model, a, b, mode=req.mode, steps=req.steps)
-        out = e.to_dict(req.top)
+        out = e.to_dict(req.k)
         if e.mode == "ngrams":
             out["shared_contributions"] = [{"part": g, "contribution": c} for g, c in shared_contributions(e)]
         return out

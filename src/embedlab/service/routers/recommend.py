@@ -40,7 +40,7 @@ def router(served: Served) -> APIRouter:
             query = f"after {', '.join(req.items)}"
         else:
             assert req.item is not None
-            rows = model.similar_items(req.item, req.k) if model is not None else kv.most_similar(req.item, topn=req.k)
+            rows = model.similar_items(req.item, req.k) if model is not None else kv.most_similar(req.item, k=req.k)
             query = f"like {req.item}"
         train = model.train if model is not None else None
         titled = train is not None and train.item_titles is not None

@@ -10,7 +10,7 @@ OWNER = {"/v1/similar": "words or collection", "/v1/analogy": "words", "/v1/sear
          "/v1/explain": "words or collection or encoder"}  # fmt: skip
 _NEEDS = {"words": "word vectors", "collection": "a collection", "words or collection": "a collection",
           "words or recommender": "a recommender or item vectors",
-          "classifier": "a classifier (embedlab train supervised|classifier)",
+          "classifier": "a classifier (embedlab classify train|train-head)",
           "words or collection or encoder": "word vectors, a collection or a sentence encoder"}  # fmt: skip
 
 

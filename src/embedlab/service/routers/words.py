@@ -20,17 +20,17 @@ def router(served: Served, limits: Limits) -> APIRouter:
             raise ConfigError(f"{what!r} applies to collections; ask by 'word' or 'vector'")
         if what == "word":
             assert req.word is not None
-            rows = kv.most_similar(req.word, topn=req.k)
+            rows = kv.most_similar(req.word, k=req.k)
             query = req.word
         else:
             assert req.vector is not None
-            rows = kv.similar_by_vector(query_vector(req.vector, served.dim), topn=req.k)
+            rows = kv.similar_by_vector(query_vector(req.vector, served.dim), k=req.k)
             query = "vector"
         return S.NeighboursResponse(query=query, results=[S.Neighbour(item=w, score=s) for w, s in rows])
 
     @r.post("/v1/analogy", response_model=S.NeighboursResponse)
     def analogy(req: S.AnalogyRequest) -> S.NeighboursResponse:
-        rows = kv.analogy(req.a, req.b, req.c, topn=req.k, method=req.method)
+        rows = kv.analogy(req.a, req.b, req.c, k=req.k, method=req.method)
         rows = rows if isinstance(rows, list) else [rows]
         return S.NeighboursResponse(
             query=f"{req.a} : {req.b} :: {req.c} : ?", results=[S.Neighbour(item=w, score=s) for w, s in rows]

@@ -1,4 +1,4 @@
-"""The supervised trainer's dictionary: words and labels, and the input rows of each line of text.
+"""fastText's dictionary of labelled lines: words and labels, and the input rows of each line of text.
 
 Text is in fastText's format: tokens separated by whitespace, labels are the tokens that start
 with the label prefix (``__label__positive``), one example a line. A line's input rows are its
@@ -32,7 +32,7 @@ from embedlab.kernels.labelled import (
 )
 from embedlab.vocab.subwords import fasttext_hash, subword_ids
 
-__all__ = ["EOS", "EncodedLines", "LabelDictionary"]
+__all__ = ["EOS", "EncodedLines", "LabelDictionary", "gather_rows"]
 
 EOS = "</s>"
 
@@ -90,7 +90,7 @@ def _scan(data: bytes) -> _Tokens:
     return _Tokens(buf, starts, ends, line_ends, hashes, entry, first[:n_ent].copy())
 
 
-def _gather(offsets: np.ndarray, ids: np.ndarray, select: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gather_rows(offsets: np.ndarray, ids: np.ndarray, select: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """CSR rows ``select`` of (offsets, ids); a ``-1`` in ``select`` gives an empty row."""
     ok = select >= 0
     safe = np.where(ok, select, 0)
@@ -243,7 +243,7 @@ class LabelDictionary:
                     if text != EOS:
                         oov.append(text)
                         oov_entries.append(e)
-        ent_offsets, ent_rows = _gather(*self._word_rows, word_of)
+        ent_offsets, ent_rows = gather_rows(*self._word_rows, word_of)
         if oov:  # out-of-vocabulary words: their character n-grams only
             o_off, o_ids = subword_ids(oov, self.minn, self.maxn, self.bucket, jamo=self.jamo, with_word=False,
                                        nwords=self.n_words)  # fmt: skip
@@ -296,7 +296,7 @@ def _merge(
     is_extra = np.zeros(lengths.shape[0], bool)
     is_extra[entries] = True
     base = np.flatnonzero(~is_extra)
-    b_off, b_ids = _gather(offsets, ids, base)
+    b_off, b_ids = gather_rows(offsets, ids, base)
     dst = np.repeat(new_off[base] - b_off[:-1], np.diff(b_off)) + np.arange(b_ids.shape[0])
     new_ids[dst] = b_ids
     dst = np.repeat(new_off[entries] - o_off[:-1], np.diff(o_off)) + np.arange(o_ids.shape[0])
