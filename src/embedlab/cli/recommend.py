@@ -1,15 +1,15 @@
 """``embedlab recommend train als|bpr|item2vec`` and ``embedlab recommend``: recommenders from an event log."""
 
-from __future__ import annotations
-
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from embedlab._params import Config
 from embedlab.cli._common import console, fail, handle_errors, print_json, progress_enabled
 from embedlab.cli._config_options import with_config
 from embedlab.cli._options import ForceOpt
@@ -117,52 +117,47 @@ def _factors(
     con.print(f"try:  embedlab recommend items {output} --user {log.users[0]}")
 
 
-@handle_errors
-@with_config(ALSConfig)
-def train_als(
-    events: EventsArg,
-    user: UserOpt,
-    item: ItemOpt,
-    output: OutOpt = Path("model"),
-    weight: WeightOpt = None,
-    time: TimeOpt = None,
-    item_title: TitleOpt = None,
-    negative: NegativeOpt = Negative.keep,
-    json_out: JsonOpt = False,
-    quiet: QuietOpt = False,
-    force: ForceOpt = False,
-    *,
-    config: ALSConfig,
-) -> None:
+def _factors_command(kind: str, config_cls: type[Config], doc: str) -> Callable[..., None]:
+    """``recommend train als`` or ``bpr``: the same arguments, the model's options from its config."""
+
+    def command(
+        events: EventsArg,
+        user: UserOpt,
+        item: ItemOpt,
+        output: OutOpt = Path("model"),
+        weight: WeightOpt = None,
+        time: TimeOpt = None,
+        item_title: TitleOpt = None,
+        negative: NegativeOpt = Negative.keep,
+        json_out: JsonOpt = False,
+        quiet: QuietOpt = False,
+        force: ForceOpt = False,
+        *,
+        config: Any,
+    ) -> None:
+        _factors(kind, events, output, user, item, weight, time, item_title, negative, json_out, quiet, force, config)
+
+    command.__name__ = command.__qualname__ = f"train_{kind}"
+    command.__doc__ = doc
+    return handle_errors(with_config(config_cls)(command))
+
+
+train_als = _factors_command(
+    "als",
+    ALSConfig,
     """Implicit-feedback ALS user and item factors (through the implicit library).
 
     Example: embedlab recommend train als events.tsv --user customer --item product --weight quantity -o als
-    """
-    _factors("als", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force, config)
-
-
-@handle_errors
-@with_config(BPRConfig)
-def train_bpr(
-    events: EventsArg,
-    user: UserOpt,
-    item: ItemOpt,
-    output: OutOpt = Path("model"),
-    weight: WeightOpt = None,
-    time: TimeOpt = None,
-    item_title: TitleOpt = None,
-    negative: NegativeOpt = Negative.keep,
-    json_out: JsonOpt = False,
-    quiet: QuietOpt = False,
-    force: ForceOpt = False,
-    *,
-    config: BPRConfig,
-) -> None:
+    """,
+)
+train_bpr = _factors_command(
+    "bpr",
+    BPRConfig,
     """Bayesian personalised ranking user and item factors (through the implicit library).
 
     Example: embedlab recommend train bpr events.tsv --user customer --item product -o bpr
-    """
-    _factors("bpr", events, output, user, item, weight, time, item_title, negative, json_out, quiet, force, config)
+    """,
+)
 
 
 @handle_errors

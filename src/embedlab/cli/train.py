@@ -1,14 +1,14 @@
 """``embedlab words train word2vec|glove|fasttext``; every hyperparameter option comes from the configs."""
 
-from __future__ import annotations
-
 import tempfile
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from embedlab._params import Config
 from embedlab.cli._common import VectorFormat, console, fmt, handle_errors, print_json, progress_enabled
 from embedlab.cli._config_options import with_config
 from embedlab.cli._options import DocTagsOpt, ForceOpt
@@ -43,123 +43,105 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object wit
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-@handle_errors
-@with_config(Word2VecConfig)
-def word2vec(
-    corpus: CorpusArg = None,
-    output: OutputOpt = Path("model"),
-    tokenizer: TokOpt = Tok.unicode,
-    skip_doc_tags: DocTagsOpt = None,
-    jsonl_field: JsonlOpt = None,
-    format: FormatOpt = VectorFormat.native,
-    cache: CacheOpt = True,
-    force: ForceOpt = False,
-    json_out: JsonOpt = False,
-    quiet: QuietOpt = False,
-    *,
-    config: Word2VecConfig,
-) -> None:
+def _command(
+    name: str,
+    config_cls: type[Config],
+    make: Callable[[Any], Any],
+    title: Callable[[Any], str],
+    extra: Callable[[Any], dict[str, Any]],
+    doc: str,
+    format_help: str = "Output format.",
+) -> Callable[..., None]:
+    """One ``words train`` command: the arguments all three share, the trainer's options from its config."""
+
+    def command(
+        corpus: CorpusArg = None,
+        output: OutputOpt = Path("model"),
+        tokenizer: TokOpt = Tok.unicode,
+        skip_doc_tags: DocTagsOpt = None,
+        jsonl_field: JsonlOpt = None,
+        format: Annotated[VectorFormat, typer.Option("--format", help=format_help)] = VectorFormat.native,
+        cache: CacheOpt = True,
+        force: ForceOpt = False,
+        json_out: JsonOpt = False,
+        quiet: QuietOpt = False,
+        *,
+        config: Any,
+    ) -> None:
+        trainer = make(config)
+        _train_and_save(
+            trainer,
+            title(config),
+            corpus,
+            output,
+            format,
+            tokenizer,
+            skip_doc_tags,
+            jsonl_field,
+            cache,
+            json_out,
+            quiet,
+            extra(config),
+            force,
+        )
+
+    command.__name__ = command.__qualname__ = name
+    command.__doc__ = doc
+    return handle_errors(with_config(config_cls)(command))
+
+
+def _word2vec(config: Word2VecConfig) -> Any:
+    from embedlab.train.word2vec import Word2Vec
+
+    return Word2Vec(config)
+
+
+def _glove(config: GloVeConfig) -> Any:
+    from embedlab.train.glove import GloVe
+
+    return GloVe(config)
+
+
+def _fasttext(config: FastTextConfig) -> Any:
+    from embedlab.train.fasttext import FastText
+
+    return FastText(config)
+
+
+word2vec = _command(
+    "word2vec",
+    Word2VecConfig,
+    _word2vec,
+    lambda c: f"word2vec {c.arch}",
+    lambda c: {"arch": c.arch},
     """Train Word2Vec (skip-gram or CBOW, negative sampling) and save the vectors.
 
     Example: embedlab words train word2vec corpus.txt.xz -o model --arch cbow --epochs 5
-    """
-    from embedlab.train.word2vec import Word2Vec
-
-    _train_and_save(
-        Word2Vec(config),
-        f"word2vec {config.arch}",
-        corpus,
-        output,
-        format,
-        tokenizer,
-        skip_doc_tags,
-        jsonl_field,
-        cache,
-        json_out,
-        quiet,
-        {"arch": config.arch},
-        force,
-    )
-
-
-@handle_errors
-@with_config(GloVeConfig)
-def glove(
-    corpus: CorpusArg = None,
-    output: OutputOpt = Path("model"),
-    tokenizer: TokOpt = Tok.unicode,
-    skip_doc_tags: DocTagsOpt = None,
-    jsonl_field: JsonlOpt = None,
-    format: FormatOpt = VectorFormat.native,
-    cache: CacheOpt = True,
-    force: ForceOpt = False,
-    json_out: JsonOpt = False,
-    quiet: QuietOpt = False,
-    *,
-    config: GloVeConfig,
-) -> None:
+    """,
+)
+glove = _command(
+    "glove",
+    GloVeConfig,
+    _glove,
+    lambda c: "glove",
+    lambda c: {"x_max": c.x_max},
     """Train GloVe (co-occurrence counts + weighted least squares, AdaGrad) and save the vectors.
 
     Example: embedlab words train glove corpus.txt.xz -o model --epochs 15 --x-max 100
-    """
-    from embedlab.train.glove import GloVe
-
-    _train_and_save(
-        GloVe(config),
-        "glove",
-        corpus,
-        output,
-        format,
-        tokenizer,
-        skip_doc_tags,
-        jsonl_field,
-        cache,
-        json_out,
-        quiet,
-        {"x_max": config.x_max},
-        force,
-    )
-
-
-@handle_errors
-@with_config(FastTextConfig)
-def fasttext(
-    corpus: CorpusArg = None,
-    output: OutputOpt = Path("model"),
-    tokenizer: TokOpt = Tok.unicode,
-    skip_doc_tags: DocTagsOpt = None,
-    jsonl_field: JsonlOpt = None,
-    format: Annotated[VectorFormat, typer.Option("--format", help="Output format (native keeps OOV vectors).")] = (
-        VectorFormat.native
-    ),
-    cache: CacheOpt = True,
-    force: ForceOpt = False,
-    json_out: JsonOpt = False,
-    quiet: QuietOpt = False,
-    *,
-    config: FastTextConfig,
-) -> None:
+    """,
+)
+fasttext = _command(
+    "fasttext",
+    FastTextConfig,
+    _fasttext,
+    lambda c: f"fasttext {c.arch}",
+    lambda c: {"arch": c.arch, "subword": c.subword},
     """Train FastText (word + character n-gram vectors; vectors for unseen words) and save them.
 
     Example: embedlab words train fasttext ko.txt --tokenizer kiwi --subword jamo -o model
-    """
-    from embedlab.train.fasttext import FastText
-
-    _train_and_save(
-        FastText(config),
-        f"fasttext {config.arch}",
-        corpus,
-        output,
-        format,
-        tokenizer,
-        skip_doc_tags,
-        jsonl_field,
-        cache,
-        json_out,
-        quiet,
-        {"arch": config.arch, "subword": config.subword},
-        force,
-    )
+    """,
+    format_help="Output format (native keeps OOV vectors).",
+)
 
 
 def _train_and_save(

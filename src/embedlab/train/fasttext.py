@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab.train._corpus import encode_for_training
+from embedlab.train._corpus import WordTrainer
 from embedlab.train._weights import padded_width
 from embedlab.train.config import DEFAULT_BUCKET, FastTextConfig, make_config, trainer_signature
-from embedlab.train.driver import EpochReport, TrainReport
+from embedlab.train.driver import EpochReport
 from embedlab.train.engine import SGNS, CorpusRounds
 from embedlab.vectors.subword import SubwordVectors
 from embedlab.vocab.encoded import EncodedCorpus
@@ -28,7 +28,7 @@ from embedlab.vocab.subwords import subword_ids
 __all__ = ["FastText", "FastTextConfig", "fitted_bucket"]
 
 
-class FastText:
+class FastText(WordTrainer[FastTextConfig, SubwordVectors]):
     """Train FastText vectors (Bojanowski et al., 2017) with skip-gram or CBOW.
 
     Defaults follow the fastText tool: ``lr=0.05`` decaying to 0, ``sample=1e-4``,
@@ -44,32 +44,16 @@ class FastText:
     """
 
     def __init__(self, config: FastTextConfig | None = None, /, **params: Any) -> None:
-        self.config = make_config(FastTextConfig, config, params, "FastText")
-        self.report: TrainReport | None = None
-        self.corpus: EncodedCorpus | None = None
+        super().__init__(make_config(FastTextConfig, config, params, "FastText"))
 
     def __repr__(self) -> str:
         c = self.config
         return f"FastText(arch={c.arch!r}, dim={c.dim}, minn={c.minn}, maxn={c.maxn}, subword={c.subword!r})"
 
-    def fit(
-        self,
-        corpus: Any,
-        *,
-        tokenizer: Any = None,
-        skip_doc_tags: bool | None = None,
-        jsonl_field: str | None = None,
-        cache_dir: Any = None,
-        progress: ProgressArg = None,
-        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    def fit_corpus(
+        self, enc: EncodedCorpus, *, progress: ProgressArg, callbacks: Sequence[Callable[[EpochReport], Any]]
     ) -> SubwordVectors:
-        """Train on ``corpus`` (anything :class:`~embedlab.Word2Vec` accepts)."""
         c = self.config
-        enc = encode_for_training(
-            corpus, c, tokenizer=tokenizer, skip_doc_tags=skip_doc_tags, jsonl_field=jsonl_field,
-            cache_dir=cache_dir, progress=progress,
-        )  # fmt: skip
-        self.corpus = enc
         vocab = enc.vocab
         n_words = len(vocab)
         if c.bucket is None:  # sized to the n-grams this vocabulary has, now that it is known
@@ -100,13 +84,7 @@ class FastText:
         words = engine.key_vectors(n_words)
         full = engine.vectors(copy=not compact)
         ngrams = full[n_words:] if c.maxn > 0 else np.zeros((0, c.dim), dtype=np.float32)
-        meta = {
-            "model": "fasttext",
-            "params": c.as_dict(),
-            "corpus": {k: v for k, v in enc.stats.items() if k != "source"},
-        }
-        if self.report is not None:
-            meta["training"] = self.report.as_dict()
+        meta = self.metadata("fasttext", enc)
         return SubwordVectors(
             enc.vocab.words, words, enc.vocab.counts, ngrams=ngrams, minn=c.minn, maxn=c.maxn, bucket=c.bucket,
             jamo=c.subword == "jamo", metadata=meta,

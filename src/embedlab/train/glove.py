@@ -16,10 +16,10 @@ import numpy as np
 
 from embedlab._progress import ProgressArg
 from embedlab.kernels.glove import glove_job, glove_rates, shuffle, weights_and_logs
-from embedlab.train._corpus import encode_for_training
+from embedlab.train._corpus import WordTrainer
 from embedlab.train._weights import aligned_zeros, compact_rows, padded_width
 from embedlab.train.config import GloVeConfig, make_config, trainer_signature
-from embedlab.train.driver import EpochReport, TrainReport, linear_schedule, run_epochs
+from embedlab.train.driver import EpochReport, linear_schedule, run_epochs
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.cooccur import Cooccurrence, count_cooccurrences
 from embedlab.vocab.encoded import EncodedCorpus
@@ -29,7 +29,7 @@ __all__ = ["GloVe", "GloVeConfig"]
 _BLOCK = 1 << 14  # entries per scheduling unit
 
 
-class GloVe:
+class GloVe(WordTrainer[GloVeConfig, KeyedVectors]):
     """Train GloVe vectors (Pennington et al., 2014) as the GloVe C tool does.
 
     ``window`` (symmetric, counts weighted by 1/distance), ``x_max`` and ``power`` (the
@@ -52,33 +52,17 @@ class GloVe:
     """
 
     def __init__(self, config: GloVeConfig | None = None, /, **params: Any) -> None:
-        self.config = make_config(GloVeConfig, config, params, "GloVe")
-        self.report: TrainReport | None = None
+        super().__init__(make_config(GloVeConfig, config, params, "GloVe"))
         self.cooccurrence: Cooccurrence | None = None
-        self.corpus: EncodedCorpus | None = None
 
     def __repr__(self) -> str:
         c = self.config
         return f"GloVe(dim={c.dim}, window={c.window}, x_max={c.x_max}, epochs={c.epochs})"
 
-    def fit(
-        self,
-        corpus: Any,
-        *,
-        tokenizer: Any = None,
-        skip_doc_tags: bool | None = None,
-        jsonl_field: str | None = None,
-        cache_dir: Any = None,
-        progress: ProgressArg = None,
-        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    def fit_corpus(
+        self, enc: EncodedCorpus, *, progress: ProgressArg, callbacks: Sequence[Callable[[EpochReport], Any]]
     ) -> KeyedVectors:
-        """Count co-occurrences of ``corpus`` (anything :class:`~embedlab.Word2Vec` accepts) and train."""
         c = self.config
-        enc = encode_for_training(
-            corpus, c, tokenizer=tokenizer, skip_doc_tags=skip_doc_tags, jsonl_field=jsonl_field,
-            cache_dir=cache_dir, progress=progress,
-        )  # fmt: skip
-        self.corpus = enc
         X = count_cooccurrences(enc, window=c.window, memory_mb=c.memory_mb, progress=progress)
         self.cooccurrence = X
         return self.fit_cooccurrence(X, progress=progress, callbacks=callbacks)

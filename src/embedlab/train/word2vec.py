@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from embedlab._progress import ProgressArg
-from embedlab.train._corpus import encode_for_training
+from embedlab.train._corpus import WordTrainer
 from embedlab.train.config import Word2VecConfig, make_config, trainer_signature
-from embedlab.train.driver import EpochReport, TrainReport
+from embedlab.train.driver import EpochReport
 from embedlab.train.engine import SGNS, CorpusRounds
 from embedlab.vectors.keyed import KeyedVectors
 from embedlab.vocab.encoded import EncodedCorpus
@@ -25,7 +25,7 @@ from embedlab.vocab.encoded import EncodedCorpus
 __all__ = ["Word2Vec", "Word2VecConfig"]
 
 
-class Word2Vec:
+class Word2Vec(WordTrainer[Word2VecConfig, KeyedVectors]):
     """Train word vectors with skip-gram or CBOW and negative sampling.
 
     Parameters follow gensim's meaning with clearer names: ``dim`` (vector size),
@@ -47,38 +47,16 @@ class Word2Vec:
     """
 
     def __init__(self, config: Word2VecConfig | None = None, /, **params: Any) -> None:
-        self.config = make_config(Word2VecConfig, config, params, "Word2Vec")
-        self.report: TrainReport | None = None
-        self.corpus: EncodedCorpus | None = None
+        super().__init__(make_config(Word2VecConfig, config, params, "Word2Vec"))
 
     def __repr__(self) -> str:
         c = self.config
         return f"Word2Vec(arch={c.arch!r}, dim={c.dim}, window={c.window}, negative={c.negative}, epochs={c.epochs})"
 
-    def fit(
-        self,
-        corpus: Any,
-        *,
-        tokenizer: Any = None,
-        skip_doc_tags: bool | None = None,
-        jsonl_field: str | None = None,
-        cache_dir: Any = None,
-        progress: ProgressArg = None,
-        callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    def fit_corpus(
+        self, enc: EncodedCorpus, *, progress: ProgressArg, callbacks: Sequence[Callable[[EpochReport], Any]]
     ) -> KeyedVectors:
-        """Train on ``corpus`` and return the word vectors.
-
-        ``corpus`` is a file or folder path (plain or .gz/.bz2/.xz text, one sentence
-        per line), a list of paths, a list of token lists, or an
-        :class:`~embedlab.vocab.EncodedCorpus`. The reading options apply to paths;
-        ``callbacks`` are called with an :class:`EpochReport` after every epoch.
-        """
         c = self.config
-        enc = encode_for_training(
-            corpus, c, tokenizer=tokenizer, skip_doc_tags=skip_doc_tags, jsonl_field=jsonl_field,
-            cache_dir=cache_dir, progress=progress,
-        )  # fmt: skip
-        self.corpus = enc
         assert c.threads is not None and c.lr is not None  # resolved by the config
         engine = SGNS(enc.vocab.counts, dim=c.dim, window=c.window, negative=c.negative, sample=c.sample,
                       ns_exponent=c.ns_exponent, arch=c.arch, seed=c.seed)  # fmt: skip
@@ -89,15 +67,7 @@ class Word2Vec:
         return self._vectors(engine.vectors(), enc)
 
     def _vectors(self, syn0: np.ndarray, enc: EncodedCorpus) -> KeyedVectors:
-        c = self.config
-        meta = {
-            "model": "word2vec",
-            "params": c.as_dict(),
-            "corpus": {k: v for k, v in enc.stats.items() if k != "source"},
-        }
-        if self.report is not None:
-            meta["training"] = self.report.as_dict()
-        return KeyedVectors(enc.vocab.words, syn0, enc.vocab.counts, metadata=meta)
+        return KeyedVectors(enc.vocab.words, syn0, enc.vocab.counts, metadata=self.metadata("word2vec", enc))
 
 
 Word2Vec.__init__.__signature__ = trainer_signature(Word2VecConfig)  # type: ignore[attr-defined]
