@@ -22,12 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_int
 from embedlab.classify.config import SupervisedConfig
 from embedlab.classify.lines import labelled_bytes, text_bytes
-from embedlab.encoders.base import check_texts
+from embedlab.encoders.base import TextEncoder
 from embedlab.errors import ConfigError, CorpusError
 from embedlab.train.config import make_config
 from embedlab.train.driver import TrainReport
@@ -39,7 +38,7 @@ __all__ = ["SupervisedFastText"]
 PathLike = str | os.PathLike[str]
 
 
-class SupervisedFastText:
+class SupervisedFastText(TextEncoder):
     """Train a fastText-style classifier; predict labels with probabilities.
 
     Parameters are those of :class:`~embedlab.classify.config.SupervisedConfig` (or pass one).
@@ -219,16 +218,8 @@ class SupervisedFastText:
     def dim(self) -> int:
         return self.config.dim
 
-    def encode(
-        self,
-        texts: Sequence[str] | str,
-        *,
-        batch_size: int = 32,
-        normalize: bool = False,
-        show_progress: ProgressArg = None,
-    ) -> np.ndarray:
-        """Sentence vectors ``[n, dim]``: each the mean of the text's input rows (``get_sentence_vector``)."""
-        texts = check_texts(texts)
+    def _vectors(self, texts: list[str], batch_size: int, show_progress: ProgressArg) -> np.ndarray:
+        # each the mean of the text's input rows (fastText's get_sentence_vector)
         lines = self.encode_lines(text_bytes(texts, self.config.tokenizer))
         assert self.input is not None
         rows = self.input_rows(lines.rows)
@@ -238,7 +229,7 @@ class SupervisedFastText:
         if rows.size:
             sums = np.add.reduceat(self.input[rows].astype(np.float64), lines.row_offsets[:-1][has], axis=0)
             out[has] = (sums / lengths[has, None]).astype(np.float32)
-        return normalize_rows(out) if normalize else out
+        return out
 
     def test(self, texts: Sequence[str], labels: Sequence[str | Sequence[str]], k: int = 1) -> dict[str, Any]:
         """fastText's ``test``: examples, precision@k and recall@k (labels outside the model count as misses)."""

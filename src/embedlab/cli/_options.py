@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 PRECISION_HELP = (
-    "Transformer models: float32 (as sentence-transformers), bfloat16 (about 1.8x faster on CPUs with BF16) "
+    "Transformer models: float32 (as sentence-transformers), bfloat16 (faster on CPUs with BF16 or AMX, BENCHMARKS.md) "
     "or int8 (linear layers' weights quantized, for CPU inference)."
 )
 

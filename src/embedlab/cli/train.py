@@ -47,8 +47,8 @@ def _command(
     name: str,
     config_cls: type[Config],
     make: Callable[[Any], Any],
-    title: Callable[[Any], str],
-    extra: Callable[[Any], dict[str, Any]],
+    make_title: Callable[[Any], str],
+    make_extra: Callable[[Any], dict[str, Any]],
     doc: str,
     format_help: str = "Output format.",
 ) -> Callable[..., None]:
@@ -68,22 +68,83 @@ def _command(
         *,
         config: Any,
     ) -> None:
-        trainer = make(config)
-        _train_and_save(
-            trainer,
-            title(config),
-            corpus,
-            output,
-            format,
-            tokenizer,
-            skip_doc_tags,
-            jsonl_field,
-            cache,
-            json_out,
-            quiet,
-            extra(config),
-            force,
-        )
+        from embedlab.io import check_output, save
+
+        trainer, title = make(config), make_title(config)
+
+        check_output(output, format.value, inputs=corpus or (), force=force)  # before any work
+
+        with tempfile.TemporaryDirectory(prefix="embedlab-demo-") as tmp:
+            if corpus:
+                source: list[Path] | Path = list(corpus)
+                corpus_name = ", ".join(str(c) for c in corpus)
+            else:
+                from embedlab.text.demo_corpus import write_demo_corpus
+
+                source = write_demo_corpus(Path(tmp) / "demo.txt")
+                corpus_name = "built-in demo corpus (synthetic, 60,000 sentences)"
+            kv = trainer.fit(
+                source,
+                tokenizer=tokenizer.value,
+                skip_doc_tags=skip_doc_tags,
+                jsonl_field=jsonl_field,
+                cache_dir=None if cache and corpus else False,
+                progress=progress_enabled(quiet or json_out),
+            )
+        save(kv, output, format=format.value)
+        report = trainer.report
+        stats = trainer.corpus.stats if trainer.corpus is not None else {}
+        result = {
+            "model": str(output),
+            "format": format.value,
+            "corpus": corpus_name,
+            **make_extra(config),
+            "vocab_size": len(kv),
+            "dim": kv.dim,
+            "corpus_tokens": stats.get("n_tokens"),
+            "raw_tokens": stats.get("n_raw_tokens"),
+            "corpus_cache_hit": stats.get("cache_hit"),
+            "corpus_build_seconds": stats.get("build_seconds"),
+            "train_seconds": round(report.seconds, 3),
+            "words_per_sec": round(report.words_per_sec, 1),
+            "loss_per_epoch": [round(x, 6) for x in report.losses],
+            "threads": report.threads,
+        }
+        cooc = getattr(trainer, "cooccurrence", None)
+        if cooc is not None:
+            result["cooccurrence"] = cooc.stats
+            result.pop("words_per_sec")
+        if json_out:
+            print_json(result)
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{title} → {output}", show_header=True)
+        table.add_column("epoch", justify="right")
+        table.add_column("loss", justify="right")
+        table.add_column("seconds", justify="right")
+        if cooc is None:
+            table.add_column("words/s", justify="right")
+        for e in report.epochs:
+            cells = [str(e.epoch), fmt(e.loss), f"{e.seconds:.2f}"]
+            if cooc is None:
+                cells.append(f"{e.words_per_sec:,.0f}")
+            table.add_row(*cells)
+        con = console()
+        con.print(table)
+        con.print(f"corpus: {corpus_name}\nvocabulary: {len(kv):,} words")
+        if cooc is not None:
+            con.print(
+                f"co-occurrence: {cooc.nnz:,} entries in {cooc.stats['seconds']:.1f} s; training {report.seconds:.1f} s"
+            )
+        else:
+            con.print(
+                f"{report.corpus_tokens:,} tokens; {report.words_per_sec:,.0f} words/s on {report.threads} thread(s), "
+                f"{report.seconds:.1f} s"
+            )
+        if not corpus:
+            con.print(f"try:  embedlab words similar {output} king")
+            con.print(f"      embedlab words analogy {output} man king woman")
 
     command.__name__ = command.__qualname__ = name
     command.__doc__ = doc
@@ -142,95 +203,3 @@ fasttext = _command(
     """,
     format_help="Output format (native keeps OOV vectors).",
 )
-
-
-def _train_and_save(
-    trainer,
-    title,
-    corpus,
-    output,
-    format,
-    tokenizer,
-    skip_doc_tags,
-    jsonl_field,
-    cache,
-    json_out,
-    quiet,
-    extra,
-    force=False,
-) -> None:
-    from embedlab.io import check_output, save
-
-    check_output(output, format.value, inputs=corpus or (), force=force)  # before any work
-
-    with tempfile.TemporaryDirectory(prefix="embedlab-demo-") as tmp:
-        if corpus:
-            source: list[Path] | Path = list(corpus)
-            corpus_name = ", ".join(str(c) for c in corpus)
-        else:
-            from embedlab.text.demo_corpus import write_demo_corpus
-
-            source = write_demo_corpus(Path(tmp) / "demo.txt")
-            corpus_name = "built-in demo corpus (synthetic, 60,000 sentences)"
-        kv = trainer.fit(
-            source,
-            tokenizer=tokenizer.value,
-            skip_doc_tags=skip_doc_tags,
-            jsonl_field=jsonl_field,
-            cache_dir=None if cache and corpus else False,
-            progress=progress_enabled(quiet or json_out),
-        )
-    save(kv, output, format=format.value)
-    report = trainer.report
-    stats = trainer.corpus.stats if trainer.corpus is not None else {}
-    result = {
-        "model": str(output),
-        "format": format.value,
-        "corpus": corpus_name,
-        **extra,
-        "vocab_size": len(kv),
-        "dim": kv.dim,
-        "corpus_tokens": stats.get("n_tokens"),
-        "raw_tokens": stats.get("n_raw_tokens"),
-        "corpus_cache_hit": stats.get("cache_hit"),
-        "corpus_build_seconds": stats.get("build_seconds"),
-        "train_seconds": round(report.seconds, 3),
-        "words_per_sec": round(report.words_per_sec, 1),
-        "loss_per_epoch": [round(x, 6) for x in report.losses],
-        "threads": report.threads,
-    }
-    cooc = getattr(trainer, "cooccurrence", None)
-    if cooc is not None:
-        result["cooccurrence"] = cooc.stats
-        result.pop("words_per_sec")
-    if json_out:
-        print_json(result)
-        return
-    from rich.table import Table
-
-    table = Table(title=f"{title} → {output}", show_header=True)
-    table.add_column("epoch", justify="right")
-    table.add_column("loss", justify="right")
-    table.add_column("seconds", justify="right")
-    if cooc is None:
-        table.add_column("words/s", justify="right")
-    for e in report.epochs:
-        cells = [str(e.epoch), fmt(e.loss), f"{e.seconds:.2f}"]
-        if cooc is None:
-            cells.append(f"{e.words_per_sec:,.0f}")
-        table.add_row(*cells)
-    con = console()
-    con.print(table)
-    con.print(f"corpus: {corpus_name}\nvocabulary: {len(kv):,} words")
-    if cooc is not None:
-        con.print(
-            f"co-occurrence: {cooc.nnz:,} entries in {cooc.stats['seconds']:.1f} s; training {report.seconds:.1f} s"
-        )
-    else:
-        con.print(
-            f"{report.corpus_tokens:,} tokens; {report.words_per_sec:,.0f} words/s on {report.threads} thread(s), "
-            f"{report.seconds:.1f} s"
-        )
-    if not corpus:
-        con.print(f"try:  embedlab words similar {output} king")
-        con.print(f"      embedlab words analogy {output} man king woman")

@@ -18,6 +18,8 @@ BudgetOpt = Annotated[float, typer.Option(help="Seconds to search (the default s
 TrialsOpt = Annotated[int | None, typer.Option("--trials", help="Stop after this many trials.")]
 ValidOpt = Annotated[Path | None, typer.Option("--valid", help="Labelled file to score trials on (else k-fold).")]
 FoldsOpt = Annotated[int, typer.Option(help="k of k-fold cross-validation when there is no --valid.")]
+ThreadsOpt = Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")]
+SeedOpt = Annotated[int, typer.Option(help="Random seed of the search.")]
 
 
 def _parse_size(text: str | None) -> int | None:
@@ -77,8 +79,8 @@ def tune_supervised(
     tokenizer: Annotated[
         Literal[TOKENIZERS], typer.Option(help="whitespace, unicode, kiwi or kiwi-content.")  # type: ignore[valid-type]
     ] = "whitespace",
-    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = 0,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
@@ -167,8 +169,8 @@ def tune_vectors(
     ] = "wordsim353",
     budget: BudgetOpt = 600.0,
     trials: TrialsOpt = None,
-    threads: Annotated[int | None, typer.Option(help="Worker threads (default: all cores).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = 0,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     force: ForceOpt = False,

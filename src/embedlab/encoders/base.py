@@ -12,9 +12,10 @@ import numpy as np
 
 from embedlab._linalg import normalize_rows
 from embedlab._progress import ProgressArg
+from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError
 
-__all__ = ["MODALITIES", "Encoder", "check_texts", "normalize_rows", "read_model_config"]
+__all__ = ["MODALITIES", "Encoder", "TextEncoder", "check_texts", "normalize_rows", "read_model_config"]
 
 #: What an encoder's ``encode`` takes: ``"text"`` (strings); image encoders will say ``"image"``.
 MODALITIES = ("text", "image")
@@ -36,6 +37,29 @@ class Encoder(Protocol):
     def encode(
         self, texts: Sequence[str], *, batch_size: int = 32, normalize: bool = False, show_progress: ProgressArg = None
     ) -> np.ndarray: ...
+
+
+class TextEncoder:
+    """Base of embedlab's text encoders: :meth:`encode` checks what it is given, asks the subclass's
+    ``_vectors`` for the rows and scales them to unit length when asked, so every encoder answers bad
+    input and ``normalize`` alike."""
+
+    def encode(
+        self,
+        texts: Sequence[str] | str,
+        *,
+        batch_size: int = 32,
+        normalize: bool = False,
+        show_progress: ProgressArg = None,
+    ) -> np.ndarray:
+        """``float32 [n, dim]`` vectors of ``texts``, rows in their order (unit length with ``normalize``)."""
+        out = self._vectors(check_texts(texts), check_int("batch_size", batch_size, 1), show_progress)
+        return normalize_rows(out) if normalize else out
+
+    def _vectors(
+        self, texts: list[str], batch_size: int, show_progress: ProgressArg
+    ) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
 
 
 def check_texts(texts: Sequence[str] | str, *, allow_empty: bool = False) -> list[str]:

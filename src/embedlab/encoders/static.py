@@ -21,7 +21,7 @@ import numpy as np
 
 from embedlab._progress import ProgressArg
 from embedlab._validation import check_choice, check_float, check_int
-from embedlab.encoders.base import check_texts, normalize_rows
+from embedlab.encoders.base import TextEncoder, check_texts
 from embedlab.errors import ConfigError
 from embedlab.text.tokenizers import Tokenizer, get_tokenizer
 from embedlab.vectors.keyed import KeyedVectors
@@ -29,7 +29,7 @@ from embedlab.vectors.keyed import KeyedVectors
 __all__ = ["StaticEncoder"]
 
 
-class StaticEncoder:
+class StaticEncoder(TextEncoder):
     """Pool word vectors into sentence vectors (``pooling="mean"`` or ``"sif"``).
 
     Words outside the vocabulary are skipped (a :class:`~embedlab.vectors.subword.SubwordVectors`
@@ -81,22 +81,13 @@ class StaticEncoder:
             self._pc = _principal_components(self._pool(check_texts(texts)), self.components)
         return self
 
-    def encode(
-        self,
-        texts: Sequence[str] | str,
-        *,
-        batch_size: int = 32,
-        normalize: bool = False,
-        show_progress: ProgressArg = None,
-    ) -> np.ndarray:
-        """``float32 [n, dim]`` sentence vectors (``batch_size`` and ``show_progress`` accepted for the protocol)."""
-        texts = check_texts(texts)
+    def _vectors(self, texts: list[str], batch_size: int, show_progress: ProgressArg) -> np.ndarray:
         out = self._pool(texts)
         if self.pooling == "sif" and self.components:
             if self._pc is None:
                 self._pc = self._vocabulary_components()
             out -= (out @ self._pc.T) @ self._pc
-        return normalize_rows(out) if normalize else out
+        return out
 
     def contributions(self, text: str) -> tuple[list[str], np.ndarray]:
         """Each counted word of ``text`` and its share of the sentence vector (float64 rows that add up

@@ -27,7 +27,7 @@ import numpy as np
 
 from embedlab._progress import Progress, ProgressArg
 from embedlab._validation import check_choice, check_int
-from embedlab.encoders.base import check_texts, normalize_rows
+from embedlab.encoders.base import TextEncoder, check_texts, normalize_rows
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 
 PRECISIONS = ("float32", "bfloat16", "int8")
@@ -143,7 +143,7 @@ def _quiet_loading() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-class SentenceEncoder:
+class SentenceEncoder(TextEncoder):
     """A sentence-transformers model behind embedlab's :class:`~embedlab.encoders.Encoder` protocol.
 
     ``model`` is a local sentence-transformers folder; ``None`` is the bundled MiniLM.
@@ -151,9 +151,12 @@ class SentenceEncoder:
     (float32, same pooling and normalisation), batching texts of similar token length together
     and tokenizing the next batch while the model runs the current one.
 
+    Texts longer than ``max_seq_length`` tokens are truncated, as in sentence-transformers;
+    :meth:`encode_long` pools over chunks instead.
+
     ``precision="bfloat16"`` runs the model under bfloat16 autocast: on CPUs with AVX512-BF16 or
-    AMX about 1.8x faster than float32, with vectors at cosine > 0.9999 of the float32 ones
-    (measured on SciFact; BENCHMARKS.md). ``precision="int8"`` quantizes the weights of every linear
+    AMX faster than float32, with vectors at cosine > 0.9999 of the float32 ones (measured on
+    SciFact; BENCHMARKS.md gives the speed-up). ``precision="int8"`` quantizes the weights of every linear
     layer to int8 (PyTorch dynamic quantization: activations are quantized on the fly, per batch),
     for CPU inference. Outputs are float32 either way.
     """
@@ -228,28 +231,16 @@ class SentenceEncoder:
         return any(type(m).__name__ == "Normalize" for m in self.model)
 
     # ------------------------------------------------------------------ sentence vectors
-    def encode(
-        self,
-        texts: Sequence[str] | str,
-        *,
-        batch_size: int = 32,
-        normalize: bool = False,
-        show_progress: ProgressArg = None,
-    ) -> np.ndarray:
-        """``float32 [n, dim]`` sentence vectors, rows in the order of ``texts``.
-
-        Texts longer than ``max_seq_length`` tokens are truncated, as in sentence-transformers;
-        use :meth:`encode_long` to pool over chunks instead.
-        """
-        texts = check_texts(texts)
-        batch_size = check_int("batch_size", batch_size, 1)
+    def _vectors(self, texts: list[str], batch_size: int, show_progress: ProgressArg) -> np.ndarray:
+        # Texts longer than max_seq_length tokens are truncated, as in sentence-transformers
+        # (encode_long pools over chunks instead).
         order = self._length_order(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         self._run(
             batches, lambda idx: self._features([texts[j] for j in idx]), out, "sentence_embedding", show_progress
         )
-        return normalize_rows(out) if normalize else out
+        return out
 
     def _untruncated(self, texts: list[str], **kwargs: Any) -> Any:
         """Tokenize without truncation (silencing the tokenizer's warning about long inputs)."""

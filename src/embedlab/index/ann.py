@@ -17,7 +17,7 @@ import numpy as np
 from embedlab._threads import limited_threads
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
-from embedlab.index.base import prepare
+from embedlab.index.base import prepare, prepare_rows
 
 __all__ = ["FaissIndex", "read_checked"]
 
@@ -114,10 +114,7 @@ class FaissIndex:
         return self._index is not None and self._index.is_trained
 
     def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
-        v = prepare(vectors, self.dim, self.metric)
-        ids = np.ascontiguousarray(np.asarray(ids, dtype=np.int64).ravel())
-        if len(ids) != v.shape[0]:
-            raise ConfigError(f"{v.shape[0]} vectors but {len(ids)} ids")
+        v, ids = prepare_rows(vectors, ids, self.dim, self.metric)
         if not len(ids):
             return
         if self._index is None:  # IVF: learn the lists from the first batch

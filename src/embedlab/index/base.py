@@ -54,3 +54,12 @@ def prepare(x: np.ndarray, dim: int, metric: str, what: str = "vectors") -> np.n
     if metric == "cosine":
         a = normalize_rows(a.copy() if a is x else a)  # never scale the caller's array
     return a
+
+
+def prepare_rows(vectors: np.ndarray, ids: np.ndarray, dim: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """What ``add`` of every index checks first: the vectors (see :func:`prepare`) and as many int64 ids."""
+    v = prepare(vectors, dim, metric)
+    ids = np.ascontiguousarray(np.asarray(ids, dtype=np.int64).ravel())
+    if len(ids) != v.shape[0]:
+        raise ConfigError(f"{v.shape[0]} vectors but {len(ids)} ids")
+    return v, ids

@@ -6,7 +6,7 @@ import numpy as np
 
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError
-from embedlab.index.base import prepare
+from embedlab.index.base import prepare, prepare_rows
 
 __all__ = ["ExactIndex", "best_columns", "exact_search"]
 
@@ -131,10 +131,7 @@ class ExactIndex:
         return self._ids[: self._n]
 
     def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
-        v = prepare(vectors, self.dim, self.metric)
-        ids = np.asarray(ids, dtype=np.int64).ravel()
-        if len(ids) != v.shape[0]:
-            raise ConfigError(f"{v.shape[0]} vectors but {len(ids)} ids")
+        v, ids = prepare_rows(vectors, ids, self.dim, self.metric)
         dup = [int(i) for i in ids if int(i) in self._pos]
         if dup or len(set(ids.tolist())) != len(ids):
             raise ConfigError(f"ids already in the index: {dup[:5] or 'repeated within the batch'}")

@@ -31,7 +31,7 @@ import numpy as np
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError
 from embedlab.index.ann import _faiss, read_checked
-from embedlab.index.base import prepare
+from embedlab.index.base import prepare, prepare_rows
 
 __all__ = ["QUANTIZED_KINDS", "QuantizedIndex"]
 
@@ -116,10 +116,7 @@ class QuantizedIndex:
         return self._n * per_row
 
     def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
-        v = prepare(vectors, self.dim, self.metric)
-        ids = np.ascontiguousarray(np.asarray(ids, dtype=np.int64).ravel())
-        if len(ids) != v.shape[0]:
-            raise ConfigError(f"{v.shape[0]} vectors but {len(ids)} ids")
+        v, ids = prepare_rows(vectors, ids, self.dim, self.metric)
         if not len(ids):
             return
         if self._index is None:
