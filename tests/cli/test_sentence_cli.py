@@ -29,6 +29,22 @@ def test_encode_text_lines_and_jsonl(tmp_path):
 
 
 @pytest.mark.slow
+def test_encode_says_what_it_cuts_and_on_long_chooses(tmp_path):
+    (tmp_path / "t.txt").write_text(" ".join(["word"] * 300) + "\nA cat sleeps.\n", encoding="utf-8")
+    proc = run("encode", tmp_path / "t.txt", "-o", tmp_path / "v.npy")
+    assert "warning: 1 of 2 texts were longer than the model's 256 tokens and were cut (46 tokens" in proc.stderr
+    assert "1 of 2 texts cut to 256 tokens" in proc.stderr
+    proc = run("encode", tmp_path / "t.txt", "-o", tmp_path / "w.npy", "--on-long", "window")
+    assert "warning" not in proc.stderr and "texts cut" not in proc.stderr
+    assert np.load(tmp_path / "w.npy").shape == (2, 384)
+    assert_one_line_error(
+        run("encode", tmp_path / "t.txt", "-o", tmp_path / "x.npy", "--on-long", "error", check_rc=None),
+        "1 of 2 texts are longer than the model's 256 tokens (text 0 has 302)",
+    )
+    assert not (tmp_path / "x.npy").exists()
+
+
+@pytest.mark.slow
 def test_collection_commands(tmp_path):
     docs = tmp_path / "docs.jsonl"
     rows = [

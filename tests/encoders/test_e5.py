@@ -82,3 +82,14 @@ def test_served_and_used_by_classifier_heads(tmp_path):
     again = load_classifier(tmp_path / "clf")
     assert again.predict(["택배가 아직 안 왔어요"])[0] == clf.predict(["택배가 아직 안 왔어요"])[0]
     assert "e5" in (tmp_path / "clf" / "classifier.json").read_text()
+
+
+def test_long_texts_are_windowed_never_cut_and_error_refuses(e5):
+    long_text = " ".join(["word"] * 600)  # past E5's 512 tokens
+    vecs, cut = e5.encode_counted([long_text, "a word"])
+    assert not cut and cut.of == 2 and vecs.shape == (2, 384)
+    with pytest.raises(ConfigError, match="1 of 2 texts are longer than the model's 512 tokens"):
+        e5.encode([long_text, "a word"], on_long="error")
+    with pytest.raises(ConfigError, match="does not cut texts"):
+        load_encoder("e5", on_long="truncate")
+    assert load_encoder("e5", on_long="error").on_long == "error"

@@ -122,3 +122,40 @@ def test_encoder_dim_reads_the_files_without_loading_the_model(tmp_path, monkeyp
     monkeypatch.undo()
     KeyedVectors(["a", "b"], np.ones((2, 7), np.float32)).save(tmp_path / "words")
     assert encoder_dim(tmp_path / "words") == 7
+
+
+def test_truncation_is_counted_and_said_once(monkeypatch):
+    """'word' is one MiniLM token: 300 of them and [CLS]/[SEP] are 302 tokens, 46 past the 256 it reads."""
+    import warnings
+
+    from embedlab.encoders.transformer import SentenceEncoder
+
+    said: list[str] = []  # warnings.warn itself, not the filters: a map thread of another test may reset those
+    monkeypatch.setattr(warnings, "warn", lambda message, *a, **kw: said.append(str(message)))
+    enc = SentenceEncoder()
+    long_text = " ".join(["word"] * 300)
+    assert enc.token_counts([long_text, "a word"]).tolist() == [302, 4]
+    enc.encode([long_text, "a word"])
+    assert enc.last_truncation.as_dict() == {"truncated_texts": 1, "truncated_tokens": 46, "max_tokens": 256}
+    assert len(said) == 1 and "1 of 2 texts were longer than the model's 256 tokens" in said[0]
+    enc.encode([long_text, long_text])  # said once per encoder, counted every time
+    assert enc.last_truncation.texts == 2 and enc.last_truncation.tokens == 92 and len(said) == 1
+    enc.encode(["a word"])
+    assert not enc.last_truncation and enc.last_truncation.of == 1
+
+
+def test_on_long_error_and_window(minilm):
+    from embedlab.encoders.transformer import SentenceEncoder
+
+    long_text = "Embeddings map words to vectors. " * 120
+    strict = SentenceEncoder(on_long="error")
+    with pytest.raises(ConfigError, match=r"1 of 2 texts are longer than the model's 256 tokens \(text 0 has"):
+        strict.encode([long_text, "short text"])
+    np.testing.assert_allclose(strict.encode(["short text"]), minilm.encode(["short text"]), atol=1e-6)
+    windowed = SentenceEncoder(on_long="window")
+    got = windowed.encode([long_text, "short text"])
+    assert not windowed.last_truncation
+    np.testing.assert_allclose(got[0], minilm.encode_long([long_text]).vectors[0], atol=1e-5)
+    np.testing.assert_allclose(got[1], minilm.encode(["short text"])[0], atol=1e-6)
+    with pytest.raises(ConfigError, match="on_long"):
+        SentenceEncoder(on_long="cut")

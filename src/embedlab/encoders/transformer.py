@@ -27,7 +27,7 @@ import numpy as np
 
 from embedlab._progress import Progress, ProgressArg
 from embedlab._validation import check_choice, check_int
-from embedlab.encoders.base import TextEncoder, check_texts, normalize_rows
+from embedlab.encoders.base import ON_LONG, TextEncoder, Truncation, check_texts, normalize_rows
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 
 PRECISIONS = ("float32", "bfloat16", "int8")
@@ -170,7 +170,9 @@ class SentenceEncoder(TextEncoder):
         device: str = "cpu",
         max_seq_length: int | None = None,
         precision: str = "float32",
+        on_long: str = "truncate",
     ) -> None:
+        self.on_long = check_choice("on_long", on_long, ON_LONG)
         path = default_model_path() if model is None else Path(model)
         if not path.exists():
             raise FileNotFoundError(2, "model folder not found", str(path))
@@ -231,16 +233,46 @@ class SentenceEncoder(TextEncoder):
         return any(type(m).__name__ == "Normalize" for m in self.model)
 
     # ------------------------------------------------------------------ sentence vectors
-    def _vectors(self, texts: list[str], batch_size: int, show_progress: ProgressArg) -> np.ndarray:
-        # Texts longer than max_seq_length tokens are truncated, as in sentence-transformers
-        # (encode_long pools over chunks instead).
-        order = self._length_order(texts)
+    def _counted(
+        self, texts: list[str], batch_size: int, show_progress: ProgressArg, on_long: str
+    ) -> tuple[np.ndarray, Truncation]:
+        # A text longer than max_seq_length tokens is cut there (as sentence-transformers does), encoded in
+        # windows, or refused, as on_long says.
+        lengths = self.token_counts(texts)
+        limit = self.max_seq_length
+        long = lengths > limit
+        if long.any() and on_long == "error":
+            first = int(np.argmax(long))
+            raise ConfigError(
+                f"{int(long.sum()):,} of {len(texts):,} texts are longer than the model's {limit} tokens (text "
+                f"{first} has {int(lengths[first]):,}); on_long='truncate' cuts them, on_long='window' encodes "
+                "them in windows and pools them (--on-long in the CLI)"
+            )
+        if long.any() and on_long == "window":
+            out = np.empty((len(texts), self.dim), dtype=np.float32)
+            short, longer = np.flatnonzero(~long), np.flatnonzero(long)
+            if short.size:
+                out[short] = self._plain([texts[i] for i in short], lengths[short], batch_size, show_progress)
+            out[longer] = self.encode_long([texts[i] for i in longer], batch_size=batch_size).vectors
+            return out, Truncation(of=len(texts), max_tokens=limit)
+        cut = Truncation(int(long.sum()), int((lengths[long] - limit).sum()), len(texts), limit)
+        return self._plain(texts, lengths, batch_size, show_progress), cut
+
+    def _plain(self, texts: list[str], lengths: np.ndarray, batch_size: int, show_progress: ProgressArg) -> np.ndarray:
+        # Longest first (as sentence-transformers does), by token count rather than characters,
+        # so that each batch pads as little as possible.
+        order = np.argsort(-lengths, kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         self._run(
             batches, lambda idx: self._features([texts[j] for j in idx]), out, "sentence_embedding", show_progress
         )
         return out
+
+    def token_counts(self, texts: Sequence[str]) -> np.ndarray:
+        """How many tokens the model would read of each text uncut, its special tokens included."""
+        specials = self.tokenizer.num_special_tokens_to_add(pair=False)
+        return np.asarray([len(x) + specials for x in self._untruncated(list(texts))["input_ids"]], dtype=np.int64)
 
     def _untruncated(self, texts: list[str], **kwargs: Any) -> Any:
         """Tokenize without truncation (silencing the tokenizer's warning about long inputs)."""
@@ -252,12 +284,6 @@ class SentenceEncoder(TextEncoder):
             return self.tokenizer(texts, add_special_tokens=False, truncation=False, **kwargs)
         finally:
             hf_logging.set_verbosity(level)
-
-    def _length_order(self, texts: list[str]) -> np.ndarray:
-        # Longest first (as sentence-transformers does), by token count rather than characters,
-        # so that each batch pads as little as possible.
-        lengths = [len(x) for x in self._untruncated(texts)["input_ids"]]
-        return np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
 
     def _features(self, batch: list[str]) -> dict[str, Any]:
         prep = getattr(self.model, "preprocess", None) or self.model.tokenize
@@ -349,6 +375,7 @@ class SentenceEncoder(TextEncoder):
         ``"max"``. A text that fits in one chunk gets exactly its :meth:`encode` vector.
         """
         texts = check_texts(texts)
+        batch_size = check_int("batch_size", batch_size, 1)
         check_choice("pooling", pooling, ("mean", "max"))
         window = self.max_seq_length - 2 if chunk_tokens is None else check_int("chunk_tokens", chunk_tokens, 8)
         window = min(window, self.max_seq_length - 2)
@@ -367,7 +394,8 @@ class SentenceEncoder(TextEncoder):
                 pieces.append(text[a:b])
                 owner.append(t)
                 weight.append(max(n, 1))
-        chunk_vecs = self.encode(pieces, batch_size=batch_size, show_progress=show_progress)
+        # the pieces fit the model by construction: encoded as they are, never windowed again
+        chunk_vecs = self._plain(pieces, self.token_counts(pieces), batch_size, show_progress)
         owner_a = np.asarray(owner)
         weight_a = np.asarray(weight, dtype=np.float32)
         n_chunks = np.bincount(owner_a, minlength=len(texts))

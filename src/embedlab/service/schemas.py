@@ -53,6 +53,11 @@ class EmbeddingsRequest(_Text):
     model: str | None = None
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: int | None = Field(default=None, ge=1)
+    on_long: Literal["truncate", "window", "error"] | None = Field(
+        default=None,
+        description="A text longer than the model reads: truncate (counted in usage), window (encoded in windows "
+        "and pooled) or error (a 400). Default: the served encoder's (truncate, as sentence-transformers).",
+    )
 
 
 class EmbeddingItem(BaseModel):
@@ -62,8 +67,12 @@ class EmbeddingItem(BaseModel):
 
 
 class Usage(BaseModel):
+    """OpenAI's token counts (the model's own tokens where it has a tokenizer, else words), and what was cut."""
+
     prompt_tokens: int
     total_tokens: int
+    truncated_texts: int = 0
+    truncated_tokens: int = 0
 
 
 class EmbeddingsResponse(BaseModel):

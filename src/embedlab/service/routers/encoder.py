@@ -7,6 +7,7 @@ import numpy as np
 from fastapi import APIRouter
 
 from embedlab._linalg import normalize_rows
+from embedlab.encoders.base import Truncation
 from embedlab.errors import ConfigError
 from embedlab.service import schemas as S
 from embedlab.service.limits import Limits
@@ -43,6 +44,7 @@ def router(served: Served, limits: Limits) -> APIRouter:
         if (req.input is None) == (req.images is None):
             raise ConfigError("send one of input (texts) or images (base64-encoded image files)")
         encoder = served.encoder
+        cut = Truncation()
         if req.images is not None:
             if getattr(encoder, "modality", "text") != "image":
                 raise ConfigError(f"the served model ({served.name}) encodes text; send input, not images")
@@ -56,6 +58,8 @@ def router(served: Served, limits: Limits) -> APIRouter:
             texts = limits.texts([x for x in raw if isinstance(x, str)])
             if getattr(encoder, "modality", "text") == "image":
                 vecs = encoder.encode_queries(texts)  # image-text models: the text tower; image-only: a clear error
+            elif hasattr(encoder, "encode_counted"):  # nothing kept on the shared encoder between requests
+                vecs, cut = encoder.encode_counted(texts, normalize=True, show_progress=False, on_long=req.on_long)
             else:
                 vecs = encoder.encode(texts, normalize=True, show_progress=False)
         empty = np.flatnonzero(~np.any(vecs, axis=1))
@@ -71,11 +75,18 @@ def router(served: Served, limits: Limits) -> APIRouter:
             data: list[Any] = [base64.b64encode(v.astype("<f4").tobytes()).decode() for v in vecs]
         else:
             data = vecs.tolist()
-        tokens = 0 if req.images is not None else sum(len(t.split()) for t in texts)
+        if req.images is not None:
+            tokens = 0
+        elif hasattr(encoder, "token_counts"):
+            tokens = int(encoder.token_counts(texts).sum())
+        else:
+            tokens = sum(len(t.split()) for t in texts)
         return S.EmbeddingsResponse(
             data=[S.EmbeddingItem(index=i, embedding=e) for i, e in enumerate(data)],
             model=req.model or served.name,
-            usage=S.Usage(prompt_tokens=tokens, total_tokens=tokens),
+            usage=S.Usage(
+                prompt_tokens=tokens, total_tokens=tokens, truncated_texts=cut.texts, truncated_tokens=cut.tokens
+            ),
         )
 
     return r
