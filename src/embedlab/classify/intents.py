@@ -33,7 +33,7 @@ __all__ = ["DEFAULT_FLAG_RATE", "DEFAULT_OOS_SCORE", "OOS_SCORES", "IntentClassi
 
 OOS_SCORES = ("probability", "prototype", "combined")
 #: the confidence and flag rate CLINC150's validation split chooses (benchmarks/classification.py)
-DEFAULT_OOS_SCORE = "combined"
+DEFAULT_OOS_SCORE = "prototype"
 DEFAULT_FLAG_RATE = 0.05
 
 
