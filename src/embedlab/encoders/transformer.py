@@ -356,6 +356,13 @@ class SentenceEncoder(TextEncoder):
         return result
 
     # ------------------------------------------------------------------ long documents
+    def encode_late(self, documents: Sequence[str] | str, **options: Any) -> list[Any]:
+        """Late-chunked vectors of each document: chunks that saw the whole document through overlapping
+        windows (:func:`embedlab.encoders.late.late_chunks`, which takes ``options``)."""
+        from embedlab.encoders.late import late_chunks
+
+        return late_chunks(self, documents, **options)
+
     def encode_long(
         self,
         texts: Sequence[str] | str,
