@@ -94,24 +94,45 @@ def run(section: Section) -> float:
     return time.perf_counter() - t0
 
 
+def _ran_here(section: Section) -> bool:
+    """True when the section's JSON records the commit it ran on (every run since the equal-terms re-run),
+    for the whole or for each part measured at its own time."""
+    if not section.json.exists():
+        return False
+    res = json.loads(section.json.read_text())
+    return "run" in res or any(isinstance(part, dict) and "run" in part for part in res.values())
+
+
 def summary_table() -> str:
-    """The table BENCHMARKS.md opens with: every script's ``summary_rows`` from its saved JSON."""
-    lines = ["| task | peer | ratio (peer time / ours) | quality (ours − peer) | settings that differ | section |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+    """The table BENCHMARKS.md opens with: every script's ``summary_rows`` from its saved JSON, for the JSON
+    that record their commit; the others are named below it until they are run again."""
+    cols = ["task", "peer", "ratio (peer time / ours)", "quality (ours − peer)", "settings that differ", "commit",
+            "section"]  # fmt: skip
+    lines = ["| " + " | ".join(cols) + " |", "|---" * len(cols) + "|"]
+    pending = []
     for s in SECTIONS:
+        if s.json.exists() and not _ran_here(s):
+            pending.append(s.name)
+            continue
         mod = s.module()
         if not hasattr(mod, "summary_rows") or not s.json.exists():
             continue
-        for r in mod.summary_rows(json.loads(s.json.read_text())):
-            lines.append(f"| {r['task']} | {r['peer']} | {r['ratio']} | {r['quality']} | {r['differ']} | "
+        res = json.loads(s.json.read_text())
+        commit = res["run"]["commit"][:7]
+        for r in mod.summary_rows(res):
+            lines.append(f"| {r['task']} | {r['peer']} | {r['ratio']} | {r['quality']} | {r['differ']} | {commit} | "
                          f"[{r['link'].lstrip('#').replace('-', ' ')}]({r['link']}) |")  # fmt: skip
+    if pending:
+        lines += ["", "Not yet run again on equal terms (their sections below still show an earlier run, which "
+                  "recorded no commit, and no figure of theirs is quoted in the README): "
+                  + ", ".join(f"`{name}`" for name in pending) + "."]  # fmt: skip
     return "\n".join(lines)
 
 
 def render_all(doc: Path = DOC) -> None:
     """Every section and the summary, from the saved JSON."""
     for s in SECTIONS:
-        if s.json.exists():
+        if _ran_here(s):  # an earlier run's section stays as it was rendered then
             update_section(doc, s.module().MARK_BEGIN, s.module().MARK_END, s.render())
     update_section(doc, SUMMARY_BEGIN, SUMMARY_END, summary_table())
 
