@@ -55,6 +55,8 @@ class Truncation:
     tokens: int = 0
     of: int = 0
     max_tokens: int = 0
+    #: tokens the texts have uncut, special tokens included (None: the encoder does not count tokens)
+    read: int | None = None
 
     def __bool__(self) -> bool:
         return self.texts > 0

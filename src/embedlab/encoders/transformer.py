@@ -254,8 +254,8 @@ class SentenceEncoder(TextEncoder):
             if short.size:
                 out[short] = self._plain([texts[i] for i in short], lengths[short], batch_size, show_progress)
             out[longer] = self.encode_long([texts[i] for i in longer], batch_size=batch_size).vectors
-            return out, Truncation(of=len(texts), max_tokens=limit)
-        cut = Truncation(int(long.sum()), int((lengths[long] - limit).sum()), len(texts), limit)
+            return out, Truncation(of=len(texts), max_tokens=limit, read=int(lengths.sum()))
+        cut = Truncation(int(long.sum()), int((lengths[long] - limit).sum()), len(texts), limit, int(lengths.sum()))
         return self._plain(texts, lengths, batch_size, show_progress), cut
 
     def _plain(self, texts: list[str], lengths: np.ndarray, batch_size: int, show_progress: ProgressArg) -> np.ndarray:

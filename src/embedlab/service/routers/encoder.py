@@ -77,8 +77,8 @@ def router(served: Served, limits: Limits) -> APIRouter:
             data = vecs.tolist()
         if req.images is not None:
             tokens = 0
-        elif hasattr(encoder, "token_counts"):
-            tokens = int(encoder.token_counts(texts).sum())
+        elif cut.read is not None:  # counted while encoding: the texts are not tokenized a second time
+            tokens = cut.read
         else:
             tokens = sum(len(t.split()) for t in texts)
         return S.EmbeddingsResponse(
