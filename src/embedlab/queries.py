@@ -81,9 +81,11 @@ class SearchQuery(Config):
     index: str | None = param(
         None, "exact, hnsw, ivf, int8, binary or pq (default: the collection's own).", kind=str, choices=INDEX_KINDS
     )
-    mode: str = param(
-        "dense",
-        "dense (by meaning, the collection's encoder), lexical (BM25 over the texts' words) or hybrid (both, fused).",
+    mode: str | None = param(
+        None,
+        "dense (by meaning, the collection's encoder), lexical (BM25 over the texts' words) or hybrid (both, "
+        "fused); default: dense, hybrid for a collection of long documents.",
+        kind=str,
         choices=SEARCH_MODES,
     )
     fusion: str = param(

@@ -110,3 +110,34 @@ def test_finetune_with_before_and_after(tmp_path):
     bad = run("sentences", "finetune", train, "-o", tmp_path / "ft2", "--loss", "nope", check_rc=None)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "--loss" in bad.stderr and "cosent" in bad.stderr and not (tmp_path / "ft2").exists()
+
+
+@pytest.mark.slow
+def test_long_document_collection_commands(tmp_path):
+    filler = "The committee met in the spring to discuss the harbour and the mills of the town. " * 40
+    rows = [
+        {"id": "n", "text": filler + "Professor Alvarez keeps her violin in a locked blue cabinet. " + filler},
+        {"id": "f", "text": filler + filler},
+    ]
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    col = tmp_path / "long"
+    created = run("search", "create", col, "--chunking", "late", "--chunk-tokens", "64", "--chunk-split", "sentences")
+    assert "late chunks of ~64 tokens" in created.stderr
+    run("search", "add", col, docs)
+    info = json.loads(run("search", "info", col, "--json").stdout)
+    assert info["documents"] == 2 and info["chunks"] > 20 and info["chunking"] == "late"
+    out = json.loads(run("search", "query", col, "Where does Alvarez store the violin?", "--json").stdout)
+    best = out["results"][0]["hits"][0]
+    assert best["id"] == "n" and "Alvarez keeps her violin in a locked blue cabinet." in best["passage"]
+    assert best["text"][best["span"][0] : best["span"][1]] == best["passage"]
+    out = json.loads(run("search", "query", col, "violin cabinet", "--mode", "lexical", "--json").stdout)
+    assert "locked blue cabinet" in out["results"][0]["hits"][0]["passage"]
+    assert "Alvarez" in run("search", "query", col, "violin cabinet").stdout  # the table shows the passage
+    assert_one_line_error(run("search", "create", tmp_path / "x", "--chunking", "smart", check_rc=None), "chunking")
+    assert_one_line_error(
+        run("search", "create", tmp_path / "y", "--chunking", "late", "-m", "e5", check_rc=None), "--chunking naive"
+    )
+    strict = tmp_path / "strict"
+    run("search", "create", strict, "--on-long", "error")
+    assert_one_line_error(run("search", "add", strict, docs, check_rc=None), "longer than the model's 256 tokens")

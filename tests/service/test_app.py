@@ -121,6 +121,21 @@ def test_collection_routes(docs):
     err(docs.post("/v1/analogy", json={"a": "a", "b": "b", "c": "c"}), 400, "word vectors")
 
 
+def test_long_document_collections_answer_with_passages(tmp_path, minilm):
+    from embedlab.search.long_collection import LongCollection
+    from embedlab.service.served import Served
+
+    filler = "The committee met in the spring to discuss the harbour and the mills of the town. " * 20
+    col = LongCollection.create(tmp_path / "long", encoder=minilm, chunk_tokens=48)
+    col.add(["n", "f"], [filler + "Professor Alvarez keeps her violin in a locked blue cabinet. " + filler, filler])
+    client = TestClient(create_app(Served("collection", "long", 384, collection=col, encoder=minilm)))
+    r = client.post("/v1/search", json={"query": "Where does Alvarez store the violin?", "k": 1}).json()
+    hit = r["results"][0]["hits"][0]
+    assert hit["id"] == "n" and "locked blue cabinet" in hit["passage"] and len(hit["span"]) == 2
+    plain = client.post("/v1/search", json={"query": "violin", "mode": "lexical", "k": 1}).json()
+    assert plain["results"][0]["hits"][0]["id"] == "n"
+
+
 def test_map_routes(words, docs):
     info = words.get("/v1/map").json()
     assert info["kind"] == "words" and info["categories"][0] == "top 1k"

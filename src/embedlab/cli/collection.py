@@ -39,13 +39,38 @@ def create(
         str | None,
         typer.Option(help="Language of the texts, for lexical and hybrid search: en, ko (Kiwi morphemes), ..."),
     ] = None,
+    chunking: Annotated[
+        str | None,
+        typer.Option(
+            help="Long documents: keep each whole and search it by its chunks, made late (chunks that saw the "
+            "whole document; MiniLM) or naive (each chunk alone; any encoder). Default: one vector a document."
+        ),
+    ] = None,
+    chunk_tokens: Annotated[int, typer.Option(help="With --chunking: tokens a chunk holds (about).")] = 128,
+    chunk_split: Annotated[
+        str, typer.Option(help="With --chunking: cut chunks by token counts (tokens) or at sentence ends (sentences).")
+    ] = "tokens",
+    on_long: Annotated[
+        str | None,
+        typer.Option(help="A text longer than the model reads: truncate, window (pooled windows) or error."),
+    ] = None,
 ) -> None:
-    """Create an empty collection."""
+    """Create an empty collection (of short documents, or of long ones with --chunking)."""
     from embedlab.search.collection import Collection
+    from embedlab.search.long_collection import LongCollection
 
-    col = Collection.create(path, dim=dim, model=model, metric=metric, index=index, language=language)
+    if chunking is None:
+        col = Collection.create(path, dim=dim, model=model, metric=metric, index=index, language=language,
+                                on_long=on_long)  # fmt: skip
+        kind = ""
+    else:
+        if on_long is not None:
+            raise ConfigError("--on-long applies to one vector a document; with --chunking every chunk fits the model")
+        col = LongCollection.create(path, chunking=chunking, chunk_tokens=chunk_tokens, chunk_split=chunk_split,
+                                    dim=dim, model=model, metric=metric, index=index, language=language)  # fmt: skip
+        kind = f", long documents in {chunking} chunks of ~{chunk_tokens} tokens"
     typer.echo(f"created {path} ({col.dim}-d, {col.metric}, {col.index} index, encoder: "
-               f"{col.model or 'the bundled MiniLM'})", err=True)  # fmt: skip
+               f"{col.model or 'the bundled MiniLM'}{kind})", err=True)  # fmt: skip
 
 
 @handle_errors
@@ -57,11 +82,13 @@ def add(
         str, typer.Option(help="JSON field holding the id (text lines get FILE-NAME:LINE-NUMBER, unique per file).")
     ] = "id",
     upsert: Annotated[bool, typer.Option(help="Replace documents whose id is already present.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Documents per committed batch.")] = 256,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Documents per committed batch (default: 256, long documents 16).")
+    ] = None,
 ) -> None:
     """Encode and add documents. Fields other than id and text become metadata."""
     from embedlab.cli._inputs import read_records
-    from embedlab.search.collection import Collection
+    from embedlab.search.long_collection import open_collection
 
     records = read_records(input, field if ".jsonl" in input.name else None)
     ids, texts, metas = [], [], []
@@ -73,12 +100,12 @@ def add(
         texts.append(r["text"])
         metas.append(r.get("metadata") if isinstance(r.get("metadata"), dict) else
                      {k: v for k, v in r.items() if k not in (id_field, field, "text")})  # fmt: skip
-    col = Collection(path)
+    col = open_collection(path)
     from embedlab._progress import Progress
     from embedlab.cli._common import progress_enabled
 
     with Progress("add", len(ids), enabled=progress_enabled(False)) as bar:
-        n = col.add(ids, texts, metadata=metas, upsert=upsert, batch_size=batch_size,
+        n = col.add(ids, texts, metadata=metas, upsert=upsert, **({"batch_size": batch_size} if batch_size else {}),  # type: ignore[arg-type]
                     show_progress=lambda _d, done, _t: bar.update(done, info=f"{done:,} docs"))  # fmt: skip
     typer.echo(f"added {n:,} documents; {len(col):,} in {path}", err=True)
 
@@ -98,8 +125,8 @@ def add_images(
     from embedlab._progress import Progress
     from embedlab.cli._common import progress_enabled
     from embedlab.io.images import list_images
-    from embedlab.search.collection import Collection
     from embedlab.search.images import add_images as run
+    from embedlab.search.long_collection import open_collection
 
     paths, ids = [], []
     for src in sources:
@@ -112,7 +139,7 @@ def add_images(
 
         for r in read_records(metadata, "id"):
             extra[str(r.get("id"))] = {k: v for k, v in r.items() if k not in ("id", "text")}
-    col = Collection(path)
+    col = open_collection(path)
     with Progress("add images", len(ids), enabled=progress_enabled(False)) as bar:
         n = run(col, paths, ids, metadata=[extra.get(i, {}) for i in ids], upsert=upsert, batch_size=batch_size,
                 show_progress=lambda _d, done, _t: bar.update(done, info=f"{done:,} images"))  # fmt: skip
@@ -126,9 +153,9 @@ def delete(
     missing_ok: Annotated[bool, typer.Option(help="Ignore ids that are not there.")] = False,
 ) -> None:
     """Delete documents by id."""
-    from embedlab.search.collection import Collection
+    from embedlab.search.long_collection import open_collection
 
-    col = Collection(path)
+    col = open_collection(path)
     n = col.delete(ids, missing_ok=missing_ok)
     typer.echo(f"deleted {n:,} documents; {len(col):,} left", err=True)
 
@@ -149,8 +176,9 @@ def query(
     *,
     config: SearchQuery,
 ) -> None:
-    """Search: the k documents closest to each query, by meaning, by words or both."""
-    from embedlab.search.collection import Collection
+    """Search: the k documents closest to each query, by meaning, by words or both (long documents:
+    each with the passage that matched best)."""
+    from embedlab.search.long_collection import open_collection
 
     if (query is not None) + (queries is not None) + bool(image) != 1:
         raise ConfigError("give one QUERY, --queries FILE or --image FILE")
@@ -172,7 +200,7 @@ def query(
             flt = json.loads(filter)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"--filter is not valid JSON: {exc.msg}") from None
-    col = Collection(path)
+    col = open_collection(path)
     if image:
         from embedlab.search.images import search_images
 
@@ -196,7 +224,8 @@ def query(
         for col_name in ("#", "id", "score", "text", "metadata"):
             t.add_column(col_name, justify="right" if col_name in ("#", "score") else "left", overflow="fold")
         for i, h in enumerate(hits, 1):
-            text = (h.text or "")[:80] + ("…" if h.text and len(h.text) > 80 else "")
+            passage = getattr(h, "passage", None)  # long documents: the chunk that matched, shown whole
+            text = passage or ((h.text or "")[:80] + ("…" if h.text and len(h.text) > 80 else ""))
             t.add_row(
                 str(i), h.id, f"{h.score:.4f}", text, json.dumps(h.metadata, ensure_ascii=False) if h.metadata else ""
             )
@@ -209,12 +238,17 @@ def info(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Size, dimension, metric and model of a collection."""
-    from embedlab.search.collection import Collection
+    from embedlab.search.long_collection import LongCollection, open_collection
 
-    col = Collection(path)
+    col = open_collection(path)
     d = {
         "path": str(path),
         "documents": len(col),
+        **(
+            {"chunks": len(col.chunks), "chunking": col.chunking, "chunk_tokens": col.chunk_tokens}
+            if isinstance(col, LongCollection)
+            else {}
+        ),
         "dim": col.dim,
         "metric": col.metric,
         "model": col.model or "minilm",

@@ -31,7 +31,7 @@ from embedlab._validation import check_choice, check_int
 from embedlab.encoders.base import check_texts
 from embedlab.errors import ConfigError
 
-__all__ = ["CHUNKINGS", "ChunkedDocument", "late_chunks", "token_chunks", "window_starts"]
+__all__ = ["CHUNKINGS", "ChunkedDocument", "late_chunks", "sentence_chunks", "token_chunks", "window_starts"]
 
 #: how a document is cut into chunks
 CHUNKINGS = ("tokens", "sentences")
@@ -102,7 +102,7 @@ def token_chunks(word_ids: Sequence[int | None], chunk_tokens: int) -> list[tupl
     return out
 
 
-def _sentence_chunks(text: str, offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
+def sentence_chunks(text: str, offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
     """Token ranges of whole sentences, neighbours joined while they fit ``chunk_tokens`` (a longer
     sentence is a chunk of its own)."""
     n = len(offsets)
@@ -162,7 +162,7 @@ def late_chunks(
         elif chunking == "tokens":
             ranges = token_chunks(enc.word_ids(d), chunk_tokens)
         else:
-            ranges = _sentence_chunks(text, offsets, chunk_tokens)
+            ranges = sentence_chunks(text, offsets, chunk_tokens)
         vecs = np.empty((len(ranges), tokens.shape[1]), dtype=np.float32)
         spans, counts = [], []
         for i, (a, b) in enumerate(ranges):

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._validation import check_choice, check_int
+from embedlab.encoders.base import ON_LONG
 from embedlab.errors import ConfigError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
 from embedlab.index.fusion import SEARCH_MODES
@@ -70,6 +71,8 @@ class Collection:
         self.model: str | None = settings["model"]
         self.index: str = settings["index"]
         self.language: str | None = settings["language"]  # the tokenizer of lexical (BM25) search
+        self.on_long: str | None = settings["on_long"]  # what adding a text past the model's length does
+        self._settings: dict[str, str] = settings["raw"]
         self._encoder = encoder
         self._file = VectorFile(self.path / _VECS, self.dim)
         self._cache: tuple[int, np.ndarray, np.ndarray] | None = None  # generation, slots, matrix
@@ -89,13 +92,19 @@ class Collection:
         exist_ok: bool = False,
         index: str = "exact",
         language: str | None = None,
+        on_long: str | None = None,
+        settings: dict[str, Any] | None = None,
     ) -> Collection:
         """A new empty collection. ``dim`` defaults to the encoder's (the bundled MiniLM: 384); a local
         ``model`` path is stored absolute, so the collection finds its encoder from any working folder.
         ``index`` is the one searches use unless told otherwise (kept with the collection): exact, hnsw,
         ivf, or a compressed one: int8, binary (with rescoring), pq. ``language`` (``"en"``, ``"ko"``, ...)
-        chooses how lexical and hybrid searches split texts into terms (Korean: Kiwi morphemes)."""
+        chooses how lexical and hybrid searches split texts into terms (Korean: Kiwi morphemes). ``on_long``
+        says what adding a text longer than the model reads does (truncate, window, error; default: the
+        encoder's own); ``settings`` are kept with the collection (for kinds that keep more)."""
         check_choice("metric", metric, METRICS)
+        if on_long is not None:
+            check_choice("on_long", on_long, ON_LONG)
         if language is not None:
             language = check_choice("language", language, tuple(LANGUAGES))
         check_choice("index", index, INDEX_KINDS)
@@ -140,6 +149,8 @@ class Collection:
             "generation": 0,
             "index": index,
             "language": language or "",
+            **({"on_long": on_long} if on_long else {}),
+            **(settings or {}),
         }
         db.executemany("INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows.items()])
         db.close()
@@ -224,7 +235,7 @@ class Collection:
             if vectors.shape[0] != n:
                 raise ConfigError(f"{n} ids but {vectors.shape[0]} vectors")
         if not upsert:
-            existing = self._existing(ids)
+            existing = list(self._slots_of(ids))
             if existing:
                 raise ConfigError(f"ids already in the collection: {existing[:5]}; replace them with upsert (--upsert)")
         batch_size = check_int("batch_size", batch_size, 1)
@@ -237,7 +248,8 @@ class Collection:
                 vecs = vectors[start:stop]
             else:
                 encode = getattr(self.encoder, "encode_documents", self.encoder.encode)  # E5: "passage: "
-                vecs = as_matrix(encode(chunk_texts, show_progress=False), self.dim)
+                long = {"on_long": self.on_long} if self.on_long else {}
+                vecs = as_matrix(encode(chunk_texts, show_progress=False, **long), self.dim)
             self._commit(chunk_ids, chunk_texts, vecs, metas[start:stop])
             added += stop - start
             if callable(show_progress):
@@ -247,14 +259,6 @@ class Collection:
     def upsert(self, ids: Sequence[str], texts: Sequence[str] | None = None, **kwargs: Any) -> int:
         """:meth:`add` that replaces documents whose id is already present."""
         return self.add(ids, texts, upsert=True, **kwargs)
-
-    def _existing(self, ids: list[str]) -> list[str]:
-        found: list[str] = []
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            q = f"SELECT id FROM docs WHERE id IN ({','.join('?' * len(part))})"
-            found += [r[0] for r in self._db.execute(q, part)]
-        return found
 
     def _commit(self, ids: list[str], texts: list[str | None], vecs: np.ndarray, metas: list[dict]) -> None:
         vecs = prepare(vecs, self.dim, self.metric)
@@ -389,7 +393,7 @@ class Collection:
         filter: dict[str, Any] | None = None,
         index: str | None = None,
         with_text: bool = True,
-        mode: str = "dense",
+        mode: str | None = "dense",
         fusion: str = "rrf",
     ) -> list[list[Hit]]:
         """The ``k`` best documents for each query text. ``mode``: ``"dense"`` (the query encoded
@@ -398,7 +402,7 @@ class Collection:
         from embedlab.encoders.base import check_texts
         from embedlab.index.fusion import fuse
 
-        mode = check_choice("mode", mode, SEARCH_MODES)
+        mode = check_choice("mode", mode or "dense", SEARCH_MODES)
         qs = check_texts([queries] if isinstance(queries, str) else list(queries))
         k = check_int("k", k, 1)
         depth = max(k, 100) if mode == "hybrid" else k

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from embedlab._validation import parse_count
+from embedlab.encoders.base import ON_LONG
 from embedlab.errors import FormatError
 from embedlab.index.base import INDEX_KINDS, METRICS
 from embedlab.text.tokenizers import LANGUAGES
@@ -101,13 +102,18 @@ def open_database(db: Path, format_version: int) -> tuple[sqlite3.Connection, di
         language = raw.get("language") or None  # collections made before the setting: Unicode words
         if language is not None and language not in LANGUAGES:
             raise damaged(db, f"setting 'language' should be one of {sorted(LANGUAGES)}, got {language!r}")
+        on_long = raw.get("on_long") or None  # None: the encoder's own choice
+        if on_long is not None and on_long not in ON_LONG:
+            raise damaged(db, f"setting 'on_long' should be one of {list(ON_LONG)}, got {on_long!r}")
         settings = {
+            "on_long": on_long,
             "index": index,
             "language": language,
             "dim": int_setting(db, raw, "dim", 1, _MAX_DIM),
             "metric": metric,
             "model": model or None,
             "generation": int_setting(db, raw, "generation", 0, 2**62),
+            "raw": raw,  # every setting as text, for the kinds of collection that keep more
         }
         int_setting(db, raw, "max_dead_slot", -1, 2**62, default=-1)
     except sqlite3.DatabaseError as exc:

@@ -133,7 +133,7 @@ class SearchRequest(_Strict):
     k: int = config_field(SearchQuery, "k")
     filter: dict[str, Any] | None = None
     index: Literal["exact", "hnsw", "ivf", "int8", "binary", "pq"] | None = config_field(SearchQuery, "index")
-    mode: Literal["dense", "lexical", "hybrid"] = config_field(SearchQuery, "mode")
+    mode: Literal["dense", "lexical", "hybrid"] | None = config_field(SearchQuery, "mode")
     fusion: Literal["rrf", "linear"] = config_field(SearchQuery, "fusion")
 
 
@@ -142,6 +142,8 @@ class Hit(BaseModel):
     score: float
     text: str | None = None
     metadata: dict[str, Any] = {}
+    passage: str | None = Field(None, description="Long-document collections: the chunk that matched best.")
+    span: list[int] | None = Field(None, description="Where the passage lies in the text: [start, end) characters.")
 
 
 class SearchResult(BaseModel):

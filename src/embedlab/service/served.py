@@ -201,9 +201,9 @@ def load_served(
     if (path / "collection.db").is_file():
         if labels is not None:
             raise ConfigError("labels colour word or node vectors; colour a collection by a metadata field (color_by)")
-        from embedlab.search.collection import Collection
+        from embedlab.search.long_collection import open_collection
 
-        col = Collection(path, encoder=load_encoder(encoder) if encoder else None)
+        col = open_collection(path, encoder=load_encoder(encoder) if encoder else None)
         col.encoder  # load the model now, not on the first request  # noqa: B018
         return Served("collection", path.name, col.dim, collection=col, encoder=col.encoder, max_points=max_points,
                       color_by=color_by, method=method, source=str(path))  # fmt: skip
