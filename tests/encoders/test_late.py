@@ -68,3 +68,18 @@ def test_bad_settings(minilm):
         late_chunks(minilm, ["x"], overlap=10_000)
     with pytest.raises(ConfigError, match="texts is empty"):
         late_chunks(minilm, [])
+
+
+def test_documents_late_chunked_together_or_alone_get_the_same_vectors(minilm):
+    """Windows of several documents run in shared batches, and a repeated window is run once: neither
+    changes a vector."""
+    docs = [
+        "The harbour was busy all summer. " * 50 + "Mina's pass key is 40721.",
+        "Short text about rice.",
+        "The harbour was busy all summer. " * 50 + "Joon's pass key is 11111.",
+    ]
+    together = late_chunks(minilm, docs, chunk_tokens=32, batch_size=4)
+    for doc, got in zip(docs, together, strict=True):
+        alone = late_chunks(minilm, [doc], chunk_tokens=32, batch_size=1)[0]
+        assert got.spans == alone.spans
+        np.testing.assert_allclose(got.vectors, alone.vectors, atol=2e-5)

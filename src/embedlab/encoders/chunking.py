@@ -106,8 +106,12 @@ def chunk_documents(
     cuts = chunk_spans(encoder, docs, chunk_tokens, split)
     pieces = [text[a:b] for text, (sp, _) in zip(docs, cuts, strict=True) for a, b in sp]
     encode = getattr(encoder, "encode_documents", encoder.encode) if role == "passage" else encoder.encode
-    # each piece fits the model by construction (E5's word-counted pieces are windowed by its engine)
-    vecs = np.asarray(encode(pieces, batch_size=batch_size, show_progress=False), dtype=np.float32)
+    # each piece fits the model by construction (E5's word-counted pieces are windowed by its engine); a piece
+    # that repeats (boilerplate) is encoded once
+    distinct = list(dict.fromkeys(pieces))
+    row_of = {p: i for i, p in enumerate(distinct)}
+    found = np.asarray(encode(distinct, batch_size=batch_size, show_progress=False), dtype=np.float32)
+    vecs = found[[row_of[p] for p in pieces]]
     out, at = [], 0
     for text, (sp, counts) in zip(docs, cuts, strict=True):
         out.append(ChunkedDocument(text, vecs[at : at + len(sp)], sp, counts, len(sp)))

@@ -151,12 +151,12 @@ def late_chunks(
     if overlap >= width:
         raise ConfigError(f"overlap must be smaller than the window ({width} tokens), got {overlap}")
     enc = encoder._untruncated(docs, return_offsets_mapping=True)
+    ids_of = [np.asarray(enc["input_ids"][d], dtype=np.int64) for d in range(len(docs))]
+    token_rows = _token_vectors(encoder, ids_of, width, overlap, batch_size)  # each [n + 2, dim]: [CLS], [SEP] too
     out = []
     for d, text in enumerate(docs):
-        ids = np.asarray(enc["input_ids"][d], dtype=np.int64)
         offsets = np.asarray(enc["offset_mapping"][d], dtype=np.int64).reshape(-1, 2)
-        tokens = _token_vectors(encoder, ids, width, overlap, batch_size)  # [n + 2, dim], [CLS] and [SEP] too
-        n = len(ids)
+        tokens, n = token_rows[d], len(ids_of[d])
         if n == 0:
             ranges = [(0, 0)]
         elif chunking == "tokens":
@@ -178,34 +178,52 @@ def late_chunks(
     return out
 
 
-def _token_vectors(encoder: Any, ids: np.ndarray, width: int, overlap: int, batch_size: int) -> np.ndarray:
-    """Contextual vectors of ``[CLS]``, every token of ``ids`` and ``[SEP]``: each token's from the window
-    where it sits most centrally; ``[CLS]`` from the first window and ``[SEP]`` from the last."""
+def _token_vectors(encoder: Any, docs: list[np.ndarray], width: int, overlap: int, batch_size: int) -> list[np.ndarray]:
+    """For each document's token ids, the contextual vectors of ``[CLS]``, every token and ``[SEP]``: each
+    token's from the window where it sits most centrally; ``[CLS]`` from the first window and ``[SEP]`` from
+    the last. The windows of all documents run together, longest first (little padding); a window whose
+    tokens were read already (boilerplate, repeated text) is not run again; each window's rows go straight
+    to the tokens that take them, so memory holds the documents' token vectors, not every window's."""
     torch = encoder._torch
     tok = encoder.tokenizer
-    n = len(ids)
-    starts = window_starts(n, width, overlap)
-    windows = [np.concatenate([[tok.cls_token_id], ids[s : s + width], [tok.sep_token_id]]) for s in starts]
-    rows: list[np.ndarray] = []
-    for a in range(0, len(windows), batch_size):
-        batch = windows[a : a + batch_size]
-        longest = max(len(w) for w in batch)
-        input_ids = np.full((len(batch), longest), tok.pad_token_id, dtype=np.int64)
-        mask = np.zeros((len(batch), longest), dtype=np.int64)
-        for i, w in enumerate(batch):
-            input_ids[i, : len(w)], mask[i, : len(w)] = w, 1
+    dim = encoder.dim
+    out = [np.empty((len(ids) + 2, dim), dtype=np.float32) for ids in docs]
+    windows: list[np.ndarray] = []
+    targets: list[list[tuple[int, np.ndarray, np.ndarray]]] = []  # per window: (document, its rows, their rows)
+    seen: dict[bytes, int] = {}
+    for d, ids in enumerate(docs):
+        n = len(ids)
+        starts = window_starts(n, width, overlap)
+        which = _central_window(n, starts, width)
+        for k, s in enumerate(starts):
+            w = np.concatenate([[tok.cls_token_id], ids[s : s + width], [tok.sep_token_id]]).astype(np.int64)
+            key = w.tobytes()
+            if key not in seen:
+                seen[key] = len(windows)
+                windows.append(w)
+                targets.append([])
+            src = np.flatnonzero(which == k) - s + 1  # rows of the window ([CLS] is its row 0)
+            dst = src + s  # rows of the document's output ([CLS] is its row 0)
+            if k == 0:  # [CLS] from the first window
+                src, dst = np.append(src, 0), np.append(dst, 0)
+            if k == len(starts) - 1:  # [SEP] from the last
+                src, dst = np.append(src, min(n, width) + 1), np.append(dst, n + 1)
+            targets[seen[key]].append((d, src, dst))
+    order = sorted(range(len(windows)), key=lambda i: -len(windows[i]))
+    for a in range(0, len(order), batch_size):
+        part = order[a : a + batch_size]
+        longest = len(windows[part[0]])
+        input_ids = np.full((len(part), longest), tok.pad_token_id, dtype=np.int64)
+        mask = np.zeros((len(part), longest), dtype=np.int64)
+        for j, i in enumerate(part):
+            input_ids[j, : len(windows[i])], mask[j, : len(windows[i])] = windows[i], 1
         feats = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask)}
         if "token_type_ids" in tok.model_input_names:
             feats["token_type_ids"] = torch.zeros_like(feats["input_ids"])
-        feats = {k: v.to(encoder.model.device) for k, v in feats.items()}
+        feats = {key: v.to(encoder.model.device) for key, v in feats.items()}
         with torch.inference_mode(), encoder._autocast():
             emb = encoder.model[0](feats)["token_embeddings"].float().cpu().numpy()
-        rows += [emb[i, : len(w)] for i, w in enumerate(batch)]
-    dim = rows[0].shape[1]
-    out = np.empty((n + 2, dim), dtype=np.float32)
-    which = _central_window(n, starts, width)
-    for k, s in enumerate(starts):
-        mine = np.flatnonzero(which == k)
-        out[mine + 1] = rows[k][mine - s + 1]
-    out[0], out[n + 1] = rows[0][0], rows[-1][min(n, width) + 1]
+        for j, i in enumerate(part):
+            for d, src, dst in targets[i]:
+                out[d][dst] = emb[j, src]
     return out
