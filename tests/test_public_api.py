@@ -5,7 +5,7 @@ import embedlab
 
 PUBLIC = {
     "Collection", "ConfigError", "CorpusError", "EmbedlabError", "EncodedCorpus", "FastText", "FastTextConfig",
-    "FormatError", "GloVe", "GloVeConfig", "KeyedVectors", "MissingDependencyError", "NotFoundError",
+    "FormatError", "GloVe", "GloVeConfig", "KeyedVectors", "LongCollection", "MissingDependencyError", "NotFoundError",
     "SentenceEncoder", "StaticEncoder", "SubwordVectors", "TrainingInterrupted", "UnknownKeyError",
     "UnknownWordError", "Vocab", "Word2Vec", "Word2VecConfig", "__version__", "evaluate_analogies",
     "evaluate_retrieval", "evaluate_sts", "evaluate_word_pairs", "load", "load_encoder", "save",

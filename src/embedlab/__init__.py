@@ -35,6 +35,7 @@ _LAZY = {
     "GloVe": "embedlab.train.glove",
     "GloVeConfig": "embedlab.train.config",
     "KeyedVectors": "embedlab.vectors.keyed",
+    "LongCollection": "embedlab.search.long_collection",
     "SentenceEncoder": "embedlab.encoders.transformer",
     "StaticEncoder": "embedlab.encoders.static",
     "SubwordVectors": "embedlab.vectors.subword",
@@ -67,6 +68,7 @@ __all__ = [
     "GloVeConfig",
     "ImageTextEncoder",
     "KeyedVectors",
+    "LongCollection",
     "MissingDependencyError",
     "NotFoundError",
     "SentenceEncoder",
@@ -134,6 +136,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from embedlab.eval.word_similarity import evaluate_word_pairs
     from embedlab.io import load, save
     from embedlab.search.collection import Collection
+    from embedlab.search.long_collection import LongCollection
     from embedlab.train.config import FastTextConfig, GloVeConfig, Word2VecConfig
     from embedlab.train.fasttext import FastText
     from embedlab.train.glove import GloVe
