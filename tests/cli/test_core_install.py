@@ -96,6 +96,9 @@ def results(tmp_path_factory, planted_model):
         "collection create -m": (["search", "create", o + "-wcol", "-m", m], "ok"),
         "collection add": (["search", "add", o + "-wcol", str(d / "texts.txt")], "ok"),
         "collection search": (["search", "query", o + "-wcol", "the cat", "--k", "1"], "ok"),
+        "store encode": (["store", "encode", str(d / "texts.txt"), "-o", o + "-store", "-m", m], "store"),
+        "store encode ray": (["store", "encode", str(d / "texts.txt"), "-o", o + "-rstore", "-m", m, "--backend",
+                              "ray"], "store|distributed"),
     }  # fmt: skip
     proc = subprocess.run([sys.executable, str(HARNESS), json.dumps([args for args, _ in commands.values()])],
                           capture_output=True, text=True, timeout=900)  # fmt: skip

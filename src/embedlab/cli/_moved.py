@@ -58,6 +58,7 @@ MOVED: dict[tuple[str, ...], tuple[str, ...]] = {
     ("collection", "delete"): ("search", "delete"),
     ("collection", "search"): ("search", "query"),
     ("collection", "info"): ("search", "info"),
+    ("encode-corpus",): ("store", "encode"),
     ("explain",): ("explain", "similarity"),
     ("weat",): ("explain", "weat"),
     ("probe",): ("explain", "probe"),

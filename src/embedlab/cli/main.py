@@ -22,6 +22,7 @@ from embedlab.cli import (
     recommend,
     serve,
     similar,
+    store,
     train,
     tune,
 )
@@ -75,6 +76,9 @@ TREE: dict[str, Any] = {
     }),
     "compress": ("Smaller vectors and models: quantize word vectors, distil a transformer to a static one.", {
         "vectors": compress.compress, "distill": compress.distill,
+    }),
+    "store": ("Vector stores: encode a corpus into Parquet shards, here or on Ray Data; resumable.", {
+        "encode": store.encode, "info": store.info,
     }),
     "encode": encode.encode,
     "serve": serve.serve,
