@@ -39,3 +39,21 @@ def test_the_exported_model_is_the_engines_and_loads_everywhere(tmp_path):
     enc = load_encoder(str(folder))
     v = enc.encode(["query: 서울은 대한민국의 수도이다.", "query: 서울은 한국의 수도다.", "query: 고양이가 잔다."])
     assert v.shape == (3, 384) and float(v[0] @ v[1]) > float(v[0] @ v[2])
+    # pruned to the tokens of a few sentences: those sentences keep their vectors, the model shrinks
+    from embedlab.encoders.prune import prune_vocabulary
+
+    texts = ["query: " + t for t in CHECK_TEXTS]
+    report = prune_vocabulary(folder, texts, tmp_path / "small")
+    assert report["kept"] < report["of"] // 4
+    small = load_encoder(str(tmp_path / "small"))
+    np.testing.assert_allclose(small.encode(texts), enc.encode(texts), atol=2e-5)
+
+
+def test_pruning_reads_a_unigram_vocabulary(tmp_path):
+    from embedlab.encoders.prune import prune_vocabulary
+    from embedlab.encoders.transformer import default_model_path
+    from embedlab.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="Unigram"):
+        prune_vocabulary(default_model_path(), ["a text"], tmp_path / "o")  # MiniLM: WordPiece
+    assert not (tmp_path / "o").exists()

@@ -75,7 +75,7 @@ TREE: dict[str, Any] = {
         "similarity": explain.explain, "weat": explain.weat, "probe": explain.probe,
     }),
     "compress": ("Smaller vectors and models: quantize word vectors, distil a transformer to a static one.", {
-        "vectors": compress.compress, "distill": compress.distill,
+        "vectors": compress.compress, "distill": compress.distill, "prune": compress.prune,
     }),
     "store": ("Vector stores: encode a corpus into Parquet shards, here or on Ray Data; resumable.", {
         "encode": store.encode, "info": store.info,
