@@ -15,9 +15,9 @@ import pytest
 pytest.importorskip("pyarrow")
 
 from embedlab.errors import ConfigError, FormatError
+from embedlab.io.vector_store import VectorStore
 from embedlab.store.encode_corpus import EncodeCorpusConfig, encode_corpus
 from embedlab.store.inputs import iter_rows
-from embedlab.store.vector_store import VectorStore
 
 
 @pytest.fixture
@@ -39,10 +39,10 @@ def corpus(tmp_path):
 
 def read_all(path):
     ids, vecs, metas = [], [], []
-    for i, v, m in VectorStore(path, verify=True).batches():
-        ids += i
-        vecs.append(v)
-        metas += m
+    for b in VectorStore(path, verify=True).batches():
+        ids += b.ids
+        vecs.append(b.vectors)
+        metas += b.metadata
     return ids, np.concatenate(vecs), metas
 
 
@@ -177,3 +177,30 @@ def test_the_ray_backend_gives_the_local_vectors_on_two_cpus(corpus, tmp_path, m
     assert np.abs(a[1] - b[1]).max() <= 1e-6
     with pytest.raises(ConfigError, match="could not reach the Ray cluster"):
         encode_corpus([corpus], tmp_path / "x", backend="ray", address="127.0.0.1:1")
+
+
+def test_a_collection_made_from_a_store_finds_its_documents(corpus, tmp_path, planted_model):
+    from embedlab.search.collection import Collection
+    from embedlab.search.from_store import add_store
+
+    encode_corpus([corpus], tmp_path / "s", model=str(planted_model), shard_rows=16, keep_text=True)
+    col = Collection.create(tmp_path / "c", model=str(planted_model))
+    assert add_store(col, tmp_path / "s") == 75 and len(col) == 75
+    hit = col.search("red blue", k=1)[0][0]
+    assert hit.text.startswith("red blue") and hit.metadata["lang"] in ("en", "ko")
+    other = Collection.create(tmp_path / "o", dim=32)  # the bundled MiniLM's name, 32-d
+    with pytest.raises(ConfigError, match="queries would not meet its vectors"):
+        add_store(other, tmp_path / "s")
+    wide = Collection.create(tmp_path / "w", dim=8, model=str(planted_model))
+    with pytest.raises(ConfigError, match="holds 32-d vectors"):
+        add_store(wide, tmp_path / "s")
+
+
+def test_a_vector_file_replaced_by_a_folder_is_a_clear_error(tmp_path, planted_model):
+    from embedlab.search.collection import Collection
+
+    Collection.create(tmp_path / "c", model=str(planted_model)).close()
+    (tmp_path / "c" / "vectors.f32").unlink()
+    (tmp_path / "c" / "vectors.f32").mkdir()
+    with pytest.raises(FormatError, match="not a file"):
+        Collection(tmp_path / "c")

@@ -54,11 +54,27 @@ def create(
         str | None,
         typer.Option(help="A text longer than the model reads: truncate, window (pooled windows) or error."),
     ] = None,
+    from_store: Annotated[
+        Path | None,
+        typer.Option("--from", help="Fill it from a vector store (store encode): its model, its rows."),
+    ] = None,
 ) -> None:
-    """Create an empty collection (of short documents, or of long ones with --chunking)."""
+    """Create a collection: empty (of short documents, or of long ones with --chunking), or from a store."""
     from embedlab.search.collection import Collection
     from embedlab.search.long_collection import LongCollection
 
+    if from_store is not None:
+        from embedlab.io.vector_store import VectorStore
+        from embedlab.search.from_store import add_store
+
+        if chunking is not None:
+            raise ConfigError("a store holds one vector a document: --from and --chunking do not go together")
+        store = VectorStore(from_store)
+        col = Collection.create(path, dim=store.dim, model=model or store.model, metric=metric, index=index,
+                                language=language, on_long=on_long)  # fmt: skip
+        n = add_store(col, store)
+        typer.echo(f"created {path} from {from_store}: {n:,} documents ({col.dim}-d, {col.index} index)", err=True)
+        return
     if chunking is None:
         col = Collection.create(path, dim=dim, model=model, metric=metric, index=index, language=language,
                                 on_long=on_long)  # fmt: skip
@@ -76,7 +92,10 @@ def create(
 @handle_errors
 def add(
     path: Annotated[Path, typer.Argument(help="The collection folder.")],
-    input: Annotated[Path, typer.Argument(help=".jsonl with id, text and metadata fields, or text lines.")],
+    input: Annotated[
+        Path,
+        typer.Argument(help=".jsonl with id, text and metadata fields, text lines, or a vector store folder."),
+    ],
     field: Annotated[str, typer.Option(help="JSON field holding the text.")] = "text",
     id_field: Annotated[
         str, typer.Option(help="JSON field holding the id (text lines get FILE-NAME:LINE-NUMBER, unique per file).")
@@ -86,9 +105,22 @@ def add(
         int | None, typer.Option(help="Documents per committed batch (default: 256, long documents 16).")
     ] = None,
 ) -> None:
-    """Encode and add documents. Fields other than id and text become metadata."""
+    """Encode and add documents (fields other than id and text become metadata), or add a vector store's
+    rows as they are (made by store encode with the collection's model)."""
     from embedlab.cli._inputs import read_records
     from embedlab.search.long_collection import open_collection
+
+    if (input / "manifest.json").is_file():
+        from embedlab._progress import Progress
+        from embedlab.cli._common import progress_enabled
+        from embedlab.search.from_store import add_store
+
+        col = open_collection(path)
+        with Progress("add", 1, enabled=progress_enabled(False)) as bar:
+            shown = lambda _d, done, total: bar.update(done / total, info=f"{done:,} rows")  # noqa: E731
+            n = add_store(col, input, upsert=upsert, show_progress=shown)
+        typer.echo(f"added {n:,} documents from the store {input}; {len(col):,} in {path}", err=True)
+        return
 
     records = read_records(input, field if ".jsonl" in input.name else None)
     ids, texts, metas = [], [], []

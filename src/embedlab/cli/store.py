@@ -48,7 +48,7 @@ def info(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rows, dimension, model and state of a vector store (with --verify: every shard checked)."""
-    from embedlab.store.vector_store import VectorStore
+    from embedlab.io.vector_store import VectorStore
 
     store = VectorStore(path, verify=verify)
     d = {"path": str(path), "rows": store.rows, "dim": store.dim, "dtype": store.dtype,

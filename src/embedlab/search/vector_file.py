@@ -19,6 +19,9 @@ __all__ = ["VectorFile"]
 class VectorFile:
     def __init__(self, path: Path, dim: int) -> None:
         self.path, self.dim = path, dim
+        if self.path.exists() and not self.path.is_file():
+            raise FormatError(f"{self.path} should be the collection's vector file, but it is not a file; "
+                              "restore the collection from a backup or build it again")  # fmt: skip
         self.path.touch(exist_ok=True)
 
     def _short(self) -> FormatError:

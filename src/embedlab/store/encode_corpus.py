@@ -2,7 +2,7 @@
 
 ``encode_corpus(["wiki/"], "wiki-vectors", model="minilm")`` reads the inputs in their fixed order
 (:mod:`embedlab.store.inputs`), cuts the rows into shards of ``shard_rows``, encodes each shard and writes
-it whole (:class:`~embedlab.store.vector_store.VectorStore`). Run the same call again after a crash, a
+it whole (:class:`~embedlab.io.vector_store.VectorStore`). Run the same call again after a crash, a
 kill or Ctrl-C and it encodes only the shards not yet written.
 
 Backends: ``"local"`` encodes in this process. ``"ray"`` sends each shard through Ray Data
@@ -28,8 +28,8 @@ import numpy as np
 from embedlab._params import Config, param
 from embedlab._progress import Progress, ProgressArg
 from embedlab.errors import ConfigError
+from embedlab.io.vector_store import DTYPES, MANIFEST, VectorStore
 from embedlab.store.inputs import Row, count_rows, expand_inputs, fingerprint, iter_rows
-from embedlab.store.vector_store import DTYPES, MANIFEST, VectorStore
 
 __all__ = ["BACKENDS", "EncodeCorpusConfig", "encode_corpus"]
 
@@ -56,6 +56,7 @@ class EncodeCorpusConfig(Config):
     shard_rows: int = param(10_000, "Rows per Parquet shard: the unit written whole and resumed.", ge=1)
     dtype: str = param("float32", "How vectors are kept: float32, or int8 with a scale a row.", choices=DTYPES)
     normalize: bool = param(False, "Scale vectors to unit length.")
+    keep_text: bool = param(False, "Keep each document's text in the store (a collection made from it shows it).")
 
     def resolve(self) -> None:
         if self.address is not None and self.backend != "ray":
@@ -84,13 +85,20 @@ def encode_corpus(
     cfg = config or EncodeCorpusConfig(**options)
     backend, address, batch_size, workers = cfg.backend, cfg.address, cfg.batch_size, cfg.workers
     field, id_field, shard_rows, dtype, normalize = cfg.field, cfg.id_field, cfg.shard_rows, cfg.dtype, cfg.normalize
+    keep_text = cfg.keep_text
     inputs = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
     if model and Path(model).exists():
         model = str(Path(model).resolve())
     require_encoder(model)
     images = is_image_model_spec(model)
     files = expand_inputs(inputs, images=images)
-    settings = {"field": field, "id_field": id_field, "shard_rows": shard_rows, "images": images}
+    settings = {
+        "field": field,
+        "id_field": id_field,
+        "shard_rows": shard_rows,
+        "images": images,
+        "keep_text": keep_text,
+    }
     out = _open_or_create(Path(store), model, dtype, normalize, settings, fingerprint(files), encoder_dim)
     if out.complete:
         return out
@@ -110,7 +118,8 @@ def encode_corpus(
 
                 def shard_done(k: int, vecs: np.ndarray) -> None:
                     part = dict(wave)[k]
-                    out.write_shard(k, [r.id for r in part], vecs, [r.metadata for r in part])
+                    texts = [r.content for r in part] if keep_text and not images else None
+                    out.write_shard(k, [r.id for r in part], vecs, [r.metadata for r in part], texts)
 
                 run.encode([(k, [r.content for r in p]) for k, p in wave], batch_size, shard_done,
                            lambda n: bar.update(start + n, info=f"{start + n:,} rows"))  # fmt: skip

@@ -5,7 +5,8 @@ Layout::
     manifest.json          format, model, dim, dtype, normalisation, settings, inputs, shards (file, rows,
                            SHA-256) and whether the encode is complete
     shard-000000.parquet   columns id (string), vector (fixed-size list of float32, or of int8 with a
-                           float32 ``scale`` column: vector ≈ int8 × scale), metadata (JSON text)
+                           float32 ``scale`` column: vector ≈ int8 × scale), metadata (JSON text), and
+                           text (the document, where the encode kept it)
 
 A shard is written under a temporary name, renamed into place, and only then entered in the manifest
 (itself replaced atomically): a kill at any moment leaves every listed shard whole, and a resumed encode
@@ -18,9 +19,9 @@ Any tool that reads Parquet reads the shards (pyarrow, pandas, DuckDB, Spark, Ra
 >>> store.write_shard(0, ["a", "b"], np.array([[1, 0], [0, 1]], dtype=np.float32), [{}, {"lang": "ko"}])
 >>> store.finish(); VectorStore(store.path).rows
 2
->>> ids, vectors, metadata = next(VectorStore(store.path).batches())
->>> ids, vectors.tolist(), metadata
-(['a', 'b'], [[1.0, 0.0], [0.0, 1.0]], [{}, {'lang': 'ko'}])
+>>> batch = next(VectorStore(store.path).batches())
+>>> batch.ids, batch.vectors.tolist(), batch.metadata, batch.texts
+(['a', 'b'], [[1.0, 0.0], [0.0, 1.0]], [{}, {'lang': 'ko'}], None)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +40,23 @@ from embedlab._files import atomic_file
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError
 
-__all__ = ["DTYPES", "VectorStore"]
+__all__ = ["DTYPES", "StoreBatch", "VectorStore"]
 
 FORMAT = "embedlab-vector-store"
 VERSION = 1
 MANIFEST = "manifest.json"
 #: how vectors are kept: float32, or int8 with one float32 scale a row
 DTYPES = ("float32", "int8")
+
+
+@dataclass
+class StoreBatch:
+    """One shard's rows: ids, float32 vectors ``[n, dim]``, metadata, and texts where the store keeps them."""
+
+    ids: list[str]
+    vectors: np.ndarray
+    metadata: list[dict[str, Any]]
+    texts: list[str] | None = None
 
 
 def _sha256(path: Path) -> str:
@@ -148,7 +160,12 @@ class VectorStore:
         return cls(p)
 
     def write_shard(
-        self, index: int, ids: Sequence[str], vectors: np.ndarray, metadata: Sequence[dict[str, Any]]
+        self,
+        index: int,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        metadata: Sequence[dict[str, Any]],
+        texts: Sequence[str] | None = None,
     ) -> None:
         """Write shard ``index`` whole (replacing a half-written one), then list it in the manifest."""
         import pyarrow as pa
@@ -167,6 +184,8 @@ class VectorStore:
         else:
             columns["vector"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel()), self.dim)
         columns["metadata"] = pa.array([json.dumps(m, ensure_ascii=False) for m in metadata], pa.string())
+        if texts is not None:
+            columns["text"] = pa.array(list(texts), pa.string())
         name = f"shard-{index:06d}.parquet"
         with atomic_file(self.path / name) as fh:
             pq.write_table(pa.table(columns), fh)
@@ -181,8 +200,8 @@ class VectorStore:
         _write_manifest(self.path, self.manifest)
 
     # ------------------------------------------------------------------ reading
-    def batches(self) -> Iterator[tuple[list[str], np.ndarray, list[dict[str, Any]]]]:
-        """``(ids, float32 vectors [n, dim], metadata)`` shard by shard, in row order (memory: one shard)."""
+    def batches(self) -> Iterator[StoreBatch]:
+        """The rows shard by shard (a :class:`StoreBatch` each), in row order; memory holds one shard."""
         from embedlab._deps import require
 
         require("pyarrow", extra="store")
@@ -198,11 +217,12 @@ class VectorStore:
                 if self.dtype == "int8":
                     vectors *= table.column("scale").to_numpy()[:, None]
                 metadata = [json.loads(m) for m in table.column("metadata").to_pylist()]
+                texts = table.column("text").to_pylist() if "text" in table.column_names else None
             except (OSError, KeyError, ValueError) as exc:
                 raise FormatError(f"{f}: not a readable shard of this store ({exc}); encode the store again") from None
             if len(ids) != s["rows"]:
                 raise FormatError(f"{f} holds {len(ids)} rows, the manifest says {s['rows']}: the store is damaged")
-            yield ids, vectors, metadata
+            yield StoreBatch(ids, vectors, metadata, texts)
 
 
 def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
