@@ -39,6 +39,11 @@ def test_the_exported_model_is_the_engines_and_loads_everywhere(tmp_path):
     enc = load_encoder(str(folder))
     v = enc.encode(["query: 서울은 대한민국의 수도이다.", "query: 서울은 한국의 수도다.", "query: 고양이가 잔다."])
     assert v.shape == (3, 384) and float(v[0] @ v[1]) > float(v[0] @ v[2])
+    # E5's prompts, as sentence-transformers applies them: encode as queries by default, documents as passages
+    x = ["고양이가 잔다."]
+    np.testing.assert_allclose(enc.encode(x), enc.encode(["query: " + x[0]]), atol=1e-6)
+    np.testing.assert_allclose(enc.encode_documents(x), enc.encode(["passage: " + x[0]]), atol=1e-6)
+    assert float(enc.encode_documents(x)[0] @ enc.encode_queries(x)[0]) < 0.999
     # pruned to the tokens of a few sentences: those sentences keep their vectors, the model shrinks
     from embedlab.encoders.prune import prune_vocabulary
 

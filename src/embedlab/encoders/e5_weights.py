@@ -191,7 +191,8 @@ def export_e5(
         word = models.Transformer(str(hf), max_seq_length=s["max_pos"])
         pooling = models.Pooling(s["hidden"], pooling_mode="mean")
         st = SentenceTransformer(modules=[word, pooling, models.Normalize()],
-                                 prompts={"query": "query: ", "passage": "passage: "})  # fmt: skip
+                                 prompts={"query": "query: ", "passage": "passage: "},
+                                 default_prompt_name="query")  # fmt: skip
         st.save(str(tmp / "model"))
         for f in (tmp / "model").iterdir():
             f.rename(tmp / f.name)
@@ -206,7 +207,8 @@ def agreement(folder: str | os.PathLike[str], texts: list[str], *, role: str = "
     from embedlab.encoders.e5 import E5Encoder
     from embedlab.encoders.transformer import SentenceEncoder
 
-    ours = SentenceEncoder(folder).encode([f"{role}: {t}" for t in texts], normalize=True)
+    enc = SentenceEncoder(folder)
+    ours = (enc.encode_queries if role == "query" else enc.encode_documents)(texts, normalize=True)
     engine = E5Encoder(role=role).encode(texts)
     cos = (ours * engine).sum(axis=1)
     return {"min_cosine": float(cos.min()), "mean_cosine": float(cos.mean()), "texts": len(texts)}

@@ -196,6 +196,11 @@ class SentenceEncoder(TextEncoder):
         self.precision = check_choice("precision", precision, PRECISIONS)
         if self.precision == "int8":
             self._quantize_int8()
+        # a model saved with prompts (E5: "query: " / "passage: ") gets them as sentence-transformers gives them:
+        # encode adds the default prompt, encode_queries and encode_documents their role's
+        self.prompts: dict[str, str] = dict(getattr(self.model, "prompts", None) or {})
+        default = getattr(self.model, "default_prompt_name", None)
+        self._prompt = self.prompts.get(default, "") if default else ""
 
     def _quantize_int8(self) -> None:
         """Every linear layer's weights to int8, one scale per output channel (per-tensor scales cost
@@ -233,9 +238,26 @@ class SentenceEncoder(TextEncoder):
         return any(type(m).__name__ == "Normalize" for m in self.model)
 
     # ------------------------------------------------------------------ sentence vectors
+    def encode_queries(self, texts: Sequence[str] | str, **options: Any) -> np.ndarray:
+        """:meth:`encode` with the model's ``query`` prompt (where it was saved with one, as E5)."""
+        return self._encode_as("query", texts, options)
+
+    def encode_documents(self, texts: Sequence[str] | str, **options: Any) -> np.ndarray:
+        """:meth:`encode` with the model's ``passage`` (or ``document``) prompt, where it has one."""
+        return self._encode_as("passage" if "passage" in self.prompts else "document", texts, options)
+
+    def _encode_as(self, role: str, texts: Sequence[str] | str, options: dict[str, Any]) -> np.ndarray:
+        prompt = self.prompts.get(role, "")
+        checked = check_texts(texts)
+        return self.encode([t if t.startswith(prompt) else prompt + t for t in checked] if prompt else checked,
+                           **options)  # fmt: skip
+
     def _counted(
         self, texts: list[str], batch_size: int, show_progress: ProgressArg, on_long: str
     ) -> tuple[np.ndarray, Truncation]:
+        if self._prompt:  # a text that starts with one of the model's prompts already keeps it
+            given = tuple(self.prompts.values())
+            texts = [t if t.startswith(given) else self._prompt + t for t in texts]
         # A text longer than max_seq_length tokens is cut there (as sentence-transformers does), encoded in
         # windows, or refused, as on_long says.
         lengths = self.token_counts(texts)
