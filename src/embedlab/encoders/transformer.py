@@ -244,7 +244,7 @@ class SentenceEncoder(TextEncoder):
 
     def encode_documents(self, texts: Sequence[str] | str, **options: Any) -> np.ndarray:
         """:meth:`encode` with the model's ``passage`` (or ``document``) prompt, where it has one."""
-        return self._encode_as("passage" if "passage" in self.prompts else "document", texts, options)
+        return self._encode_as("passage" if self.prompts.get("passage") else "document", texts, options)
 
     def _encode_as(self, role: str, texts: Sequence[str] | str, options: dict[str, Any]) -> np.ndarray:
         prompt = self.prompts.get(role, "")
@@ -256,7 +256,7 @@ class SentenceEncoder(TextEncoder):
         self, texts: list[str], batch_size: int, show_progress: ProgressArg, on_long: str
     ) -> tuple[np.ndarray, Truncation]:
         if self._prompt:  # a text that starts with one of the model's prompts already keeps it
-            given = tuple(self.prompts.values())
+            given = tuple(p for p in self.prompts.values() if p)
             texts = [t if t.startswith(given) else self._prompt + t for t in texts]
         # A text longer than max_seq_length tokens is cut there (as sentence-transformers does), encoded in
         # windows, or refused, as on_long says.
