@@ -140,3 +140,22 @@ def measure_and_render(
     print(md)
     if args.update:
         update_section(args.update, begin, end, md)
+
+
+class Parts:
+    """Finished parts of the run, kept on disk as they finish."""
+
+    def __init__(self, path: Path, key: dict) -> None:
+        self.path = path
+        self.key = key
+        old = json.loads(path.read_text()) if path.exists() else {}
+        self.done: dict[str, Any] = old.get("parts", {}) if old.get("key") == key else {}
+
+    def get(self, name: str, make: Any) -> Any:
+        if name not in self.done:
+            self.done[name] = {**make(), "commit": run_info().get("commit")}
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"key": self.key, "parts": self.done}))
+            tmp.replace(self.path)
+            print(f"{time.strftime('%H:%M:%S')} {name}: done", file=sys.stderr, flush=True)
+        return self.done[name]

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, measure_and_render, section_args, versions
+from _common import RESULTS, Parts, measure_and_render, section_args, versions
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data"
@@ -62,27 +62,6 @@ def main() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- parts
-class Parts:
-    """Finished parts of the run, kept on disk as they finish."""
-
-    def __init__(self, path: Path, key: dict) -> None:
-        self.path = path
-        self.key = key
-        old = json.loads(path.read_text()) if path.exists() else {}
-        self.done: dict[str, Any] = old.get("parts", {}) if old.get("key") == key else {}
-
-    def get(self, name: str, make: Any) -> Any:
-        if name not in self.done:
-            from _common import run_info
-
-            self.done[name] = {**make(), "commit": run_info().get("commit")}
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"key": self.key, "parts": self.done}))
-            tmp.replace(self.path)
-            print(f"{time.strftime('%H:%M:%S')} {name}: done", file=sys.stderr, flush=True)
-        return self.done[name]
-
-
 class QueryMemo:
     """An encoder that encodes a list of queries once: every search of a collection asks for the same ones."""
 
