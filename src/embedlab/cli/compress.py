@@ -12,6 +12,7 @@ from embedlab.cli._common import console, fmt, handle_errors, print_json
 from embedlab.cli._config_options import with_config
 from embedlab.cli._options import ForceOpt
 from embedlab.compress.distill import DistillConfig
+from embedlab.encoders.prune import PruneConfig
 
 
 class Method(StrEnum):
@@ -117,12 +118,14 @@ def distill(
 
 
 @handle_errors
+@with_config(PruneConfig)
 def prune(
     model: Annotated[Path, typer.Argument(help="A sentence-transformers folder with a Unigram vocabulary (E5).")],
     texts: Annotated[list[Path], typer.Argument(help="Text the model will read (files of lines, compressed too).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the smaller model.")],
-    min_count: Annotated[int, typer.Option(help="Keep tokens used at least this often.")] = 1,
-    max_lines: Annotated[int, typer.Option(help="Lines read from each file at most.")] = 200_000,
+    max_lines: Annotated[int, typer.Option(help="Lines read from each file at most.", min=1)] = 200_000,
+    *,
+    config: PruneConfig,
 ) -> None:
     """Drop the tokens your text never uses from a transformer's vocabulary: the same vectors for that
     text, a model a third of the size (multilingual E5 for Korean and English).
@@ -140,6 +143,6 @@ def prune(
             raise FileNotFoundError(2, "text file not found", str(f))
         with open_text(f) as fh:
             lines += [ln.strip() for ln in islice(fh, max_lines) if ln.strip()]
-    r = prune_vocabulary(model, lines, output, min_count=min_count)
+    r = prune_vocabulary(model, lines, output, min_count=config.min_count)
     typer.echo(f"kept {r['kept']:,} of {r['of']:,} tokens ({r['used']:,} used by the text, the rest special "
                f"tokens and single characters); wrote {output}", err=True)  # fmt: skip

@@ -18,14 +18,23 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from embedlab._params import Config, param
 from embedlab.errors import ConfigError
 
-__all__ = ["prune_vocabulary"]
+__all__ = ["PruneConfig", "prune_vocabulary"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PruneConfig(Config):
+    """What :func:`prune_vocabulary` keeps."""
+
+    min_count: int = param(1, "Keep tokens the text uses at least this often.", ge=1)
 
 
 def _used_ids(tokenizer: Any, texts: Iterable[str], size: int, batch: int = 2000) -> np.ndarray:
@@ -43,7 +52,11 @@ def _used_ids(tokenizer: Any, texts: Iterable[str], size: int, batch: int = 2000
 
 
 def prune_vocabulary(
-    model: str | os.PathLike[str], texts: Iterable[str], output: str | os.PathLike[str], *, min_count: int = 1
+    model: str | os.PathLike[str],
+    texts: Iterable[str],
+    output: str | os.PathLike[str],
+    *,
+    min_count: int = PruneConfig.min_count,
 ) -> dict[str, Any]:
     """Save ``model`` (a sentence-transformers folder with a Unigram tokenizer) with only the tokens that
     ``texts`` use at least ``min_count`` times (plus special tokens and single characters) to ``output``;
@@ -51,6 +64,8 @@ def prune_vocabulary(
     import torch
 
     from embedlab._files import atomic_dir
+
+    min_count = PruneConfig(min_count=min_count).min_count
     from embedlab.encoders.transformer import _quiet_loading, _sentence_transformers
 
     st_module, _ = _sentence_transformers()
