@@ -163,7 +163,7 @@ def needle_task(
         budget = length - needle_tokens[i]
         lo = i * stretch
         part = _fill(sentences[lo : lo + stretch], tokens[lo : lo + stretch].tolist(), 0, budget)
-        if sum(tokens[lo : lo + len(part)]) < budget * 0.9:
+        if len(part) >= stretch:  # the stretch ran out before the budget: it would repeat itself
             raise ConfigError(f"the sentences hold too few tokens for {n_docs} documents of {length:,}: give more text")
         docs.append(_plant(part, chosen[i][0], rng))
     asked_of = rng.permutation(n_docs)[:n_queries]
