@@ -363,7 +363,7 @@ def summary_rows(res: dict) -> list[dict]:
             "quality": f"nDCG@10 {t(dense_late):.4f} vs {t(dense_naive):.4f}; hybrid {t(late):.4f}; "
             f"BM25 {t('BM25'):.4f}",
             "differ": "none",
-            "link": "#long-documents",
+            "link": "#long-documents-passkey-needle-scifact-whole-korquad-articles",
         }
     ]
 

@@ -61,6 +61,7 @@ SECTIONS = [
     Section("korean"),
     Section("sentence_eval", env={"HF_HUB_OFFLINE": "1"}),
     Section("encode_speed", env={"HF_HUB_OFFLINE": "1"}),
+    Section("long", env={"HF_HUB_OFFLINE": "1"}),
     Section("ann"),
     Section("exact_search"),
     Section("finetune_korsts", env={"HF_HUB_OFFLINE": "1"}),
