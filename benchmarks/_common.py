@@ -4,7 +4,6 @@ BENCHMARKS.md section writer, peak memory and library versions. Imported by the 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -112,14 +111,6 @@ def cold_numba_env(cache_dir: Path, env: dict[str, str] | None = None) -> dict[s
     (every kernel compiled); after one run there, a warm one (every kernel loaded from the cache)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     return {**(env if env is not None else os.environ), "NUMBA_CACHE_DIR": str(cache_dir)}
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def measure_and_render(

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import HERE, file_sha256
+from _common import HERE
+from embedlab._files import file_sha256
 
 SPLITS = HERE / "splits"
 SEED = 0

@@ -22,7 +22,7 @@ from typing import IO
 
 import numpy as np
 
-__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file", "clean_stale", "exchange", "load_npy"]
+__all__ = ["NpyStreamWriter", "atomic_dir", "atomic_file", "clean_stale", "exchange", "file_sha256", "load_npy"]
 
 
 def _umask() -> int:
@@ -229,3 +229,14 @@ class NpyStreamWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes (hex), read a megabyte at a time."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

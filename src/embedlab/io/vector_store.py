@@ -26,7 +26,6 @@ Any tool that reads Parquet reads the shards (pyarrow, pandas, DuckDB, Spark, Ra
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -36,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._files import atomic_file
+from embedlab._files import atomic_file, file_sha256
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError
 
@@ -57,14 +56,6 @@ class StoreBatch:
     vectors: np.ndarray
     metadata: list[dict[str, Any]]
     texts: list[str] | None = None
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class VectorStore:
@@ -131,7 +122,7 @@ class VectorStore:
             f = self.path / s["file"]
             if not f.is_file():
                 raise FormatError(f"{f} is missing: the store is damaged; encode it again (the same command resumes)")
-            if _sha256(f) != s["sha256"]:
+            if file_sha256(f) != s["sha256"]:
                 raise FormatError(f"{f} does not match its checksum in the manifest: the shard is damaged; delete "
                                   "it from the manifest's list or encode the store again")  # fmt: skip
 
@@ -189,7 +180,7 @@ class VectorStore:
         name = f"shard-{index:06d}.parquet"
         with atomic_file(self.path / name) as fh:
             pq.write_table(pa.table(columns), fh)
-        entry = {"index": index, "file": name, "rows": len(ids), "sha256": _sha256(self.path / name)}
+        entry = {"index": index, "file": name, "rows": len(ids), "sha256": file_sha256(self.path / name)}
         shards = [s for s in self.manifest["shards"] if s["index"] != index] + [entry]
         self.manifest["shards"] = sorted(shards, key=lambda s: s["index"])
         _write_manifest(self.path, self.manifest)

@@ -30,7 +30,6 @@ the next add of that id removes.
 
 from __future__ import annotations
 
-import math
 import os
 import secrets
 from collections.abc import Sequence
@@ -317,14 +316,15 @@ class LongCollection(Collection):
         for i in range(len(q)):
             valid = slots[i] >= 0
             pos = order[np.searchsorted(cm.chunk_slots, slots[i][valid], sorter=order)]
-            scores: dict[int, list[tuple[float, int]]] = {}
-            for p, sc in zip(pos.tolist(), sims[i][valid].tolist(), strict=True):
-                scores.setdefault(int(cm.doc_slots[p]), []).append((sc, p))
-            ranked = sorted(((_pool([s for s, _ in v], chunk_score), d, max(v)[1]) for d, v in scores.items()),
-                            key=lambda t: -t[0])[:depth]  # fmt: skip
-            for j, (sc, d, _) in enumerate(ranked):
-                found[i, j], out[i, j] = d, sc
-            best.append({d: p for _, d, p in ranked})
+            pos = pos[np.argsort(cm.doc_slots[pos], kind="stable")]  # the found chunks, grouped by document
+            s = self._similarities(q[i : i + 1], cm.vectors[pos])[0].astype(np.float32)
+            docs = cm.doc_slots[pos]
+            starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]]) if len(docs) else np.zeros(0, np.int64)
+            ends = np.append(starts[1:], len(docs))
+            per_doc = _group_scores(s, starts, ends, chunk_score) if len(docs) else s
+            top = _top(per_doc, depth)
+            found[i, : len(top)], out[i, : len(top)] = docs[starts[top]], per_doc[top]
+            best.append({int(docs[starts[t]]): int(pos[starts[t] + np.argmax(s[starts[t] : ends[t]])]) for t in top})
         return found, out, best
 
     def _similarities(self, q: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -371,13 +371,6 @@ def _group_scores(s: np.ndarray, starts: np.ndarray, ends: np.ndarray, how: str)
         e = np.exp((s - np.repeat(best, ends - starts)) / t)
         best = best + t * np.log(np.add.reduceat(e, starts))
     return best.astype(np.float32)
-
-
-def _pool(scores: list[float], how: str) -> float:
-    m = max(scores)
-    if how == "max":
-        return m
-    return m + _SOFTMAX_TEMPERATURE * math.log(sum(math.exp((s - m) / _SOFTMAX_TEMPERATURE) for s in scores))
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
