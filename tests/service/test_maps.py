@@ -1,6 +1,10 @@
 """The explorer's neighbourhood map: computed in the background, cached beside the model, better at
 keeping neighbours than PCA; colourings; placing points that are not on the map."""
 
+import os
+import sys
+import threading
+
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -102,3 +106,25 @@ def test_map_routes_report_the_background_map_and_colourings(model):
     near = [m["index"][w] for w, _ in served.kv.most_similar(outside, topn=70) if w in m["index"]][:10]
     box = m["xy"][near]
     assert (box.min(axis=0) - 1e-3 <= [p["x"], p["y"]]).all() and ([p["x"], p["y"]] <= box.max(axis=0) + 1e-3).all()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_the_map_thread_yields_the_cpu_to_requests():
+    import numba
+
+    from embedlab.service.maps import _yield_to_requests
+
+    seen = {}
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def run():
+        _yield_to_requests()
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        seen["threads"] = numba.get_num_threads()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert seen == {"nice": 19, "threads": 1}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # this thread keeps its own
+    assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS

@@ -10,7 +10,10 @@ fingerprint of the vectors and keys, so a changed model is mapped again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import sys
 import threading
 import time
 import warnings
@@ -108,6 +111,7 @@ class MapJob:
             self.thread.start()
 
     def _run(self) -> None:
+        _yield_to_requests()
         t0 = time.perf_counter()
         vecs, labels = self.m["vecs"], self.m["labels"]
         try:
@@ -134,6 +138,19 @@ class MapJob:
             m["method"], m["pca"] = self.method, None
             m["version"] += 1
             m["seconds"] = time.perf_counter() - t0
+
+
+def _yield_to_requests() -> None:
+    """Run this (map) thread at the lowest CPU priority and on one numba thread: a server answers its
+    requests first and draws the map with what is left (measured: a UMAP of 73k words beside 16 clients
+    took 60% of the requests/s away at equal priority)."""
+    if sys.platform.startswith("linux"):  # Linux gives each thread its own nice value
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    with contextlib.suppress(ImportError, ValueError):
+        import numba
+
+        numba.set_num_threads(1)  # thread-local: the request threads keep every core
 
 
 def cluster_coloring(vecs: np.ndarray, titles: list[str], k: int = 12, seed: int = 0) -> tuple[list[str], np.ndarray]:
