@@ -23,7 +23,7 @@ from embedlab._params import Config, param
 from embedlab.errors import ConfigError
 from embedlab.explain.result import MODES as EXPLAIN_MODES
 from embedlab.index.base import INDEX_KINDS
-from embedlab.index.fusion import FUSION_METHODS, SEARCH_MODES
+from embedlab.index.fusion import CHUNK_SCORES, FUSION_METHODS, SEARCH_MODES
 
 __all__ = [
     "MAX_K",
@@ -90,6 +90,15 @@ class SearchQuery(Config):
     )
     fusion: str = param(
         "rrf", "How hybrid fuses the rankings: rrf (reciprocal rank) or linear (scaled scores).", choices=FUSION_METHODS
+    )
+    lexical_weight: float = param(
+        1.0, "Hybrid: the BM25 ranking's weight in the fusion (the dense ranking's is 1).", ge=0.0, le=100.0
+    )
+    chunk_score: str = param(
+        "max",
+        "Long documents: a document's score from its chunks, max (its best chunk) or softmax (a soft maximum "
+        "that also counts its next-best chunks).",
+        choices=CHUNK_SCORES,
     )
 
 

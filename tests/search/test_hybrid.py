@@ -66,6 +66,20 @@ def test_dense_lexical_and_hybrid(col):
         col.search("cat", mode="hybrid", fusion="max")
 
 
+@pytest.mark.parametrize("fusion", ["rrf", "linear"])
+def test_the_lexical_weight_moves_hybrid_from_meaning_to_words(col, fusion):
+    q = "puppy zyx-9 manual"
+    dense, lexical = ids(col.search(q, 2)[0]), ids(col.search(q, 2, mode="lexical")[0])
+    assert dense[0] == "d2" and lexical[0] == "d3"
+    assert ids(col.search(q, 1, mode="hybrid", fusion=fusion, lexical_weight=0.0)[0]) == ["d2"]
+    assert ids(col.search(q, 1, mode="hybrid", fusion=fusion, lexical_weight=5.0)[0]) == ["d3"]
+    for bad in (-1.0, float("nan"), "2"):
+        with pytest.raises(ConfigError, match="lexical_weight"):
+            col.search(q, mode="hybrid", lexical_weight=bad)
+    with pytest.raises(ConfigError, match="chunk_score"):
+        col.search(q, chunk_score="mean")
+
+
 def test_saved_lexical_index_follows_changes(col, tmp_path):
     col.search("cat", mode="lexical")
     stamp = json.loads((tmp_path / "c" / "index-bm25.json").read_text())
@@ -104,6 +118,10 @@ def test_cli_and_service(tmp_path):
     assert [h["id"] for h in json.loads(run.stdout)["results"][0]["hits"]] == ["p"]
     bad = CliRunner().invoke(app, ["search", "query", str(tmp_path / "c"), "manual", "--mode", "fuzzy"])
     assert bad.exit_code != 0 and "mode" in bad.output and "Traceback" not in bad.output
+    tuned = ["--mode", "lexical", "--lexical-weight", "2", "--chunk-score", "softmax", "--json"]
+    assert CliRunner().invoke(app, ["search", "query", str(tmp_path / "c"), "manual", *tuned]).exit_code == 0
+    bad = CliRunner().invoke(app, ["search", "query", str(tmp_path / "c"), "manual", "--lexical-weight", "-1"])
+    assert bad.exit_code != 0 and "lexical" in bad.output and "Traceback" not in bad.output
     info = CliRunner().invoke(app, ["search", "info", str(tmp_path / "c"), "--json"])
     assert json.loads(info.stdout)["language"] == "en"
 
@@ -115,3 +133,5 @@ def test_cli_and_service(tmp_path):
     r = client.post("/v1/search", json={"query": "garden", "mode": "lexical", "k": 2})
     assert r.status_code == 200 and [h["id"] for h in r.json()["results"][0]["hits"]] == ["q"]
     assert client.post("/v1/search", json={"query": "garden", "mode": "fuzzy"}).status_code == 422
+    for field, value in (("lexical_weight", -1), ("chunk_score", "mean")):
+        assert client.post("/v1/search", json={"query": "garden", field: value}).status_code == 422

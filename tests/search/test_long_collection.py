@@ -8,7 +8,7 @@ pytest.importorskip("bm25s")
 
 from embedlab.errors import ConfigError
 from embedlab.search.collection import Collection
-from embedlab.search.long_collection import LongCollection, open_collection
+from embedlab.search.long_collection import LongCollection, _group_scores, open_collection
 
 FILLER = ("The committee met in the spring to discuss the harbour. Records of the town describe its mills, "
           "its bridges and the weather of each season. ")  # fmt: skip
@@ -47,6 +47,19 @@ def test_soft_max_an_ann_index_and_filters(col):
     assert [h.id for h in hits] == ["s"]
     with pytest.raises(ConfigError, match="chunk_score"):
         col.search(QUERY, chunk_score="mean")
+
+
+def test_the_soft_max_lies_between_mean_and_best_and_ignores_the_chunk_count():
+    s = np.array([0.9, 0.1, 0.1, 0.7, 0.7, 0.5, 0.5, 0.5, 0.5], np.float32)
+    starts, ends = np.array([0, 3, 5]), np.array([3, 5, 9])
+    np.testing.assert_allclose(_group_scores(s, starts, ends, "max"), [0.9, 0.7, 0.5])
+    soft = _group_scores(s, starts, ends, "softmax")
+    assert 0.3 < soft[0] < 0.9  # near its best chunk, below it
+    assert soft[0] > 0.899  # the two weak chunks weigh nothing at t = 0.05
+    np.testing.assert_allclose(soft[1:], [0.7, 0.5], rtol=1e-6)  # equal chunks: their score, however many
+    # a document of two chunks scores the same as the same two chunks repeated four times
+    twice = _group_scores(np.array([0.8, 0.6] * 4, np.float32), np.array([0, 2]), np.array([2, 8]), "softmax")
+    assert twice[0] == pytest.approx(twice[1], rel=1e-6)
 
 
 def chunks_of(col, doc_id):

@@ -238,7 +238,8 @@ def query(
 
         results = search_images(col, list(image), config.k, filter=flt, index=config.index)
     else:
-        results = col.search(qs, config.k, filter=flt, index=config.index, mode=config.mode, fusion=config.fusion)
+        results = col.search(qs, config.k, filter=flt, index=config.index, mode=config.mode, fusion=config.fusion,
+                             lexical_weight=config.lexical_weight, chunk_score=config.chunk_score)  # fmt: skip
     if json_out:
         print_json(
             {

@@ -21,14 +21,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from embedlab._validation import check_choice
+from embedlab._validation import check_choice, check_float
 from embedlab.errors import ConfigError
 
-__all__ = ["FUSION_METHODS", "SEARCH_MODES", "fuse"]
+__all__ = ["CHUNK_SCORES", "FUSION_METHODS", "SEARCH_MODES", "fuse", "fuse_hybrid"]
 
 FUSION_METHODS = ("rrf", "linear")
 #: how a collection is searched: by meaning, by words (BM25), or both fused
 SEARCH_MODES = ("dense", "lexical", "hybrid")
+#: how a long document's chunk similarities make its score: its best chunk, or a soft maximum over them
+CHUNK_SCORES = ("max", "softmax")
 
 
 def fuse(
@@ -70,3 +72,11 @@ def fuse(
             out_ids[q, j] = d
             out_scores[q, j] = v
     return out_ids, out_scores
+
+
+def fuse_hybrid(
+    rankings: Sequence[tuple[np.ndarray, np.ndarray]], k: int, method: str, lexical_weight: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A hybrid search's two rankings, dense then BM25, fused with BM25 weighted ``lexical_weight``."""
+    w = check_float("lexical_weight", lexical_weight, 0.0, 1e6)
+    return fuse(rankings, k, method=method, weights=(1.0, w))

@@ -38,9 +38,11 @@ from embedlab.encoders.base import ON_LONG
 from embedlab.errors import ConfigError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
 from embedlab.index.fusion import SEARCH_MODES
-from embedlab.search.database import damaged, decode_metadata, guarded, int_setting, open_database
+from embedlab.search import memory
+from embedlab.search.database import create_database, damaged, decode_metadata, guarded, int_setting, open_database
 from embedlab.search.documents import Hit, check_metadata, document_titles, hits_for
 from embedlab.search.filters import filter_sql
+from embedlab.search.memory import exact_fits, search_streamed
 from embedlab.search.vector_file import VectorFile
 from embedlab.text.tokenizers import LANGUAGES
 
@@ -126,20 +128,6 @@ class Collection:
                 dim = encoder.dim
         dim = check_int("dim", dim, 1)
         p.mkdir(parents=True, exist_ok=True)
-        tmp = p / (_DB + ".tmp")
-        tmp.unlink(missing_ok=True)
-        db = sqlite3.connect(tmp, isolation_level=None)
-        db.executescript(
-            """
-            CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE docs (
-                id TEXT PRIMARY KEY NOT NULL,
-                slot INTEGER NOT NULL UNIQUE,
-                text TEXT,
-                metadata TEXT NOT NULL DEFAULT '{}'
-            );
-            """
-        )
         rows = {
             "format_version": FORMAT_VERSION,
             "dim": dim,
@@ -152,10 +140,8 @@ class Collection:
             **({"on_long": on_long} if on_long else {}),
             **(settings or {}),
         }
-        db.executemany("INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows.items()])
-        db.close()
         (p / _VECS).write_bytes(b"")
-        os.replace(tmp, p / _DB)  # the collection exists only once it is complete
+        create_database(p / _DB, rows)
         return cls(p, encoder=encoder)
 
     def close(self) -> None:
@@ -395,14 +381,18 @@ class Collection:
         with_text: bool = True,
         mode: str | None = "dense",
         fusion: str = "rrf",
+        lexical_weight: float = 1.0,
+        chunk_score: str = "max",
     ) -> list[list[Hit]]:
-        """The ``k`` best documents for each query text. ``mode``: ``"dense"`` (the query encoded
-        with the collection's model), ``"lexical"`` (BM25 over the texts) or ``"hybrid"`` (both,
-        fused by ``fusion``: ``"rrf"`` or ``"linear"``, over the top ``max(k, 100)`` of each)."""
+        """The ``k`` best documents for each query text. ``mode``: ``"dense"`` (the query encoded with the
+        collection's model), ``"lexical"`` (BM25 over the texts) or ``"hybrid"`` (both, fused by ``fusion``,
+        ``"rrf"`` or ``"linear"``, over the top ``max(k, 100)`` of each, BM25 weighted ``lexical_weight``).
+        ``chunk_score`` changes nothing here: a document is its own one chunk (max = soft max)."""
         from embedlab.encoders.base import check_texts
-        from embedlab.index.fusion import fuse
+        from embedlab.index.fusion import CHUNK_SCORES, fuse_hybrid
 
         mode = check_choice("mode", mode or "dense", SEARCH_MODES)
+        check_choice("chunk_score", chunk_score, CHUNK_SCORES)
         qs = check_texts([queries] if isinstance(queries, str) else list(queries))
         k = check_int("k", k, 1)
         depth = max(k, 100) if mode == "hybrid" else k
@@ -413,7 +403,7 @@ class Collection:
         if mode != "dense":
             allowed = self._filter_slots(filter) if filter else None
             rankings.append(self.lexical().search(qs, depth, allowed=allowed))
-        found, scores = fuse(rankings, k, method=fusion) if mode == "hybrid" else rankings[0]
+        found, scores = fuse_hybrid(rankings, k, fusion, lexical_weight) if mode == "hybrid" else rankings[0]
         return self._hits(found, scores, with_text)
 
     @guarded
@@ -441,7 +431,10 @@ class Collection:
             index = "exact"  # a graph walk finds too few neighbours inside a small filtered subset
         if index in _LEARNS_FROM and len(self) < _LEARNS_FROM[index]:
             index = "exact"  # too few documents yet to learn int8 ranges or PQ centroids from
-        if index == "exact":
+        if index == "exact" and self._cache is None and not exact_fits(len(self), self.dim):
+            blocks = self._live_rows(memory.STREAM_BLOCK)  # rows from disk, a block at a time
+            found, scores = search_streamed(blocks, q, k, self.metric, allowed)
+        elif index == "exact":
             from embedlab.index.exact import ExactIndex
 
             slots, matrix = self.vectors()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from embedlab.errors import FormatError
 from embedlab.index.base import INDEX_KINDS, METRICS
 from embedlab.text.tokenizers import LANGUAGES
 
-__all__ = ["DOC_COLUMNS", "damaged", "decode_metadata", "guarded", "int_setting", "open_database"]
+__all__ = ["DOC_COLUMNS", "create_database", "damaged", "decode_metadata", "guarded", "int_setting", "open_database"]
 
 DOC_COLUMNS = ("id", "slot", "text", "metadata")
 _MAX_DIM = 1 << 20
@@ -68,6 +69,28 @@ def int_setting(db: Path, settings: dict[str, Any], key: str, low: int, high: in
     if not low <= number <= high:
         raise damaged(db, f"setting {key!r} = {number} is outside [{low}, {high}]")
     return number
+
+
+def create_database(db: Path, settings: dict[str, Any]) -> None:
+    """A new collection database holding ``settings``, written beside and renamed into place: the
+    collection exists only once it is complete."""
+    tmp = db.with_name(db.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp, isolation_level=None)
+    con.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE docs (
+            id TEXT PRIMARY KEY NOT NULL,
+            slot INTEGER NOT NULL UNIQUE,
+            text TEXT,
+            metadata TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+    con.executemany("INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in settings.items()])
+    con.close()
+    os.replace(tmp, db)
 
 
 def open_database(db: Path, format_version: int) -> tuple[sqlite3.Connection, dict[str, Any]]:

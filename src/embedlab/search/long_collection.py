@@ -44,15 +44,13 @@ from embedlab.encoders.chunking import CHUNK_MODES, chunk_documents
 from embedlab.encoders.late import CHUNKINGS
 from embedlab.errors import ConfigError
 from embedlab.index.base import as_matrix, prepare
-from embedlab.index.fusion import SEARCH_MODES
+from embedlab.index.fusion import CHUNK_SCORES, SEARCH_MODES
 from embedlab.search.collection import Collection
 from embedlab.search.database import guarded
 from embedlab.search.documents import Hit
 
 __all__ = ["CHUNK_SCORES", "LongCollection", "PassageHit", "open_collection"]
 
-#: how a document's chunk scores become its score
-CHUNK_SCORES = ("max", "softmax")
 _CHUNKS = "chunks"
 _SOFTMAX_TEMPERATURE = 0.05  # cosine differences of this size count; a document of many middling chunks does not win
 _QUERY_BLOCK = 64
@@ -257,15 +255,17 @@ class LongCollection(Collection):
         mode: str | None = "hybrid",
         fusion: str = "rrf",
         chunk_score: str = "max",
+        lexical_weight: float = 1.0,
     ) -> list[list[PassageHit]]:
         """The ``k`` best documents for each query, each with its best-matching chunk as ``passage``.
 
         ``mode``: ``"dense"`` (documents by their chunks' similarity, ``chunk_score`` ``"max"`` or
         ``"softmax"``), ``"lexical"`` (BM25 over the whole texts) or ``"hybrid"`` (both, fused by
-        ``fusion`` over the top ``max(k, 100)`` of each). ``filter`` applies to the documents' metadata;
-        ``index`` to the chunks (exact: every chunk scored)."""
+        ``fusion`` over the top ``max(k, 100)`` of each, BM25's list weighted ``lexical_weight`` against the
+        dense one's 1). ``filter`` applies to the documents' metadata; ``index`` to the chunks (exact: every
+        chunk scored)."""
         from embedlab.encoders.base import check_texts
-        from embedlab.index.fusion import fuse
+        from embedlab.index.fusion import fuse_hybrid
 
         mode = check_choice("mode", mode or "hybrid", SEARCH_MODES)
         check_choice("chunk_score", chunk_score, CHUNK_SCORES)
@@ -281,7 +281,7 @@ class LongCollection(Collection):
             rankings.append((found, scores))
         if mode != "dense":
             rankings.append(self.lexical().search(qs, depth, allowed=allowed))
-        found, scores = fuse(rankings, k, method=fusion) if mode == "hybrid" else rankings[0]
+        found, scores = fuse_hybrid(rankings, k, fusion, lexical_weight) if mode == "hybrid" else rankings[0]
         hits = self._hits(found, scores, True)
         return [self._with_passages(q, row, best[i] if best is not None else {}, qv, i, with_text)
                 for i, (q, row) in enumerate(zip(qs, hits, strict=True))]  # fmt: skip
@@ -367,9 +367,11 @@ def _group_scores(s: np.ndarray, starts: np.ndarray, ends: np.ndarray, how: str)
     """Each document's score from its chunks' (group ``starts[g]:ends[g]`` of ``s``)."""
     best = np.maximum.reduceat(s, starts)
     if how == "softmax":
-        t = _SOFTMAX_TEMPERATURE
-        e = np.exp((s - np.repeat(best, ends - starts)) / t)
-        best = best + t * np.log(np.add.reduceat(e, starts))
+        # the Boltzmann soft maximum: the chunks' scores averaged with softmax weights. It lies between the
+        # mean and the best chunk and does not grow with the number of chunks (log-sum-exp adds up to
+        # t * log(#chunks), which ranks long documents up for their length alone)
+        e = np.exp((s - np.repeat(best, ends - starts)) / _SOFTMAX_TEMPERATURE)
+        best = np.add.reduceat(e * s, starts) / np.add.reduceat(e, starts)
     return best.astype(np.float32)
 
 

@@ -31,6 +31,7 @@ def _stamp(path: Any) -> dict[str, Any] | None:
 def vector_index(col: Any, kind: str, params: dict[str, Any]) -> Any:
     """``col``'s vector index of ``kind``, from memory, from disk when current, else built and saved."""
     from embedlab.index.factory import make_index
+    from embedlab.search.memory import check_index_fits
 
     if kind in col._ann and not params:
         current = col._ann[kind]
@@ -38,6 +39,7 @@ def vector_index(col: Any, kind: str, params: dict[str, Any]) -> Any:
             slots, matrix = col.vectors()
             current.compact(matrix, slots)
         return current
+    check_index_fits(kind, len(col), col.dim, **params)
     gen = col.generation
     if kind == "binary":
         params = {"fetch": col._rows_of_slots, **params}

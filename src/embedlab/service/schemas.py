@@ -135,6 +135,8 @@ class SearchRequest(_Strict):
     index: Literal["exact", "hnsw", "ivf", "int8", "binary", "pq"] | None = config_field(SearchQuery, "index")
     mode: Literal["dense", "lexical", "hybrid"] | None = config_field(SearchQuery, "mode")
     fusion: Literal["rrf", "linear"] = config_field(SearchQuery, "fusion")
+    lexical_weight: float = config_field(SearchQuery, "lexical_weight")
+    chunk_score: Literal["max", "softmax"] = config_field(SearchQuery, "chunk_score")
 
 
 class Hit(BaseModel):

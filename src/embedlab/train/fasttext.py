@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._memory import check_fits, physical_memory
 from embedlab._progress import ProgressArg
 from embedlab.train._corpus import WordTrainer
 from embedlab.train._weights import padded_width
@@ -62,9 +63,9 @@ class FastText(WordTrainer[FastTextConfig, SubwordVectors]):
         n_rows = n_words + (c.bucket if c.maxn > 0 else 0)
         sub_offsets, sub_ids = subword_ids(vocab.words, c.minn, c.maxn, c.bucket, jamo=c.subword == "jamo")
         width = padded_width(c.dim)
-        _check_memory(
-            (n_rows + n_words) * width * 4, f"{n_words:,} words + bucket={c.bucket:,} n-gram rows of dim {c.dim}"
-        )
+        # against the whole RAM, not what is free now: a table that fits the machine may push the page cache out
+        check_fits((n_rows + n_words) * width * 4, f"a table of {n_words:,} words + bucket={c.bucket:,} n-gram rows "
+                   f"of dim {c.dim}", "lower --bucket (or --dim)", available=physical_memory())  # fmt: skip
         _warn_oversized_buckets(c.bucket if c.maxn > 0 else 0, sub_ids[sub_ids >= n_words], c.dim)
         # fastText's noise: counts ** 0.5
         engine = SGNS(vocab.counts, dim=c.dim, window=c.window, negative=c.negative, sample=c.sample,
@@ -122,18 +123,3 @@ def _warn_oversized_buckets(bucket: int, sub_ids: np.ndarray, dim: int) -> None:
             UserWarning,
             stacklevel=3,
         )
-
-
-def _check_memory(needed: int, what: str) -> None:
-    """A clear error before an allocation larger than this machine's memory (instead of a MemoryError)."""
-    import os
-
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return
-    if needed > total:
-        from embedlab.errors import ConfigError
-
-        raise ConfigError(f"{what} need {needed / 2**30:,.1f} GiB of weights, more than this machine's "
-                          f"{total / 2**30:,.1f} GiB; lower --bucket (or --dim)")  # fmt: skip

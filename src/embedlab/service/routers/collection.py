@@ -45,7 +45,8 @@ def router(served: Served, limits: Limits) -> APIRouter:
         if (req.query is None) == (req.queries is None):
             raise ConfigError("give 'query' (one text) or 'queries' (a list)")
         qs = limits.texts([req.query] if req.query is not None else list(req.queries or []))
-        found = col.search(qs, k=req.k, filter=req.filter, index=req.index, mode=req.mode, fusion=req.fusion)
+        found = col.search(qs, k=req.k, filter=req.filter, index=req.index, mode=req.mode, fusion=req.fusion,
+                           lexical_weight=req.lexical_weight, chunk_score=req.chunk_score)  # fmt: skip
         return S.SearchResponse(
             results=[
                 S.SearchResult(query=q, hits=[S.Hit(**h.to_dict()) for h in hits])
