@@ -43,8 +43,13 @@ STS_EN = DATA / "sts" / "stsbenchmark" / "sts-train.csv"
 STS_KO = DATA / "sts" / "korsts" / "sts-train.tsv"
 MARK_BEGIN = "<!-- long:begin -->"
 MARK_END = "<!-- long:end -->"
-CHUNK_SIZES = (64, 128)
-SEARCHES = [("max", "rrf"), ("max", "linear"), ("softmax", "rrf"), ("softmax", "linear")]
+#: chunks: about 64 or 128 tokens, or whole sentences up to 128 tokens
+CHUNK_SETTINGS = ((64, "tokens"), (128, "tokens"), (128, "sentences"))
+#: searches of a built collection: chunk score, fusion, BM25's weight in the fusion
+SEARCHES = [(c, f, w) for c in ("max", "softmax") for f in ("rrf", "linear") for w in (0.5, 1.0, 2.0)]
+#: the synthetic tasks' settings are chosen at this length on a validation seed with needles of their own
+VALIDATION_LENGTH = 1024
+VALIDATION_SEED = 1
 
 
 def main() -> None:
@@ -100,24 +105,43 @@ def folder_bytes(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
+def method_name(mode: str, chunking: str, size: int, split: str, chunk_score: str, fusion: str = "",
+                weight: float = 1.0) -> str:  # fmt: skip
+    """``"hybrid late 128-sentences softmax linear w2"``: what a row of the results ran (the split named when it
+    is not "tokens", the BM25 weight when it is not 1)."""
+    name = f"{mode} {chunking} {size}{'' if split == 'tokens' else '-' + split} {chunk_score}"
+    return name + (f" {fusion}" if fusion else "") + (f" w{weight:g}" if fusion and weight != 1.0 else "")
+
+
+def setting(name: str) -> dict[str, Any]:
+    """The settings a method name stands for (the inverse of :func:`method_name`)."""
+    words = name.split()
+    size, _, split = words[2].partition("-")
+    out = {"chunking": words[1], "size": int(size), "split": split or "tokens", "chunk_score": words[3]}
+    if len(words) > 4:
+        out.update(fusion=words[4], weight=float(words[5][1:]) if len(words) > 5 else 1.0)
+    return out
+
+
 def run_methods(
     data: Any,
     encoder: Any,
     language: str,
     chunkings: tuple[str, ...],
-    chunk_sizes: tuple[int, ...],
+    chunk_settings: tuple[tuple[int, str], ...],
     query_sets: dict[str, list[int]] | None = None,
-    searches: list[tuple[str, str]] | None = None,
+    searches: list[tuple[str, str, float]] | None = None,
     whole: bool = True,
 ) -> dict[str, Any]:
-    """Every method on ``data``: BM25, the whole-document vector, and for each chunking and chunk size the
-    dense and hybrid long-document searches (each of ``searches``). Metrics per query set (default: all)."""
+    """Every method on ``data``: BM25, the whole-document vector, and for each chunking and chunk setting
+    (size, split) the dense and hybrid long-document searches (each of ``searches``). Metrics per query set
+    (default: all)."""
     from embedlab.eval.retrieval import retrieval_metrics
     from embedlab.index.lexical import BM25Index
     from embedlab.search.long_collection import LongCollection
 
     query_sets = query_sets or {"all": list(range(len(data.query_ids)))}
-    searches = searches or [("max", "rrf")]
+    searches = searches or [("max", "rrf", 1.0)]
 
     def score(ranked_ids: list[list[str]]) -> dict[str, dict[str, float]]:
         out = {}
@@ -146,24 +170,25 @@ def run_methods(
         res["methods"][name] = {**score([[data.doc_ids[j] for j in row if j >= 0] for row in ids]),
                                 "docs_per_s": len(docs) / seconds}  # fmt: skip
     for chunking in chunkings:
-        for size in chunk_sizes:
+        for size, split in chunk_settings:
             tmp = Path(tempfile.mkdtemp(prefix="long-"))
             try:
                 col = LongCollection.create(tmp / "c", encoder=encoder, chunking=chunking, chunk_tokens=size,
-                                            language=language)  # fmt: skip
+                                            chunk_split=split, language=language)  # fmt: skip
                 t = time.perf_counter()
                 col.add(data.doc_ids, data.doc_texts, batch_size=32)
                 seconds = time.perf_counter() - t
                 cost = {"docs_per_s": len(data.doc_ids) / seconds, "seconds": seconds,
                         "chunks_per_doc": len(col.chunks) / len(data.doc_ids),
                         "bytes_per_doc": folder_bytes(tmp / "c") / len(data.doc_ids)}  # fmt: skip
-                for chunk_score, fusion in searches:
+                for chunk_score, fusion, weight in searches:
                     for mode in ("dense", "hybrid"):
-                        if mode == "dense" and fusion != searches[0][1]:
+                        name = method_name(mode, chunking, size, split, chunk_score,
+                                           *((fusion, weight) if mode == "hybrid" else ()))  # fmt: skip
+                        if name in res["methods"]:
                             continue  # fusion does not change a dense search
                         hits = col.search(data.query_texts, 10, mode=mode, chunk_score=chunk_score, fusion=fusion,
-                                          with_text=False)  # fmt: skip
-                        name = f"{mode} {chunking} {size} {chunk_score}" + (f" {fusion}" if mode == "hybrid" else "")
+                                          lexical_weight=weight, with_text=False)  # fmt: skip
                         res["methods"][name] = {**score([[h.id for h in row] for row in hits]), **cost}
                 col.close()
             finally:
@@ -175,6 +200,26 @@ def best_on(results: dict[str, Any], prefix: str, set_name: str) -> str:
     """The method name starting with ``prefix`` with the best validation nDCG@10."""
     names = [n for n in results["methods"] if n.startswith(prefix)]
     return max(names, key=lambda n: results["methods"][n][set_name]["ndcg@10"])
+
+
+def best_synthetic(by_task: dict[str, dict[str, Any]], prefix: str) -> str:
+    """The method name starting with ``prefix`` with the best mean accuracy@1 over the validation tasks
+    (then mean nDCG@10; then the first in the grid's order)."""
+    by_task = {t: r for t, r in by_task.items() if isinstance(r, dict)}  # not the part's "commit"
+    first = next(iter(by_task.values()))["methods"]
+    names = [n for n in first if n.startswith(prefix)]
+
+    def mean(n: str, metric: str) -> float:
+        return sum(r["methods"][n]["all"][metric] for r in by_task.values()) / len(by_task)
+
+    return max(names, key=lambda n: (mean(n, "acc@1"), mean(n, "ndcg@10")))
+
+
+def pair_halves(pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Paraphrase pairs split by a hash of their first sentence: the needles of the validation tasks and
+    those of the reported ones never meet."""
+    val = [p for p in pairs if hashlib.sha256(p[0].encode()).digest()[0] % 2 == 0]
+    return {"validation": val, "test": [p for p in pairs if hashlib.sha256(p[0].encode()).digest()[0] % 2 == 1]}
 
 
 # ---------------------------------------------------------------------------------------------- datasets
@@ -211,7 +256,10 @@ def measure(args: argparse.Namespace) -> dict:
     from embedlab.eval.sts import read_sts
 
     lengths = [n for n in LENGTHS if n <= args.max_length]
-    parts = Parts(args.json.with_suffix(".partial.json"), {"docs": args.docs, "queries": args.queries})
+    # the grid in the key: parts measured over another grid of settings are not reused
+    grid = {"chunks": CHUNK_SETTINGS, "searches": SEARCHES, "validation": [VALIDATION_LENGTH, VALIDATION_SEED]}
+    parts = Parts(args.json.with_suffix(".partial.json"),
+                  {"docs": args.docs, "queries": args.queries, "grid": json.loads(json.dumps(grid))})  # fmt: skip
     enc = encoders()
     out: dict[str, Any] = {"lengths": lengths, "docs": args.docs, "queries": args.queries,
                            "languages": list(args.languages)}  # fmt: skip
@@ -223,13 +271,13 @@ def measure(args: argparse.Namespace) -> dict:
                           train.query_texts + test.query_texts, {**train.qrels, **test.qrels}, "scifact")  # fmt: skip
         n = len(train.query_ids)
         sets = {"validation": list(range(n)), "test": list(range(n, n + len(test.query_ids)))}
-        return run_methods(both, enc["en"], "en", ("late", "naive"), CHUNK_SIZES, sets, SEARCHES)
+        return run_methods(both, enc["en"], "en", ("late", "naive"), CHUNK_SETTINGS, sets, SEARCHES)
 
     out["scifact"] = parts.get("scifact", scifact)
 
     def korquad() -> dict[str, Any]:
         data = korquad_articles()
-        return run_methods(data, enc["ko"], "ko", ("naive",), CHUNK_SIZES, halves(data.query_ids), SEARCHES)
+        return run_methods(data, enc["ko"], "ko", ("naive",), CHUNK_SETTINGS, halves(data.query_ids), SEARCHES)
 
     out["korquad"] = parts.get("korquad", korquad)
 
@@ -241,18 +289,37 @@ def measure(args: argparse.Namespace) -> dict:
     }
     out["chosen"] = chosen
 
-    def setting(name: str) -> tuple[int, str, str]:
-        _, _, size, chunk_score, fusion = name.split()
-        return int(size), chunk_score, fusion
-
     sentences = {"en": text_sentences(EN_TEXT, max_sentences=400_000),
                  "ko": text_sentences(KO_TEXT, max_sentences=400_000)}  # fmt: skip
-    pairs = {}
+    pairs: dict[str, dict[str, list]] = {}
     for lang, path in (("en", STS_EN), ("ko", STS_KO)):
         s = read_sts(path)
-        pairs[lang] = paraphrase_pairs(zip(s.sentences1, s.sentences2, s.scores.tolist(), strict=True), min_score=4.0)
+        found = paraphrase_pairs(zip(s.sentences1, s.sentences2, s.scores.tolist(), strict=True), min_score=4.0)
+        pairs[lang] = pair_halves(found)
     counters = {"en": lambda ts: enc["en"].token_counts(ts) - 2,
                 "ko": lambda ts: [enc["ko"]._model.token_count(t, False) - 2 for t in ts]}  # fmt: skip
+    chunkings = {"en": ("late", "naive"), "ko": ("naive",)}
+
+    def task_data(task: str, lang: str, length: int, seed: int, pool: str) -> Any:
+        common = {"count_tokens": counters[lang], "n_docs": args.docs, "n_queries": args.queries, "seed": seed}
+        if task == "passkey":
+            return passkey_task(length, language=lang, **common)
+        return needle_task(length, sentences=sentences[lang], pairs=pairs[lang][pool], name=f"needle-{lang}",
+                           **common)  # fmt: skip
+
+    # the synthetic tasks' settings: every setting on a validation seed (needles of the validation half of
+    # the pairs) at one length; the best hybrid by mean accuracy@1 over passkey and needle
+    out["synthetic_validation"], out["chosen_synthetic"] = {}, {}
+    for lang in args.languages:
+
+        def validation(lang: str = lang) -> dict[str, Any]:
+            return {task: run_methods(task_data(task, lang, VALIDATION_LENGTH, VALIDATION_SEED, "validation"),
+                                      enc[lang], lang, chunkings[lang], CHUNK_SETTINGS, None, SEARCHES, whole=False)
+                    for task in ("passkey", "needle")}  # fmt: skip
+
+        val = out["synthetic_validation"][lang] = parts.get(f"validation-{lang}", validation)
+        out["chosen_synthetic"][lang] = {c: best_synthetic(val, f"hybrid {c}") for c in chunkings[lang]}
+
     out["synthetic"] = {}
     for lang in args.languages:
         for task in ("passkey", "needle"):
@@ -260,16 +327,12 @@ def measure(args: argparse.Namespace) -> dict:
                 key = f"{task}-{lang}-{length}"
 
                 def one(task: str = task, lang: str = lang, length: int = length) -> dict[str, Any]:
-                    common = {"count_tokens": counters[lang], "n_docs": args.docs, "n_queries": args.queries}
-                    if task == "passkey":
-                        data = passkey_task(length, language=lang, **common)
-                    else:
-                        data = needle_task(length, sentences=sentences[lang], pairs=pairs[lang], name=f"needle-{lang}",
-                                           **common)  # fmt: skip
+                    data = task_data(task, lang, length, 0, "test")
                     res: dict[str, Any] = {"methods": {}}
-                    for chunking, name in chosen[lang].items():
-                        size, chunk_score, fusion = setting(name)
-                        r = run_methods(data, enc[lang], lang, (chunking,), (size,), None, [(chunk_score, fusion)],
+                    for chunking, name in out["chosen_synthetic"][lang].items():
+                        st = setting(name)
+                        r = run_methods(data, enc[lang], lang, (chunking,), ((st["size"], st["split"]),), None,
+                                        [(st["chunk_score"], st["fusion"], st["weight"])],
                                         whole=chunking == "naive")  # fmt: skip
                         res["methods"].update(r["methods"])
                     return res
@@ -291,16 +354,17 @@ def markdown(res: dict) -> str:
     en_late, en_naive, ko = chosen["en"]["late"], chosen["en"]["naive"], chosen["ko"]["naive"]
 
     def dense_of(hybrid: str) -> str:
-        _, chunking, size, chunk_score, _ = hybrid.split()
-        return f"dense {chunking} {size} {chunk_score}"
+        st = setting(hybrid)
+        return method_name("dense", st["chunking"], st["size"], st["split"], st["chunk_score"])
 
     lines = [
         "Long documents, one run (`benchmarks/long.py`, JSON `benchmarks/results/long.json`): BM25 (bm25s), a "
         "whole-document vector, naive chunks, late chunks and the hybrid long-document mode (`LongCollection`, "
         '`mode="hybrid"`), on the same documents and queries. English: MiniLM; Korean: multilingual E5 (naive '
         "chunks) and Kiwi-morpheme BM25. Settings chosen on validation queries only (SciFact train, half of the "
-        f"KorQuAD questions): English late `{en_late}`, naive `{en_naive}`; Korean `{ko}` (chunk size in tokens, "
-        "chunk score, fusion).",
+        f"KorQuAD questions): English late `{en_late}`, naive `{en_naive}`; Korean `{ko}` (chunk size in tokens "
+        "and `-sentences` for chunks of whole sentences, chunk score, fusion, and `wN` for BM25 weighted N in "
+        "the fusion).",
         "",
         f"**SciFact** ({sf['documents']:,} abstracts, test queries; nDCG@10 × 100):",
         "",
@@ -323,10 +387,21 @@ def markdown(res: dict) -> str:
     ]
     for name in dict.fromkeys(["BM25", "whole document (windows pooled)", dense_of(ko), ko]):
         lines.append(f"| {name} | {_m(kq, name, 'validation')} | {_m(kq, name, 'test')} |")
+    first = {"en": "late", "ko": "naive"}  # runs before the synthetic validation used the queries' choice
+    legacy = {lang: {first[lang]: chosen[lang][first[lang]]} for lang in res.get("languages", ["en", "ko"])}
+    picked = res.get("chosen_synthetic", legacy)
+    if "chosen_synthetic" in res:
+        each = "; ".join(f"{lang} {c} `{n}`" for lang, by in picked.items() for c, n in by.items())
+        how = (
+            f"settings chosen on validation tasks ({VALIDATION_LENGTH:,} tokens, seed {VALIDATION_SEED}, needles "
+            f"from the other half of the paraphrase pairs): {each}"
+        )
+    else:
+        how = "settings chosen on the SciFact / KorQuAD validation queries"
     lines += [
         "",
         f"**Passkey and needle** ({res['docs']} documents, {res['queries']} queries per length; accuracy@1 × 100; "
-        "English dense: late chunks, Korean: naive E5 chunks):",
+        f"English: MiniLM, Korean: E5; {how}):",
         "",
     ]
     lengths = res["lengths"]
@@ -337,14 +412,16 @@ def markdown(res: dict) -> str:
     head = "| task | method | " + " | ".join(f"{n // 1024}k" if n >= 1024 else str(n) for n in lengths) + " |"
     lines += [head, "|---|---|" + "---:|" * len(lengths)]
     for lang in res.get("languages", ["en", "ko"]):
-        hybrid = chosen[lang]["late" if lang == "en" else "naive"]
         for task in ("passkey", "needle"):
-            for name in ("BM25", dense_of(hybrid), hybrid):
+            names = {"BM25": "BM25"}
+            for chunking, hybrid in picked[lang].items():
+                names[dense_of(hybrid)] = f"dense, {chunking} chunks"
+                names[hybrid] = f"hybrid, {chunking} chunks"
+            for name, label in names.items():
                 cells = []
                 for n in lengths:
                     r = res["synthetic"].get(f"{task}-{lang}-{n}")
                     cells.append(_m(r, name, "all", "acc@1") if r else "–")
-                label = "hybrid" if name == hybrid else ("dense" if name.startswith("dense") else name)
                 lines.append(f"| {task} ({lang}) | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

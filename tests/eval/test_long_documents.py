@@ -27,6 +27,20 @@ def test_passkey_documents_hold_one_key_each_and_the_query_names_its_person():
     assert passkey_task(300, count_tokens=words, n_docs=20, n_queries=8, seed=4).doc_texts != task.doc_texts
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_no_name_part_is_a_filler_word(language):
+    # a surname that is also a filler word ("Green" beside "The grass is green.") is in every document,
+    # so a query for that person matches every document by it and BM25 ranks another person's first
+    from embedlab.eval.long_documents import _FILLER, _FIRST_NAMES, _LAST_NAMES
+
+    filler = {w.lower() for s in _FILLER[language] for w in re.findall(r"\w+", s)}
+    names = {w.lower() for w in (_FIRST_NAMES[language] + " " + _LAST_NAMES[language]).split()}
+    if language == "ko":  # names are joined to what follows; no filler word may start with a name part
+        assert not [w for w in filler for n in names if w.startswith(n)]
+    else:
+        assert not names & filler
+
+
 def test_korean_passkeys():
     task = passkey_task(200, count_tokens=words, language="ko", n_docs=5, n_queries=5)
     assert all(q.endswith("의 패스키는 무엇인가?") for q in task.query_texts)

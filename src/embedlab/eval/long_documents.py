@@ -58,7 +58,7 @@ _FIRST_NAMES = {
     "다은 우진 소율 정우 예린 승민 가은 태윤 나연 시온 아린",
 }
 _LAST_NAMES = {
-    "en": "Park Smith Garcia Kim Brown Lopez Wilson Clark Lewis Walker Young Allen King Wright Scott Green Baker "
+    "en": "Park Smith Garcia Kim Brown Lopez Wilson Clark Lewis Walker Young Allen King Wright Scott Morgan Baker "
     "Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Turner Torres Parker Collins",
     "ko": "김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 류 홍",
 }
