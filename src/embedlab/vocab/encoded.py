@@ -134,6 +134,10 @@ class EncodedCorpus:
             return self
         if keep == 0:
             raise CorpusError(f"no word occurs min_count={min_count} times or more; lower min_count")
+        if self.path is not None and isinstance(self.tokens, np.memmap):  # on disk: restricted block by block
+            from embedlab.vocab.restrict import restrict_on_disk
+
+            return restrict_on_disk(self, keep, min_count)
         # ids are sorted by frequency, so the kept words are exactly the ids below `keep`
         tokens = np.asarray(self.tokens)
         mask = tokens < keep
