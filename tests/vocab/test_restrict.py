@@ -50,3 +50,15 @@ def test_memory_is_one_block(tmp_path):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 0.25 * disk.n_tokens * 4  # 8 MB of ids; a block and the sentence ends (0.3 MB) in memory
+
+
+def test_a_folder_that_cannot_be_written_beside_is_restricted_in_memory(tmp_path, monkeypatch):
+    mem, disk = corpus_on_disk(tmp_path, n=20_000)
+
+    def refuse(*a, **k):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("embedlab.vocab.restrict.atomic_dir", refuse)
+    got = disk.restrict(40)
+    assert got.path is None and not (tmp_path / "c.min40").exists()
+    np.testing.assert_array_equal(got.tokens, mem.restrict(40).tokens)

@@ -137,7 +137,10 @@ class EncodedCorpus:
         if self.path is not None and isinstance(self.tokens, np.memmap):  # on disk: restricted block by block
             from embedlab.vocab.restrict import restrict_on_disk
 
-            return restrict_on_disk(self, keep, min_count)
+            try:
+                return restrict_on_disk(self, keep, min_count)
+            except PermissionError:  # a folder this process may not write beside: restricted in memory
+                pass
         # ids are sorted by frequency, so the kept words are exactly the ids below `keep`
         tokens = np.asarray(self.tokens)
         mask = tokens < keep
