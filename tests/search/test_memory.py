@@ -105,3 +105,13 @@ def test_streamed_blocks_merge_to_one_top_k():
     ids, scores = memory.search_streamed(blocks, q, 7, "cosine")
     assert ids.tolist() == exact_ids(x, q, 7).tolist()
     assert np.all(np.diff(scores, axis=1) <= 0)
+
+
+def test_a_collection_keeps_how_many_candidates_binary_rescores(tmp_path):
+    x, q = planted(3000, 64)
+    col = Collection.create(tmp_path / "c", dim=64, index="binary", settings={"rescore": 25})
+    col.add([f"d{i}" for i in range(len(x))], vectors=x)
+    assert col.ann("binary").rescore == 25
+    again = Collection(tmp_path / "c")
+    assert again.ann("binary").rescore == 25 and (tmp_path / "c" / "index-binary.faiss").is_file()
+    assert ids_of(again.search_vectors(q[:3], k=10))[0] == exact_ids(x, q[:1], 10)[0].tolist()

@@ -31,6 +31,7 @@ def _stamp(path: Any) -> dict[str, Any] | None:
 def vector_index(col: Any, kind: str, params: dict[str, Any]) -> Any:
     """``col``'s vector index of ``kind``, from memory, from disk when current, else built and saved."""
     from embedlab.index.factory import make_index
+    from embedlab.search.database import int_setting
     from embedlab.search.memory import check_index_fits
 
     if kind in col._ann and not params:
@@ -41,12 +42,13 @@ def vector_index(col: Any, kind: str, params: dict[str, Any]) -> Any:
         return current
     check_index_fits(kind, len(col), col.dim, **params)
     gen = col.generation
-    if kind == "binary":
-        params = {"fetch": col._rows_of_slots, **params}
+    if kind == "binary":  # candidates rescored from the vector file; how many: the collection's "rescore" setting
+        rescore = int_setting(col.path / "collection.db", col._settings, "rescore", 1, 10_000, default=4)
+        params = {"fetch": col._rows_of_slots, "rescore": rescore, **params}
     ann: Any = make_index(kind, col.dim, col.metric, **params)
     saved = col.path / f"index-{kind}.faiss"
     stamp = saved.with_suffix(".json")
-    if set(params) <= {"fetch"} and saved.is_file():
+    if set(params) <= {"fetch", "rescore"} and saved.is_file():  # the collection's own settings: saved
         info = _stamp(stamp)
         try:  # the saved index is a cache: when anything about it is off, it is built again
             if info and info.get("generation") == gen and isinstance(info.get("crc32"), int):
