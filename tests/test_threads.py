@@ -1,5 +1,7 @@
 """A threads= given to one index or encoder applies to its own work only, never to the rest of the process."""
 
+import threading
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
@@ -30,3 +32,29 @@ def test_an_image_encoder_with_threads_gives_torch_its_setting_back():
     assert torch.get_num_threads() == before  # making it changes nothing
     enc.encode(np.zeros((2, 32, 32, 3), np.uint8))
     assert torch.get_num_threads() == before  # nor does its work
+
+
+def test_a_search_of_few_queries_runs_on_its_own_thread_and_leaves_others_alone():
+    faiss = pytest.importorskip("faiss")
+    from embedlab._threads import FEW_QUERIES, faiss_threads_for
+
+    main = faiss.omp_get_max_threads()
+    inside, other = {}, {}
+    entered, checked = threading.Event(), threading.Event()
+
+    def search():
+        with faiss_threads_for(1):
+            inside["few"] = faiss.omp_get_max_threads()
+            entered.set()
+            checked.wait(5)
+        with faiss_threads_for(FEW_QUERIES):
+            inside["many"] = faiss.omp_get_max_threads()
+        inside["after"] = faiss.omp_get_max_threads()
+
+    t = threading.Thread(target=search)
+    t.start()
+    entered.wait(5)
+    other["main"] = faiss.omp_get_max_threads()  # while the other thread holds one thread
+    checked.set()
+    t.join()
+    assert inside == {"few": 1, "many": main, "after": main} and other == {"main": main}

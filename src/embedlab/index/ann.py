@@ -14,7 +14,7 @@ import zlib
 
 import numpy as np
 
-from embedlab._threads import limited_threads
+from embedlab._threads import faiss_threads_for, limited_threads
 from embedlab._validation import check_int
 from embedlab.errors import ConfigError, FormatError, MissingDependencyError
 from embedlab.index.base import prepare, prepare_rows
@@ -176,7 +176,7 @@ class FaissIndex:
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k), sel=sel)
         else:
             params = faiss.SearchParametersIVF(nprobe=min(self.nprobe, self._lists), sel=sel)
-        with limited_threads(self.threads):
+        with faiss_threads_for(len(q), self.threads):
             scores, ids = self._index.search(q, k, params=params)
         if self.metric == "l2":
             scores = -scores

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from embedlab._threads import faiss_threads_for
 from embedlab._validation import check_choice, check_int
 from embedlab.errors import ConfigError, FormatError
 from embedlab.index.ann import _faiss, read_checked
@@ -155,7 +156,8 @@ class QuantizedIndex:
             return self._search_pq_subset(q, k, np.asarray(allowed, dtype=np.int64))
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64)))
-        scores, ids = self._index.search(q, k, params=params)
+        with faiss_threads_for(len(q)):
+            scores, ids = self._index.search(q, k, params=params)
         if self.metric == "l2":
             scores = -scores
         return ids.astype(np.int64), np.where(ids >= 0, scores, -np.inf).astype(np.float32)
@@ -190,7 +192,8 @@ class QuantizedIndex:
         # filters are applied to the candidates: ask for more when only part of the index is allowed
         if allowed is not None:
             want = min(self._n, int(want * max(1.0, self._n / max(1, len(allowed)))))
-        _dist, cand = self._index.search(self._bits(q), want)
+        with faiss_threads_for(len(q)):
+            _dist, cand = self._index.search(self._bits(q), want)
         out_i = np.full((len(q), k), -1, dtype=np.int64)
         out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
         allowed_set = None if allowed is None else np.asarray(allowed, dtype=np.int64)
