@@ -115,3 +115,22 @@ def test_a_collection_keeps_how_many_candidates_binary_rescores(tmp_path):
     again = Collection(tmp_path / "c")
     assert again.ann("binary").rescore == 25 and (tmp_path / "c" / "index-binary.faiss").is_file()
     assert ids_of(again.search_vectors(q[:3], k=10))[0] == exact_ids(x, q[:1], 10)[0].tolist()
+
+
+def test_a_collection_made_from_a_store_searches_in_bounded_memory(tmp_path):
+    pytest.importorskip("pyarrow")
+    from embedlab.io.vector_store import VectorStore
+    from embedlab.search.from_store import add_store
+
+    x, q = planted(60_000, 64, seed=3)
+    store = VectorStore.create(tmp_path / "s", dim=64, model=None, settings={})
+    for i, a in enumerate(range(0, len(x), 20_000)):
+        store.write_shard(i, [f"d{j}" for j in range(a, a + 20_000)], x[a : a + 20_000], [{}] * 20_000)
+    store.finish(rows=len(x))
+    col = Collection.create(tmp_path / "c", dim=64, index="binary", settings={"rescore": 8})
+    assert add_store(col, tmp_path / "s") == len(x)
+    col.ann("binary")
+    hits = []
+    peak = peak_during(lambda: hits.extend(col.search_vectors(q, k=10, with_text=False)))
+    recall = np.mean([len(set(g) & set(w)) / 10 for g, w in zip(ids_of(hits), exact_ids(x, q, 10), strict=True)])
+    assert recall >= 0.9 and col._cache is None and peak < 0.1 * x.nbytes

@@ -6,7 +6,6 @@ import tracemalloc
 import numpy as np
 
 from embedlab.vocab.encoded import EncodedCorpus
-from embedlab.vocab.restrict import restrict_on_disk
 
 
 def corpus_on_disk(tmp_path, n=200_000, vocab=300, seed=0, mean_length=7):
@@ -20,11 +19,24 @@ def corpus_on_disk(tmp_path, n=200_000, vocab=300, seed=0, mean_length=7):
     return mem, EncodedCorpus.load(tmp_path / "c")
 
 
+def restrict_in_blocks(disk, min_count, keep, block, monkeypatch=None):
+    """``disk.restrict(min_count)`` reading blocks of ``block`` tokens."""
+    import embedlab.vocab.restrict as r
+
+    old = r.restrict_arrays.__defaults__
+    r.restrict_arrays.__defaults__ = (block,)
+    try:
+        got = disk._restricted_on_disk(keep, min_count)
+    finally:
+        r.restrict_arrays.__defaults__ = old
+    return got
+
+
 def test_the_same_corpus_as_in_memory_written_once(tmp_path):
     mem, disk = corpus_on_disk(tmp_path)
     for min_count in (5, 40, 400):
         want = mem.restrict(min_count)
-        got = restrict_on_disk(disk, len(want.vocab), min_count, block=997)  # blocks cut sentences anywhere
+        got = restrict_in_blocks(disk, min_count, len(want.vocab), 997)  # blocks cut sentences anywhere
         assert got.path == tmp_path / f"c.min{min_count}" and isinstance(got.tokens, np.memmap)
         np.testing.assert_array_equal(got.tokens, want.tokens)
         np.testing.assert_array_equal(got.offsets, want.offsets)
@@ -46,7 +58,7 @@ def test_a_damaged_restricted_folder_is_made_again(tmp_path):
 def test_memory_is_one_block(tmp_path):
     _, disk = corpus_on_disk(tmp_path, n=2_000_000, vocab=2000, mean_length=50)
     tracemalloc.start()
-    restrict_on_disk(disk, 500, 10, block=65_536)
+    restrict_in_blocks(disk, 10, 500, 65_536)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 0.25 * disk.n_tokens * 4  # 8 MB of ids; a block and the sentence ends (0.3 MB) in memory
@@ -58,7 +70,7 @@ def test_a_folder_that_cannot_be_written_beside_is_restricted_in_memory(tmp_path
     def refuse(*a, **k):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr("embedlab.vocab.restrict.atomic_dir", refuse)
+    monkeypatch.setattr("embedlab.vocab.encoded.atomic_dir", refuse)
     got = disk.restrict(40)
     assert got.path is None and not (tmp_path / "c.min40").exists()
     np.testing.assert_array_equal(got.tokens, mem.restrict(40).tokens)

@@ -22,6 +22,7 @@ needs about 15.4 GB as float rows (exact in RAM, HNSW, IVF) but about 1 GB with 
 disk) or PQ; building an index that would not fit in the RAM available is refused up front with a line that
 says so.
 
+>>> from embedlab._memory import gib
 >>> gib(index_bytes("binary", 10_000_000, 384))
 '1.0 GiB'
 >>> gib(index_bytes("hnsw", 10_000_000, 384))

@@ -147,10 +147,9 @@ def _yield_to_requests() -> None:
     if sys.platform.startswith("linux"):  # Linux gives each thread its own nice value
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    with contextlib.suppress(ImportError, ValueError):
-        import numba
+    from embedlab.kernels.threads import set_kernel_threads
 
-        numba.set_num_threads(1)  # thread-local: the request threads keep every core
+    set_kernel_threads(1)  # per thread: the request threads keep every core
 
 
 def cluster_coloring(vecs: np.ndarray, titles: list[str], k: int = 12, seed: int = 0) -> tuple[list[str], np.ndarray]:

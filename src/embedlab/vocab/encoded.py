@@ -135,10 +135,8 @@ class EncodedCorpus:
         if keep == 0:
             raise CorpusError(f"no word occurs min_count={min_count} times or more; lower min_count")
         if self.path is not None and isinstance(self.tokens, np.memmap):  # on disk: restricted block by block
-            from embedlab.vocab.restrict import restrict_on_disk
-
             try:
-                return restrict_on_disk(self, keep, min_count)
+                return self._restricted_on_disk(keep, min_count)
             except PermissionError:  # a folder this process may not write beside: restricted in memory
                 pass
         # ids are sorted by frequency, so the kept words are exactly the ids below `keep`
@@ -150,6 +148,33 @@ class EncodedCorpus:
         vocab = Vocab(self.vocab.words[:keep], self.vocab.counts[:keep])
         stats = {**self.stats, "n_tokens": int(mask.sum()), "min_count": min_count}
         return EncodedCorpus(vocab, tokens[mask].astype(np.int32), offsets, stats)
+
+    def _restricted_on_disk(self, keep: int, min_count: int) -> EncodedCorpus:
+        """:meth:`restrict` of a corpus loaded from its folder: written beside it (``<folder>.min<k>``) a block
+        at a time (:mod:`embedlab.vocab.restrict`), and reused by the next call with the same ``min_count``."""
+        from embedlab.vocab.restrict import restrict_arrays
+
+        assert self.path is not None
+        out = self.path.with_name(f"{self.path.name}.min{min_count}")
+        source = {"source_tokens": self.n_tokens, "source_vocab": len(self.vocab), "min_count": min_count}
+        if (out / "meta.json").is_file():
+            try:
+                done = EncodedCorpus.load(out)
+                if {k: done.stats.get(k) for k in source} == source and len(done.vocab) == keep:
+                    return done
+            except (FormatError, OSError, ValueError):
+                pass  # damaged, or of another source: made again
+        read = self.token_reader()
+        try:
+            with atomic_dir(out) as tmp:
+                offsets = np.asarray(self.offsets, dtype=np.int64)
+                n_kept = restrict_arrays(read, self.n_tokens, offsets, keep, tmp)
+                Vocab(self.vocab.words[:keep], self.vocab.counts[:keep]).save_tsv(tmp / "vocab.tsv")
+                kept_stats = {k: v for k, v in self.stats.items() if k not in source}
+                _write_meta(tmp, {**kept_stats, **source, "n_tokens": n_kept})
+        finally:
+            read.close()
+        return EncodedCorpus.load(out)
 
     # ----------------------------------------------------------------- persistence
     def save(self, path: PathLike) -> Path:
