@@ -44,8 +44,10 @@ def gib(n: float) -> str:
     return f"{n / 2**30:,.1f} GiB" if n >= 2**27 else f"{n / 2**20:,.1f} MiB"
 
 
-def check_fits(needed: int, what: str, advice: str, *, available: int | None = None) -> None:
-    """Raise :class:`ConfigError` when ``needed`` bytes exceed the memory available now (or ``available``)."""
-    have = available_memory() if available is None else available
+def check_fits(needed: int, what: str, advice: str, *, whole_machine: bool = False) -> None:
+    """Raise :class:`ConfigError` when ``needed`` bytes exceed the memory available now (or, with
+    ``whole_machine``, the machine's whole RAM: for tables that may push the page cache out)."""
+    have = physical_memory() if whole_machine else available_memory()
     if have is not None and needed > have:
-        raise ConfigError(f"{what} needs about {gib(needed)} of RAM, {gib(have)} is available: {advice}")
+        where = "this machine has" if whole_machine else "is available"
+        raise ConfigError(f"{what} needs about {gib(needed)} of RAM, more than the {gib(have)} {where}: {advice}")

@@ -309,7 +309,7 @@ def test_out_of_range_values_are_errors_not_tracebacks(trained, tmp_path):
     _, corpus, model, _ = trained
     proc = run("words", "train", "fasttext", corpus, "-o", tmp_path / "ft", "--bucket", 2147483647, "--dim", 300,
                "--min-count", 2, check_rc=None)  # fmt: skip
-    assert_one_line_error(proc, "GiB of weights")
+    assert_one_line_error(proc, "GiB of RAM, more than")
     col = tmp_path / "col"
     run("search", "create", col, "--model", model)
     (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "cat dog", "year": 2020}\n')

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from embedlab._memory import check_fits, physical_memory
+from embedlab._memory import check_fits
 from embedlab._progress import ProgressArg
 from embedlab.train._corpus import WordTrainer
 from embedlab.train._weights import padded_width
@@ -65,7 +65,7 @@ class FastText(WordTrainer[FastTextConfig, SubwordVectors]):
         width = padded_width(c.dim)
         # against the whole RAM, not what is free now: a table that fits the machine may push the page cache out
         check_fits((n_rows + n_words) * width * 4, f"a table of {n_words:,} words + bucket={c.bucket:,} n-gram rows "
-                   f"of dim {c.dim}", "lower --bucket (or --dim)", available=physical_memory())  # fmt: skip
+                   f"of dim {c.dim}", "lower --bucket (or --dim)", whole_machine=True)  # fmt: skip
         _warn_oversized_buckets(c.bucket if c.maxn > 0 else 0, sub_ids[sub_ids >= n_words], c.dim)
         # fastText's noise: counts ** 0.5
         engine = SGNS(vocab.counts, dim=c.dim, window=c.window, negative=c.negative, sample=c.sample,
