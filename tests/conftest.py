@@ -207,6 +207,8 @@ def shapes_cnn(tmp_path_factory):
     from embedlab.encoders.image_cnn import train_image_embedder
 
     x, y = shape_images(60, seed=1)
-    enc = train_image_embedder(x, y, width=8, hidden=16, multiscale=False, epochs=8, batch_size=32, lr=0.05, seed=0)
+    enc = train_image_embedder(
+        x, y, width=8, hidden=16, multiscale=False, power=True, epochs=8, batch_size=32, lr=0.05, seed=0
+    )
     path = enc.save(tmp_path_factory.mktemp("cnn") / "shapes-cnn")
     return path, enc

@@ -46,7 +46,7 @@ def test_train_image_cnn_then_encode_and_evaluate(shapes_dir, tmp_path):
     ok(["encode", "--images", shapes_dir / "test", "-m", model, "-o", out, "-q"])
     vecs = np.load(out)
     listed = (tmp_path / "vecs.paths.txt").read_text().splitlines()
-    assert vecs.shape == (32, 48) and len(listed) == 32 and listed[0].endswith(".png")
+    assert vecs.shape == (32, 32) and len(listed) == 32 and listed[0].endswith(".png")
     r = ok(["images", "evaluate", shapes_dir / "train", "--test", shapes_dir / "test", "-m", model, "--json", "-q"])
     row = json.loads(r.stdout)["results"][0]
     assert row["knn"] > 0.7 and row["linear_probe"] > 0.7 and 0 < row["precision@10"] <= 1

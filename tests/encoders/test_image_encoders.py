@@ -98,7 +98,7 @@ def test_cnn_training_trains_from_paths(tmp_path):
     x, y = shape_images(8, size=20)
     paths = write_images(tmp_path, x, y)
     enc = train_image_embedder(paths, y, width=4, grid=1, epochs=1, batch_size=8)
-    assert enc.size == 20 and enc.channels == 1 and enc.encode(paths[:2]).shape == (2, 24)
+    assert enc.size == 20 and enc.channels == 1 and enc.encode(paths[:2]).shape == (2, 16)
 
 
 def test_cnn_bad_input(tmp_path, shapes_cnn):

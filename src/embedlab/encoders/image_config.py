@@ -24,8 +24,9 @@ class ImageCNNConfig(Config):
         0, "A fully connected hidden layer of this size as the embedding (0: the pooled grid).", ge=0, le=8192
     )
     grid: int = param(3, "Cells per side of the grid the last stage is averaged on.", ge=1, le=8)
-    multiscale: bool = param(True, "Read out the middle stage's grid before the last hidden layer.")
-    power: bool = param(True, "Square-root the embedding (power normalisation).")
+    # the readout the images benchmark chose on a validation split of F-MNIST's training images
+    multiscale: bool = param(False, "Read out the middle stage's grid before the last hidden layer.")
+    power: bool = param(False, "Square-root the embedding (power normalisation).")
     epochs: int = param(10, "Passes over the images.", ge=1)
     batch_size: int = param(256, "Images per step.", ge=2)
     lr: float = param(0.05, "Peak learning rate (SGD, one-cycle).", gt=0.0)
