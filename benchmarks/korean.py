@@ -347,10 +347,11 @@ def markdown(res: dict[str, Any]) -> str:
         lines += _words_markdown(res["words"])
     if "sentences" in res:
         s = res["sentences"]
+        earlier = "" if "run" in s else " (An earlier run that recorded no commit: not yet run again.)"
         lines += [
             "",
-            f"**Sentence encoders and retrieval.** KorSTS test Spearman; KorNLI accuracy of a logistic head on "
-            f"[u, v, |u-v|, u*v] ({s['kornli']['train']:,} dev pairs to learn, {s['kornli']['test']:,} test pairs); "
+            f"**Sentence encoders and retrieval.**{earlier} KorSTS test Spearman; KorNLI accuracy of a logistic "
+            f"head on [u, v, |u-v|, u*v] ({s['kornli']['train']:,} dev pairs to learn, {s['kornli']['test']:,} test pairs); "
             f"KorQuAD 1.0 dev, {s['korquad']['questions']:,} questions retrieving their paragraph among "
             f"{s['korquad']['paragraphs']:,}; MiniLM fine-tuned on KorSTS train ({s['finetune']['pairs']:,} pairs, "
             f"{s['finetune']['loss']}, {s['finetune']['steps']} steps).",
