@@ -351,7 +351,8 @@ def markdown(res: dict[str, Any]) -> str:
         lines += [
             "",
             f"**Sentence encoders and retrieval.**{earlier} KorSTS test Spearman; KorNLI accuracy of a logistic "
-            f"head on [u, v, |u-v|, u*v] ({s['kornli']['train']:,} dev pairs to learn, {s['kornli']['test']:,} test pairs); "
+            f"head on [u, v, |u-v|, u*v] ({s['kornli']['train']:,} dev pairs to learn, {s['kornli']['test']:,} test "
+            "pairs); "
             f"KorQuAD 1.0 dev, {s['korquad']['questions']:,} questions retrieving their paragraph among "
             f"{s['korquad']['paragraphs']:,}; MiniLM fine-tuned on KorSTS train ({s['finetune']['pairs']:,} pairs, "
             f"{s['finetune']['loss']}, {s['finetune']['steps']} steps).",
