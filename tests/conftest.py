@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,18 @@ def planted_graph(communities: int = 4, size: int = 25, p_in: float = 0.3, p_out
         for i in range(size):
             edges.append((f"c{c}n{i}", f"c{c}n{(i + 1) % size}"))
     return Graph.from_edges(edges, nodes=names), {n: f"community{c}" for n, c in zip(names, comm, strict=True)}
+
+
+@pytest.fixture(autouse=True)
+def _no_map_thread_outlives_its_test():
+    """A service test may start the explorer's map (UMAP, in a background thread at low priority). Wait for it
+    before the next test: libraries it calls enter ``warnings.catch_warnings()``, which saves and restores the
+    process's warning filters, and one that exits in the middle of another test's own ``catch_warnings``
+    puts back filters that test did not set."""
+    yield
+    for t in threading.enumerate():
+        if t.name == "embedlab-map":
+            t.join(timeout=600)
 
 
 @pytest.fixture(autouse=True, scope="session")
