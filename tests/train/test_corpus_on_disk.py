@@ -12,7 +12,8 @@ from embedlab.vocab.encoded import EncodedCorpus
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
 
-TRAIN = """
+# both children sample their peak anonymous memory the same way
+WATCH = """
 import json, sys, threading, time
 
 peak = [0]
@@ -28,6 +29,11 @@ def watch():  # the process's anonymous memory (heap, arrays): not the corpus pa
 
 
 threading.Thread(target=watch, daemon=True).start()
+"""
+
+TRAIN = (
+    WATCH
+    + """
 from embedlab import Word2Vec
 from embedlab.vocab.encoded import EncodedCorpus
 
@@ -36,28 +42,17 @@ Word2Vec(dim=8, window=2, negative=1, epochs=1, min_count=1, threads=2, sample=0
 time.sleep(0.1)
 print(json.dumps({"peak": peak[0], "tokens": corpus.n_tokens}))
 """
+)
 
-BASELINE = """
-import json, sys, threading, time
-
-peak = [0]
-
-
-def watch():  # the process's anonymous memory (heap, arrays): not the corpus pages the kernel maps from disk
-    while True:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("RssAnon:"):
-                    peak[0] = max(peak[0], int(line.split()[1]) * 1024)
-        time.sleep(0.02)
-
-
-threading.Thread(target=watch, daemon=True).start()
+BASELINE = (
+    WATCH
+    + """
 from embedlab import Word2Vec  # the same imports and a tiny training run: what any training process holds
 Word2Vec(dim=8, window=2, negative=1, epochs=1, min_count=1, threads=2).fit([["a", "b", "c"]] * 50, progress=False)
 time.sleep(0.1)
 print(json.dumps({"peak": peak[0]}))
 """
+)
 
 
 def test_training_memory_does_not_grow_with_the_corpus(tmp_path):
