@@ -117,6 +117,25 @@ def read_store(path: Path) -> tuple[list[str], np.ndarray]:
     return ids, np.concatenate(vecs)
 
 
+def first_rows(store: Path, limit: int | None) -> Any:
+    """``(ids, vectors)`` of the store's shards, in order, cut after its first ``limit`` rows (None: all)."""
+    from embedlab.io.vector_store import VectorStore
+
+    seen = 0
+    for b in VectorStore(store).batches():
+        take = len(b.ids) if limit is None else min(len(b.ids), limit - seen)
+        if take <= 0:
+            return
+        yield b.ids[:take], b.vectors[:take]
+        seen += take
+
+
+def fastest_good(tried: list[dict[str, Any]]) -> dict[str, Any]:
+    """The validation trial with the lowest p50 latency among those of recall@10 ≥ 0.9 (else the best recall)."""
+    good = [t for t in tried if t["recall@10"] >= 0.9] or [max(tried, key=lambda t: t["recall@10"])]
+    return min(good, key=lambda t: t["p50_ms"])
+
+
 def folder_bytes(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
@@ -246,22 +265,15 @@ def search_in_child(col: Path, queries: list[str], work: Path) -> dict[str, Any]
 
 def exact_truth(store: Path, qv: np.ndarray, k: int, limit: int | None = None) -> list[list[str]]:
     """The exact top ``k`` ids of each query over the store's rows (the first ``limit``), a shard at a time."""
-    from embedlab.io.vector_store import VectorStore
     from embedlab.search.memory import search_streamed
 
     names: list[str] = []
 
     def blocks() -> Any:
-        seen = 0
-        for b in VectorStore(store).batches():
-            take = len(b.ids) if limit is None else min(len(b.ids), limit - seen)
-            if take <= 0:
-                return
+        for ids, v in first_rows(store, limit):
             first = len(names)
-            names.extend(b.ids[:take])
-            v = b.vectors[:take]
-            yield np.arange(first, first + take), v / np.linalg.norm(v, axis=1, keepdims=True).clip(1e-12)
-            seen += take
+            names.extend(ids)
+            yield np.arange(first, first + len(ids)), v / np.linalg.norm(v, axis=1, keepdims=True).clip(1e-12)
 
     ids, _ = search_streamed(blocks(), qv, k, "cosine")
     return [[names[i] for i in row if i >= 0] for row in ids]
@@ -302,25 +314,19 @@ def lancedb_side(store: Path, limit: int, model: Path, queries: list[str], val_q
     import lancedb
     import pyarrow as pa
 
-    from embedlab.io.vector_store import VectorStore
-
     db_path = work / "lancedb"
     shutil.rmtree(db_path, ignore_errors=True)
     db = lancedb.connect(str(db_path))
     t = time.perf_counter()
     table, seen = None, 0
-    for b in VectorStore(store).batches():
-        take = min(len(b.ids), limit - seen)
-        if take <= 0:
-            break
-        v = b.vectors[:take]
-        data = pa.table({"id": pa.array(b.ids[:take]),
+    for ids, v in first_rows(store, limit):
+        data = pa.table({"id": pa.array(ids),
                          "vector": pa.FixedSizeListArray.from_arrays(pa.array(v.ravel()), v.shape[1])})  # fmt: skip
         if table is None:
             table = db.create_table("docs", data)
         else:
             table.add(data)
-        seen += take
+        seen += len(ids)
     assert table is not None
     table.create_index(metric="cosine", vector_column_name="vector", index_type="IVF_PQ")
     build = time.perf_counter() - t
@@ -338,8 +344,7 @@ def lancedb_side(store: Path, limit: int, model: Path, queries: list[str], val_q
         tried.append({"nprobes": nprobes, "refine_factor": refine, "recall@10": recall(r["found"], val_truth),
                       "p50_ms": 1000 * float(np.median(r["lat"]))})  # fmt: skip
         log("lancedb", tried[-1])
-    good = [t for t in tried if t["recall@10"] >= 0.9] or [max(tried, key=lambda t: t["recall@10"])]
-    best = min(good, key=lambda t: t["p50_ms"])
+    best = fastest_good(tried)
     r = run(queries, best["nprobes"], best["refine_factor"])
     return {"vectors": seen, "build_seconds": build, "disk_bytes": folder_bytes(db_path), "validation": tried,
             "chosen": {k: best[k] for k in ("nprobes", "refine_factor")}, "recall@10": recall(r["found"], truth),
@@ -362,11 +367,8 @@ def our_side(store: Path, name: str, limit: int | None, queries: list[str], val_
         shutil.rmtree(col_path, ignore_errors=True)
         col = Collection.create(col_path, model=st.model, index="binary", settings={"rescore": RESCORE_CHOICES[0]})
         added = 0
-        for b in st.batches():
-            take = len(b.ids) if limit is None else min(len(b.ids), limit - added)
-            if take <= 0:
-                break
-            added += col.add(b.ids[:take], vectors=b.vectors[:take], batch_size=take)
+        for ids, v in first_rows(store, limit):
+            added += col.add(ids, vectors=v, batch_size=len(ids))
             log(name, f"{added:,} rows")
         col.ann("binary")  # built and saved
         col.close()
@@ -377,8 +379,7 @@ def our_side(store: Path, name: str, limit: int | None, queries: list[str], val_
         tried.append({"rescore": rescore, "recall@10": recall(r["found"], val_truth),
                       "p50_ms": 1000 * float(np.median(r["lat"]))})  # fmt: skip
         log(name, tried[-1])
-    good = [t for t in tried if t["recall@10"] >= 0.9] or [max(tried, key=lambda t: t["recall@10"])]
-    best = min(good, key=lambda t: t["p50_ms"])
+    best = fastest_good(tried)
     _set_rescore(col_path, best["rescore"])
     r = search_in_child(col_path, queries, work)
     return {"vectors": limit or st.rows, "build_seconds": build, "disk_bytes": folder_bytes(col_path),
