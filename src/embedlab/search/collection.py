@@ -39,6 +39,7 @@ from embedlab.errors import ConfigError, UnknownIdError
 from embedlab.index.base import INDEX_KINDS, METRICS, as_matrix, prepare
 from embedlab.index.fusion import SEARCH_MODES
 from embedlab.search import memory
+from embedlab.search.database import DB_FILE as _DB
 from embedlab.search.database import create_database, damaged, decode_metadata, guarded, int_setting, open_database
 from embedlab.search.documents import Hit, check_metadata, document_titles, hits_for
 from embedlab.search.filters import filter_sql
@@ -49,7 +50,6 @@ from embedlab.text.tokenizers import LANGUAGES
 __all__ = ["Collection", "Hit"]
 
 FORMAT_VERSION = 1
-_DB = "collection.db"
 _VECS = "vectors.f32"
 _BRUTE_FORCE_BELOW = 20_000  # filtered searches with fewer candidates than this are exact
 _LEARNS_FROM = {"int8": 2, "pq": 256}  # documents an index needs to learn from; below, searches are exact

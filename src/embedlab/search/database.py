@@ -22,7 +22,19 @@ from embedlab.errors import FormatError
 from embedlab.index.base import INDEX_KINDS, METRICS
 from embedlab.text.tokenizers import LANGUAGES
 
-__all__ = ["DOC_COLUMNS", "create_database", "damaged", "decode_metadata", "guarded", "int_setting", "open_database"]
+__all__ = [
+    "DB_FILE",
+    "DOC_COLUMNS",
+    "create_database",
+    "damaged",
+    "decode_metadata",
+    "guarded",
+    "int_setting",
+    "open_database",
+]
+
+#: a collection's SQLite file (documents and settings), inside its folder
+DB_FILE = "collection.db"
 
 DOC_COLUMNS = ("id", "slot", "text", "metadata")
 _MAX_DIM = 1 << 20
@@ -49,7 +61,7 @@ def guarded(method: F) -> F:
         except sqlite3.DatabaseError as exc:
             if _busy(exc):
                 raise
-            raise damaged(self.path / "collection.db", exc) from None
+            raise damaged(self.path / DB_FILE, exc) from None
 
     return run  # type: ignore[return-value]
 

@@ -46,7 +46,7 @@ from embedlab.errors import ConfigError
 from embedlab.index.base import as_matrix, prepare
 from embedlab.index.fusion import CHUNK_SCORES, SEARCH_MODES
 from embedlab.search.collection import Collection
-from embedlab.search.database import guarded
+from embedlab.search.database import DB_FILE, guarded
 from embedlab.search.documents import Hit
 
 __all__ = ["CHUNK_SCORES", "LongCollection", "PassageHit", "open_collection"]
@@ -129,7 +129,7 @@ class LongCollection(Collection):
         chunk_tokens = check_int("chunk_tokens", chunk_tokens, 4)
         check_choice("chunk_split", chunk_split, CHUNKINGS)
         p = Path(path)
-        if (p / "collection.db").exists():
+        if (p / DB_FILE).exists():
             if exist_ok:
                 return cls(p, encoder=encoder)
             raise ConfigError(f"{p} already holds a collection; open it with LongCollection({str(p)!r})")

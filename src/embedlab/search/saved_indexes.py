@@ -31,7 +31,7 @@ def _stamp(path: Any) -> dict[str, Any] | None:
 def vector_index(col: Any, kind: str, params: dict[str, Any]) -> Any:
     """``col``'s vector index of ``kind``, from memory, from disk when current, else built and saved."""
     from embedlab.index.factory import make_index
-    from embedlab.search.database import int_setting
+    from embedlab.search.database import DB_FILE, int_setting
     from embedlab.search.memory import check_index_fits
 
     if kind in col._ann and not params:
@@ -43,7 +43,7 @@ def vector_index(col: Any, kind: str, params: dict[str, Any]) -> Any:
     check_index_fits(kind, len(col), col.dim, **params)
     gen = col.generation
     if kind == "binary":  # candidates rescored from the vector file; how many: the collection's "rescore" setting
-        rescore = int_setting(col.path / "collection.db", col._settings, "rescore", 1, 10_000, default=4)
+        rescore = int_setting(col.path / DB_FILE, col._settings, "rescore", 1, 10_000, default=4)
         params = {"fetch": col._rows_of_slots, "rescore": rescore, **params}
     ann: Any = make_index(kind, col.dim, col.metric, **params)
     saved = col.path / f"index-{kind}.faiss"
