@@ -68,6 +68,9 @@ def test_exact_search_past_the_ram_at_hand_reads_blocks_and_finds_the_same(big, 
     assert got[0][0] == exact_ids(x, q, 1, even)[0][0]
     peak = peak_during(lambda: col.search_vectors(q, k=10, index="exact", with_text=False))
     assert col._cache is None and peak < 0.4 * x.nbytes  # a block of rows, never the whole matrix
+    slots = col._live_slots()
+    col.search_vectors(q[:1], k=3, index="exact", with_text=False)
+    assert col._live_slots() is slots  # read from the database once per generation, not once a query
 
 
 def test_a_binary_index_holds_codes_and_rescores_from_disk(big):

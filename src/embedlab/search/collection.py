@@ -78,6 +78,7 @@ class Collection:
         self._encoder = encoder
         self._file = VectorFile(self.path / _VECS, self.dim)
         self._cache: tuple[int, np.ndarray, np.ndarray] | None = None  # generation, slots, matrix
+        self._slots: tuple[int, np.ndarray] | None = None  # generation, live slots (8 bytes a document)
         self._ann: dict[str, Any] = {}
         self._lexical: tuple[int, Any] | None = None  # generation, BM25 index
 
@@ -431,7 +432,7 @@ class Collection:
             index = "exact"  # a graph walk finds too few neighbours inside a small filtered subset
         if index in _LEARNS_FROM and len(self) < _LEARNS_FROM[index]:
             index = "exact"  # too few documents yet to learn int8 ranges or PQ centroids from
-        if index == "exact" and self._cache is None and not exact_fits(len(self), self.dim):
+        if index == "exact" and self._cache is None and not exact_fits(len(self._live_slots()), self.dim):
             blocks = self._live_rows(memory.STREAM_BLOCK)  # rows from disk, a block at a time
             found, scores = search_streamed(blocks, q, k, self.metric, allowed)
         elif index == "exact":
@@ -471,9 +472,16 @@ class Collection:
             yield part, self._rows_of_slots(part)
 
     def _live_slots(self) -> np.ndarray:
+        """The live documents' slots in order, read from the database once per generation (a search that
+        streams the rows from disk needs them on every query)."""
+        gen = self.generation
+        if self._slots is not None and self._slots[0] == gen:
+            return self._slots[1]
         if self._db.execute("SELECT 1 FROM docs WHERE typeof(slot) != 'integer' OR slot < 0 LIMIT 1").fetchone():
             raise damaged(self.path / _DB, "a document's vector slot is not a non-negative integer")
-        return np.fromiter((r[0] for r in self._db.execute("SELECT slot FROM docs ORDER BY slot")), dtype=np.int64)
+        slots = np.fromiter((r[0] for r in self._db.execute("SELECT slot FROM docs ORDER BY slot")), dtype=np.int64)
+        self._slots = (gen, slots)
+        return slots
 
     def _rows_of_slots(self, slots: np.ndarray) -> np.ndarray:
         """The stored rows of ``slots`` (read from the vector file, not the in-memory cache)."""

@@ -7,7 +7,7 @@ what a search holds in RAM is its index. For N vectors of ``dim`` dimensions (by
 index         RAM                              search
 ============  ===============================  =========================================================
 exact         ``N·dim·4`` when that fits,      every row scored; past the RAM at hand the rows are read
-              else ``block·dim·4``             from disk ``block`` (65,536) at a time, never all at once
+              else ``block·dim·4 + N·8``       from disk ``block`` (65,536) at a time, never all at once
 hnsw          ``N·(dim·4 + M·8 + 56)``         graph walk over float rows (``M`` = 32)
 ivf           ``N·(dim·4 + 8)``                the nearest ``nprobe`` lists, float rows and ids
 int8          ``N·(dim + 56)``                 one byte a dimension, scored on the codes
